@@ -1,0 +1,52 @@
+package dev.scalability.benchmarks;
+
+import java.util.Map;
+
+import dev.scalability.test.redis.RedisEndpoint;
+import dev.scalability.test.redis.RedisServerProcess;
+
+/**
+ * The Redis a benchmark runs against: {@code SCALABILITY_TEST_REDIS_URL} when set,
+ * otherwise a private {@code redis-server} started for the benchmark and stopped after it.
+ * A benchmark never touches a Redis it was not given or did not start.
+ */
+final class BenchmarkRedis implements AutoCloseable {
+
+	private final RedisServerProcess process;
+
+	private final RedisEndpoint endpoint;
+
+	private BenchmarkRedis(RedisServerProcess process, RedisEndpoint endpoint) {
+		this.process = process;
+		this.endpoint = endpoint;
+	}
+
+	static BenchmarkRedis start() {
+		String url = System.getenv("SCALABILITY_TEST_REDIS_URL");
+		if (url != null && !url.isBlank()) {
+			return new BenchmarkRedis(null, RedisEndpoint.parse(url));
+		}
+		RedisServerProcess process = RedisServerProcess.start();
+		return new BenchmarkRedis(process, process.endpoint());
+	}
+
+	RedisEndpoint endpoint() {
+		return this.endpoint;
+	}
+
+	/**
+	 * Server-side statistics, to count the commands a benchmark sent.
+	 * @return the {@code INFO commandstats} fields, or an empty map for a Redis given by URL
+	 */
+	Map<String, String> commandStats() {
+		return (this.process != null) ? this.process.info("commandstats") : Map.of();
+	}
+
+	@Override
+	public void close() {
+		if (this.process != null) {
+			this.process.close();
+		}
+	}
+
+}

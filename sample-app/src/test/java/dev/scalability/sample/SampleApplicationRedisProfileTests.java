@@ -1,0 +1,55 @@
+package dev.scalability.sample;
+
+import java.net.http.HttpResponse;
+
+import dev.scalability.test.redis.RedisEndpoint;
+import dev.scalability.test.redis.RedisTest;
+import dev.scalability.test.redis.TestRedis;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample on the {@code redis} profile, against a private Redis.
+ */
+@RedisTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("redis")
+class SampleApplicationRedisProfileTests {
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void redis(DynamicPropertyRegistry registry) {
+		RedisEndpoint redis = TestRedis.shared().orElseThrow();
+		registry.add("spring.data.redis.host", redis::host);
+		registry.add("spring.data.redis.port", redis::port);
+	}
+
+	@Test
+	void healthIsUpWithRedisIncluded() {
+		HttpResponse<String> health = new HttpSupport(this.port).get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		JsonNode body = HttpSupport.json(health);
+		assertThat(body.path("status").asString()).isEqualTo("UP");
+		assertThat(body.path("components").path("redis").path("status").asString()).isEqualTo("UP");
+	}
+
+	@Test
+	void scalabilityEndpointShowsRedisUp() {
+		HttpResponse<String> snapshot = new HttpSupport(this.port).get("/actuator/scalability");
+		assertThat(snapshot.statusCode()).isEqualTo(200);
+		JsonNode backend = HttpSupport.json(snapshot).path("backend");
+		assertThat(backend.path("default").asString()).isEqualTo("redis");
+		assertThat(backend.path("redis").path("status").asString()).isEqualTo("UP");
+	}
+
+}

@@ -1,0 +1,94 @@
+package dev.scalability.sample;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sample on its default profile, with no Redis anywhere: Spring Data Redis points at a
+ * port nothing listens on.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	@LocalServerPort
+	private int port;
+
+	private HttpSupport http;
+
+	@DynamicPropertySource
+	static void noRedisAnywhere(DynamicPropertyRegistry registry) throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			int closedPort = socket.getLocalPort();
+			registry.add("spring.data.redis.port", () -> closedPort);
+		}
+	}
+
+	@BeforeEach
+	void client() {
+		this.http = new HttpSupport(this.port);
+	}
+
+	@Test
+	void healthIsUpWithoutRedis() {
+		HttpResponse<String> health = this.http.get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(HttpSupport.json(health).path("status").asString()).isEqualTo("UP");
+	}
+
+	@Test
+	void helloAnswers() {
+		HttpResponse<String> hello = this.http.get("/api/hello");
+		assertThat(hello.statusCode()).isEqualTo(200);
+		assertThat(hello.body()).isEqualTo("{\"message\":\"hello\"}");
+	}
+
+	@Test
+	void workTakesTheRequestedTime() {
+		long start = System.nanoTime();
+		HttpResponse<String> work = this.http.get("/api/work?ms=50");
+		assertThat(work.statusCode()).isEqualTo(200);
+		assertThat(work.body()).contains("\"waitedMs\":50");
+		assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(50_000_000L);
+	}
+
+	@Test
+	void cpuKeepsACoreBusy() {
+		HttpResponse<String> cpu = this.http.get("/api/cpu?ms=5");
+		assertThat(cpu.statusCode()).isEqualTo(200);
+		assertThat(cpu.body()).contains("\"busyMs\":5");
+	}
+
+	@Test
+	void badDurationIsAProblemDetail() {
+		HttpResponse<String> work = this.http.get("/api/work?ms=-1");
+		assertThat(work.statusCode()).isEqualTo(400);
+		assertThat(work.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		assertThat(work.body()).contains("ms must be between 0 and 120000");
+	}
+
+	@Test
+	void prometheusIsExposed() {
+		HttpResponse<String> prometheus = this.http.get("/actuator/prometheus");
+		assertThat(prometheus.statusCode()).isEqualTo(200);
+		assertThat(prometheus.body()).contains("jvm_memory_used_bytes");
+	}
+
+	@Test
+	void scalabilityEndpointShowsTheMemoryBackend() {
+		HttpResponse<String> snapshot = this.http.get("/actuator/scalability");
+		assertThat(snapshot.statusCode()).isEqualTo(200);
+		assertThat(HttpSupport.json(snapshot).path("backend").path("default").asString()).isEqualTo("memory");
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.scalability.autoconfigure;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+
+/**
+ * Resolves which backend a feature runs on: the feature's own
+ * {@code scalability.<feature>.backend}, else {@code scalability.backend}, else memory.
+ */
+public final class BackendSelection {
+
+	/**
+	 * The features that can run on Redis, by their property name.
+	 */
+	public static final List<String> FEATURES = List.of("rate-limit", "request-queue", "cache", "events", "tasks");
+
+	private final Backend backend;
+
+	private final String selectedBy;
+
+	private BackendSelection(Backend backend, String selectedBy) {
+		this.backend = backend;
+		this.selectedBy = selectedBy;
+	}
+
+	/**
+	 * The backend of the starter as a whole ({@code scalability.backend}).
+	 * @param environment the environment to read
+	 * @return the selection
+	 */
+	public static BackendSelection root(Environment environment) {
+		Binder binder = Binder.get(environment);
+		return binder.bind("scalability.backend", Backend.class)
+			.map((backend) -> new BackendSelection(backend, "scalability.backend"))
+			.orElseGet(() -> new BackendSelection(Backend.MEMORY, null));
+	}
+
+	/**
+	 * The backend of one feature.
+	 * @param environment the environment to read
+	 * @param feature the feature's property name, such as {@code rate-limit}
+	 * @return the selection
+	 */
+	public static BackendSelection of(Environment environment, String feature) {
+		String property = "scalability." + feature + ".backend";
+		return Binder.get(environment)
+			.bind(property, Backend.class)
+			.map((backend) -> new BackendSelection(backend, property))
+			.orElseGet(() -> root(environment));
+	}
+
+	/**
+	 * Whether the starter and the given feature are switched on.
+	 * @param environment the environment to read
+	 * @param feature the feature's property name
+	 * @return whether the feature runs
+	 */
+	public static boolean isEnabled(Environment environment, String feature) {
+		Binder binder = Binder.get(environment);
+		return binder.bind("scalability.enabled", Boolean.class).orElse(true)
+				&& binder.bind("scalability." + feature + ".enabled", Boolean.class).orElse(true);
+	}
+
+	public Backend backend() {
+		return this.backend;
+	}
+
+	/**
+	 * The property that chose the backend, if one did.
+	 * @return the property name, or empty when the default applies
+	 */
+	public Optional<String> selectedBy() {
+		return Optional.ofNullable(this.selectedBy);
+	}
+
+	public boolean isRedis() {
+		return this.backend == Backend.REDIS;
+	}
+
+}

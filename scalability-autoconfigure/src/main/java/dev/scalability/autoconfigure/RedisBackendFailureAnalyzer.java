@@ -1,0 +1,32 @@
+package dev.scalability.autoconfigure;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Explains a Redis backend that cannot be used: what is missing, what to add, and which
+ * property to change instead.
+ */
+class RedisBackendFailureAnalyzer extends AbstractFailureAnalyzer<RedisBackendUnavailableException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, RedisBackendUnavailableException cause) {
+		String property = cause.getProperty();
+		return switch (cause.getReason()) {
+			case SPRING_DATA_REDIS_MISSING -> new FailureAnalysis(
+					"The property '" + property + "' is set to 'redis', but Spring Data Redis is not on the class path.",
+					"Add the dependency org.springframework.boot:spring-boot-starter-data-redis and configure the "
+							+ "connection with spring.data.redis.* (host, port or url), or set '" + property
+							+ "' to 'memory' to keep state in this JVM only.",
+					cause);
+			case CONNECTION_FACTORY_MISSING -> new FailureAnalysis(
+					"The property '" + property + "' is set to 'redis', but the application defines no "
+							+ "RedisConnectionFactory bean.",
+					"Let Spring Boot create one from spring.data.redis.* (do not exclude DataRedisAutoConfiguration, "
+							+ "and keep a Redis client such as Lettuce on the class path), or define a "
+							+ "RedisConnectionFactory bean yourself, or set '" + property + "' to 'memory'.",
+					cause);
+		};
+	}
+
+}
