@@ -1,0 +1,37 @@
+package dev.scalability.ratelimit;
+
+import java.time.Duration;
+
+import org.springframework.util.Assert;
+
+/**
+ * One limit: at most {@code limit} permits per {@code window}, with {@code burst} extra
+ * permits of capacity for the token bucket.
+ *
+ * @param limit permits per window, at least 1
+ * @param window the window, at least one millisecond
+ * @param burst extra capacity above the limit (token bucket only), at least 0
+ */
+public record RateLimit(long limit, Duration window, long burst) {
+
+	public RateLimit {
+		Assert.isTrue(limit > 0, "limit must be positive");
+		Assert.notNull(window, "window must not be null");
+		Assert.isTrue(window.toMillis() >= 1, "window must be at least 1ms");
+		Assert.isTrue(burst >= 0, "burst must not be negative");
+		Assert.isTrue(window.toNanos() / 1_000 >= limit, "limit must not exceed one per microsecond of the window");
+	}
+
+	public static RateLimit of(long limit, Duration window) {
+		return new RateLimit(limit, window, 0);
+	}
+
+	/**
+	 * The most permits available at once.
+	 * @return {@code limit + burst}
+	 */
+	public long capacity() {
+		return this.limit + this.burst;
+	}
+
+}

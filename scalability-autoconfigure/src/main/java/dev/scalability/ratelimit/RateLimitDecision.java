@@ -1,0 +1,84 @@
+package dev.scalability.ratelimit;
+
+import java.time.Duration;
+
+/**
+ * The answer to one request for permits.
+ *
+ * @param allowed whether the permits were granted
+ * @param policy the policy that decided
+ * @param limitIndex which of the policy's limits is the binding one: the one with the
+ * fewest permits left when allowed, the one that refused when not
+ * @param remaining permits left under that limit
+ * @param resetNanos time until that limit's quota is whole again
+ * @param retryAfterNanos time until the same request could be granted; 0 when allowed
+ * @param source who decided
+ */
+public record RateLimitDecision(boolean allowed, RateLimitPolicy policy, int limitIndex, long remaining,
+		long resetNanos, long retryAfterNanos, Source source) {
+
+	/**
+	 * Who made a decision.
+	 */
+	public enum Source {
+
+		/**
+		 * The configured backend, shared by every instance when it is Redis.
+		 */
+		BACKEND,
+
+		/**
+		 * The fail-mode, because the shared backend could not be reached.
+		 */
+		FALLBACK
+
+	}
+
+	/**
+	 * The limit that bound this decision.
+	 * @return the limit
+	 */
+	public RateLimit limit() {
+		return this.policy.limits().get(this.limitIndex);
+	}
+
+	public Duration reset() {
+		return Duration.ofNanos(this.resetNanos);
+	}
+
+	public Duration retryAfter() {
+		return Duration.ofNanos(this.retryAfterNanos);
+	}
+
+	/**
+	 * Whole seconds until the request could be granted, rounded up so that a client that
+	 * waits this long is not refused again for the same reason.
+	 * @return the seconds, at least 1 when refused, 0 when allowed
+	 */
+	public long retryAfterSeconds() {
+		return ceilSeconds(this.retryAfterNanos);
+	}
+
+	/**
+	 * Whole seconds until the quota is whole again, rounded up.
+	 * @return the seconds
+	 */
+	public long resetSeconds() {
+		return ceilSeconds(this.resetNanos);
+	}
+
+	RateLimitDecision withSource(Source source) {
+		return new RateLimitDecision(this.allowed, this.policy, this.limitIndex, this.remaining, this.resetNanos,
+				this.retryAfterNanos, source);
+	}
+
+	/**
+	 * Whole seconds in a duration, rounded up.
+	 * @param nanos the duration in nanoseconds
+	 * @return the seconds
+	 */
+	public static long ceilSeconds(long nanos) {
+		return (nanos <= 0) ? 0 : (nanos + 999_999_999L) / 1_000_000_000L;
+	}
+
+}

@@ -1,0 +1,164 @@
+package dev.scalability.ratelimit.annotation;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+
+import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitExceededException;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.RateLimiterService;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
+
+/**
+ * Applies {@link RateLimited} to method calls. Each annotated method is compiled once
+ * (policy, key expression) when its bean is created, so that a wrong rule name or a bad
+ * expression stops the start-up rather than a call.
+ */
+public class RateLimitedMethodInterceptor implements MethodInterceptor {
+
+	private static final SpelExpressionParser PARSER = new SpelExpressionParser();
+
+	private final Supplier<RateLimiterService> service;
+
+	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	private final Map<Method, MethodLimit> limits = new ConcurrentHashMap<>();
+
+	public RateLimitedMethodInterceptor(Supplier<RateLimiterService> service) {
+		this.service = service;
+	}
+
+	@Override
+	public Object invoke(MethodInvocation invocation) throws Throwable {
+		Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis()) : null;
+		Method method = AopUtils.getMostSpecificMethod(invocation.getMethod(), targetClass);
+		MethodLimit limit = limitOf(method);
+		if (limit == null) {
+			return invocation.proceed();
+		}
+		String key = limit.key(invocation, method, this.parameterNames);
+		RateLimitDecision decision = this.service.get().acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
+		if (!decision.allowed()) {
+			throw new RateLimitExceededException(decision);
+		}
+		return invocation.proceed();
+	}
+
+	/**
+	 * Compiles the limit of a method, failing when its annotation is wrong.
+	 * @param method the method
+	 * @return the limit, or {@code null} when the method is not rate limited
+	 */
+	MethodLimit limitOf(Method method) {
+		MethodLimit limit = this.limits.get(method);
+		if (limit == null) {
+			RateLimited annotation = AnnotatedElementUtils.findMergedAnnotation(method, RateLimited.class);
+			if (annotation == null) {
+				annotation = AnnotatedElementUtils.findMergedAnnotation(method.getDeclaringClass(), RateLimited.class);
+			}
+			if (annotation == null) {
+				return null;
+			}
+			limit = compile(method, annotation);
+			this.limits.put(method, limit);
+		}
+		return limit;
+	}
+
+	private MethodLimit compile(Method method, RateLimited annotation) {
+		String where = "@RateLimited on " + method.getDeclaringClass().getName() + "." + method.getName();
+		RateLimitPolicy policy = policy(annotation, method, where);
+		Expression key = null;
+		if (!annotation.key().isEmpty()) {
+			try {
+				key = PARSER.parseExpression(annotation.key());
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalStateException(where + ": key '" + annotation.key() + "' is not valid SpEL: "
+						+ ex.getMessage(), ex);
+			}
+		}
+		if (annotation.permits() < 1) {
+			throw new IllegalStateException(where + ": permits must be at least 1");
+		}
+		return new MethodLimit(policy, key, annotation.permits());
+	}
+
+	private RateLimitPolicy policy(RateLimited annotation, Method method, String where) {
+		if (!annotation.rule().isEmpty()) {
+			return this.service.get()
+				.policy(annotation.rule())
+				.orElseThrow(() -> new IllegalStateException(where + ": no rule named '" + annotation.rule()
+						+ "' in scalability.rate-limit.rules"));
+		}
+		if (annotation.limit() <= 0 || annotation.window().isEmpty()) {
+			throw new IllegalStateException(where + ": give either rule, or limit and window");
+		}
+		Duration window;
+		try {
+			window = DurationFormatterUtils.detectAndParse(annotation.window());
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException(where + ": window '" + annotation.window() + "' is not a duration", ex);
+		}
+		String name = annotation.name().isEmpty()
+				? method.getDeclaringClass().getSimpleName() + "." + method.getName() : annotation.name();
+		try {
+			return RateLimitPolicy.of(name, annotation.algorithm(),
+					new RateLimit(annotation.limit(), window, annotation.burst()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(where + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The compiled limit of one method.
+	 */
+	static final class MethodLimit {
+
+		private final RateLimitPolicy policy;
+
+		private final Expression key;
+
+		private final long permits;
+
+		MethodLimit(RateLimitPolicy policy, Expression key, long permits) {
+			this.policy = policy;
+			this.key = key;
+			this.permits = permits;
+		}
+
+		String key(MethodInvocation invocation, Method method, ParameterNameDiscoverer names) {
+			if (this.key == null) {
+				return "global";
+			}
+			MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(invocation.getThis(), method,
+					invocation.getArguments(), names);
+			Object value = this.key.getValue(context);
+			return (value != null) ? value.toString() : "null";
+		}
+
+		RateLimitPolicy policy() {
+			return this.policy;
+		}
+
+	}
+
+}

@@ -1,0 +1,465 @@
+package dev.scalability.ratelimit.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.scalability.autoconfigure.Backend;
+import dev.scalability.ratelimit.FailMode;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.web.HeaderStyle;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of rate limiting.
+ */
+@ConfigurationProperties("scalability.rate-limit")
+public class RateLimitProperties {
+
+	/**
+	 * Order of the servlet filter: after Spring Security's filter chain (-100), so that
+	 * 'user' keys see the authenticated user, and before the application's handlers.
+	 */
+	public static final int DEFAULT_FILTER_ORDER = -90;
+
+	/**
+	 * Whether to enable rate limiting.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Backend that keeps the counters. Defaults to 'scalability.backend'.
+	 */
+	private Backend backend;
+
+	/**
+	 * What to do while Redis cannot be reached: 'local' keeps limiting per instance,
+	 * 'open' allows every request, 'closed' refuses limited requests with 503.
+	 */
+	private FailMode failMode = FailMode.LOCAL;
+
+	/**
+	 * Rate-limit headers on responses: 'ietf' (RateLimit, RateLimit-Policy), 'legacy'
+	 * (X-RateLimit-*), 'both' or 'none'.
+	 */
+	private HeaderStyle headers = HeaderStyle.IETF;
+
+	/**
+	 * Most keys the memory backend (and the local fallback) tracks; the least recently
+	 * used are forgotten beyond it.
+	 */
+	private long maxKeys = 100_000;
+
+	/**
+	 * Order of the rate-limit servlet filter.
+	 */
+	private int filterOrder = DEFAULT_FILTER_ORDER;
+
+	private final ClientIp clientIp = new ClientIp();
+
+	private final Redis redis = new Redis();
+
+	/**
+	 * Rules applied to web requests; every rule that covers a request applies.
+	 */
+	private List<Rule> rules = new ArrayList<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Backend getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(Backend backend) {
+		this.backend = backend;
+	}
+
+	public FailMode getFailMode() {
+		return this.failMode;
+	}
+
+	public void setFailMode(FailMode failMode) {
+		this.failMode = failMode;
+	}
+
+	public HeaderStyle getHeaders() {
+		return this.headers;
+	}
+
+	public void setHeaders(HeaderStyle headers) {
+		this.headers = headers;
+	}
+
+	public long getMaxKeys() {
+		return this.maxKeys;
+	}
+
+	public void setMaxKeys(long maxKeys) {
+		this.maxKeys = maxKeys;
+	}
+
+	public int getFilterOrder() {
+		return this.filterOrder;
+	}
+
+	public void setFilterOrder(int filterOrder) {
+		this.filterOrder = filterOrder;
+	}
+
+	public ClientIp getClientIp() {
+		return this.clientIp;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	public List<Rule> getRules() {
+		return this.rules;
+	}
+
+	public void setRules(List<Rule> rules) {
+		this.rules = rules;
+	}
+
+	public static class ClientIp {
+
+		/**
+		 * Proxies (addresses or CIDR ranges) whose X-Forwarded-For and Forwarded headers
+		 * are believed. From anyone else those headers are ignored.
+		 */
+		private List<String> trustedProxies = new ArrayList<>();
+
+		public List<String> getTrustedProxies() {
+			return this.trustedProxies;
+		}
+
+		public void setTrustedProxies(List<String> trustedProxies) {
+			this.trustedProxies = trustedProxies;
+		}
+
+	}
+
+	public static class Redis {
+
+		/**
+		 * Longest wait for Redis to answer one decision; then the fail-mode decides.
+		 */
+		private Duration timeout = Duration.ofMillis(200);
+
+		private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public CircuitBreaker getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+	}
+
+	public static class CircuitBreaker {
+
+		/**
+		 * Percentage of failed Redis calls over the window that opens the breaker: then
+		 * no request waits for Redis, the fail-mode decides.
+		 */
+		private int failureRate = 50;
+
+		/**
+		 * Number of recent Redis calls the failure rate is computed over.
+		 */
+		private int window = 20;
+
+		/**
+		 * How long the breaker stays open before it lets a few calls try Redis again.
+		 */
+		private Duration openFor = Duration.ofSeconds(5);
+
+		public int getFailureRate() {
+			return this.failureRate;
+		}
+
+		public void setFailureRate(int failureRate) {
+			this.failureRate = failureRate;
+		}
+
+		public int getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(int window) {
+			this.window = window;
+		}
+
+		public Duration getOpenFor() {
+			return this.openFor;
+		}
+
+		public void setOpenFor(Duration openFor) {
+			this.openFor = openFor;
+		}
+
+	}
+
+	public static class Rule {
+
+		/**
+		 * Name of the rule, in headers, metrics and @RateLimited(rule=...).
+		 */
+		private String name;
+
+		/**
+		 * Paths the rule covers, in Spring PathPattern syntax.
+		 */
+		private List<String> paths = new ArrayList<>(List.of("/**"));
+
+		/**
+		 * HTTP methods the rule covers; all when empty.
+		 */
+		private List<String> methods = new ArrayList<>();
+
+		/**
+		 * Whom a request counts against: 'ip', 'user' (anonymous: ip), 'header:<Name>'
+		 * (missing: ip), or a SpEL expression on 'request'.
+		 */
+		private String key = "ip";
+
+		/**
+		 * Counting algorithm.
+		 */
+		private RateLimitAlgorithm algorithm = RateLimitAlgorithm.TOKEN_BUCKET;
+
+		/**
+		 * Requests per window. Use 'limits' instead for several limits.
+		 */
+		private Long limit;
+
+		/**
+		 * Window of 'limit'.
+		 */
+		private Duration window;
+
+		/**
+		 * Extra capacity above the limit (token bucket only).
+		 */
+		private long burst;
+
+		/**
+		 * Several limits checked together, instead of limit and window.
+		 */
+		private List<Limit> limits = new ArrayList<>();
+
+		/**
+		 * SpEL on 'request'; when true the rule does not apply to the request.
+		 */
+		private String skip;
+
+		/**
+		 * Only responses with these statuses consume (for example failed logins: 401,
+		 * 403); all responses when empty.
+		 */
+		private List<Integer> countStatus = new ArrayList<>();
+
+		/**
+		 * Blocks repeat violators.
+		 */
+		private Penalty penalty;
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public List<String> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(List<String> paths) {
+			this.paths = paths;
+		}
+
+		public List<String> getMethods() {
+			return this.methods;
+		}
+
+		public void setMethods(List<String> methods) {
+			this.methods = methods;
+		}
+
+		public String getKey() {
+			return this.key;
+		}
+
+		public void setKey(String key) {
+			this.key = key;
+		}
+
+		public RateLimitAlgorithm getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(RateLimitAlgorithm algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public Long getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(Long limit) {
+			this.limit = limit;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public long getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(long burst) {
+			this.burst = burst;
+		}
+
+		public List<Limit> getLimits() {
+			return this.limits;
+		}
+
+		public void setLimits(List<Limit> limits) {
+			this.limits = limits;
+		}
+
+		public String getSkip() {
+			return this.skip;
+		}
+
+		public void setSkip(String skip) {
+			this.skip = skip;
+		}
+
+		public List<Integer> getCountStatus() {
+			return this.countStatus;
+		}
+
+		public void setCountStatus(List<Integer> countStatus) {
+			this.countStatus = countStatus;
+		}
+
+		public Penalty getPenalty() {
+			return this.penalty;
+		}
+
+		public void setPenalty(Penalty penalty) {
+			this.penalty = penalty;
+		}
+
+	}
+
+	public static class Limit {
+
+		/**
+		 * Requests per window.
+		 */
+		private Long limit;
+
+		/**
+		 * Window of the limit.
+		 */
+		private Duration window;
+
+		/**
+		 * Extra capacity above the limit (token bucket only).
+		 */
+		private long burst;
+
+		public Long getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(Long limit) {
+			this.limit = limit;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public long getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(long burst) {
+			this.burst = burst;
+		}
+
+	}
+
+	public static class Penalty {
+
+		/**
+		 * Rejections within one window (the rule's longest) that trigger a block.
+		 */
+		private int after = 3;
+
+		/**
+		 * First block; each further block doubles.
+		 */
+		private Duration block = Duration.ofMinutes(1);
+
+		/**
+		 * Longest block. Defaults to 'block'.
+		 */
+		private Duration maxBlock;
+
+		public int getAfter() {
+			return this.after;
+		}
+
+		public void setAfter(int after) {
+			this.after = after;
+		}
+
+		public Duration getBlock() {
+			return this.block;
+		}
+
+		public void setBlock(Duration block) {
+			this.block = block;
+		}
+
+		public Duration getMaxBlock() {
+			return this.maxBlock;
+		}
+
+		public void setMaxBlock(Duration maxBlock) {
+			this.maxBlock = maxBlock;
+		}
+
+	}
+
+}

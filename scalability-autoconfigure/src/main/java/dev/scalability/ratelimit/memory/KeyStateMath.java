@@ -1,0 +1,230 @@
+package dev.scalability.ratelimit.memory;
+
+import java.util.Arrays;
+import java.util.List;
+
+import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.Penalty;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitPolicy;
+
+/**
+ * The arithmetic of every algorithm on the state of one key, as a pure function of the
+ * state and the time: the memory backend applies it with a compare-and-set, and the Redis
+ * script ({@code rate-limit.lua}) mirrors it line for line, so both backends decide alike.
+ *
+ * <p>State layout: three slots per limit ({@code [tat]} for the token bucket,
+ * {@code [window, current, previous]} for the windows), then four for the penalty
+ * {@code [violations, violationWindow, blockedUntil, level]}. Times are nanoseconds of
+ * the backend's clock; {@link #UNSET} marks a slot never written.
+ */
+final class KeyStateMath {
+
+	static final long UNSET = Long.MIN_VALUE;
+
+	private static final int SLOTS_PER_LIMIT = 3;
+
+	private static final int PENALTY_SLOTS = 4;
+
+	/**
+	 * Slack for the floating-point weight of the sliding window, so that a request that
+	 * fits exactly is not refused by a rounding error.
+	 */
+	private static final double ROUNDING = 1e-9;
+
+	private KeyStateMath() {
+	}
+
+	static long[] newState(RateLimitPolicy policy) {
+		long[] state = new long[policy.limits().size() * SLOTS_PER_LIMIT + PENALTY_SLOTS];
+		Arrays.fill(state, UNSET);
+		return state;
+	}
+
+	/**
+	 * The decision and the state that follows it.
+	 *
+	 * @param decision the decision
+	 * @param next the new state, or {@code null} when the state does not change
+	 */
+	record Outcome(RateLimitDecision decision, long[] next) {
+	}
+
+	static Outcome evaluate(RateLimitPolicy policy, long[] state, long now, long permits, AcquireMode mode) {
+		int penaltyBase = policy.limits().size() * SLOTS_PER_LIMIT;
+		Penalty penalty = policy.penalty();
+		if (penalty != null && state[penaltyBase + 2] != UNSET && now < state[penaltyBase + 2]
+				&& mode != AcquireMode.RECORD) {
+			long blockedFor = state[penaltyBase + 2] - now;
+			return new Outcome(decision(false, policy, 0, 0, blockedFor, blockedFor), null);
+		}
+		List<RateLimit> limits = policy.limits();
+		long[] next = state.clone();
+		boolean allowed = true;
+		int binding = -1;
+		long bindingRemaining = Long.MAX_VALUE;
+		long bindingReset = 0;
+		long retryAfter = 0;
+		for (int i = 0; i < limits.size(); i++) {
+			Step step = step(policy.algorithm(), limits.get(i), next, i * SLOTS_PER_LIMIT, now, permits);
+			if (!step.allowed) {
+				if (allowed || step.retryAfter > retryAfter) {
+					binding = i;
+					bindingRemaining = step.remaining;
+					bindingReset = step.reset;
+					retryAfter = step.retryAfter;
+				}
+				allowed = false;
+			}
+			else if (allowed && step.remaining < bindingRemaining) {
+				binding = i;
+				bindingRemaining = step.remaining;
+				bindingReset = step.reset;
+			}
+		}
+		if (allowed) {
+			return new Outcome(decision(true, policy, binding, bindingRemaining, bindingReset, 0),
+					(mode == AcquireMode.CHECK) ? null : next);
+		}
+		if (penalty == null || mode == AcquireMode.RECORD) {
+			return new Outcome(decision(false, policy, binding, bindingRemaining, bindingReset, retryAfter), null);
+		}
+		long[] penalized = state.clone();
+		long block = recordViolation(penalty, policy.longestWindow().toNanos(), penalized, penaltyBase, now);
+		if (block > 0) {
+			retryAfter = Math.max(retryAfter, block);
+			bindingReset = Math.max(bindingReset, block);
+		}
+		return new Outcome(decision(false, policy, binding, bindingRemaining, bindingReset, retryAfter), penalized);
+	}
+
+	/**
+	 * Counts a violation and blocks the key when there were enough.
+	 * @return how long the key is now blocked, or 0
+	 */
+	private static long recordViolation(Penalty penalty, long window, long[] state, int base, long now) {
+		long level = (state[base + 3] == UNSET) ? 0 : state[base + 3];
+		if (level > 0 && state[base + 2] != UNSET && now - state[base + 2] > penalty.maxBlock().toNanos()) {
+			level = 0;
+		}
+		long windowIndex = Math.floorDiv(now, window);
+		long violations = (state[base + 1] == windowIndex) ? state[base] : 0;
+		violations++;
+		long block = 0;
+		if (violations >= penalty.after()) {
+			level++;
+			block = blockFor(penalty, level);
+			state[base + 2] = now + block;
+			violations = 0;
+		}
+		state[base] = violations;
+		state[base + 1] = windowIndex;
+		state[base + 3] = level;
+		return block;
+	}
+
+	static long blockFor(Penalty penalty, long level) {
+		long max = penalty.maxBlock().toNanos();
+		long block = penalty.block().toNanos();
+		for (long i = 1; i < level && block < max; i++) {
+			block = (block > max / 2) ? max : block * 2;
+		}
+		return Math.min(block, max);
+	}
+
+	private record Step(boolean allowed, long remaining, long reset, long retryAfter) {
+	}
+
+	private static Step step(RateLimitAlgorithm algorithm, RateLimit limit, long[] state, int base, long now,
+			long permits) {
+		return switch (algorithm) {
+			case TOKEN_BUCKET -> tokenBucket(limit, state, base, now, permits);
+			case SLIDING_WINDOW -> slidingWindow(limit, state, base, now, permits);
+			case FIXED_WINDOW -> fixedWindow(limit, state, base, now, permits);
+		};
+	}
+
+	/**
+	 * Token bucket as the generic cell rate algorithm: {@code tat} is the time at which the
+	 * bucket would be full again; each permit pushes it by one emission interval.
+	 */
+	private static Step tokenBucket(RateLimit limit, long[] state, int base, long now, long permits) {
+		long interval = limit.window().toNanos() / limit.limit();
+		long tolerance = interval * limit.capacity();
+		long tat = (state[base] == UNSET) ? now : Math.max(state[base], now);
+		long newTat = tat + permits * interval;
+		if (newTat - now <= tolerance) {
+			state[base] = newTat;
+			return new Step(true, (tolerance - (newTat - now)) / interval, newTat - now, 0);
+		}
+		long available = Math.max(0, (tolerance - (tat - now)) / interval);
+		return new Step(false, available, tat - now, newTat - now - tolerance);
+	}
+
+	/**
+	 * Sliding-window counter: the previous fixed window's count weighted by its share of
+	 * the sliding window, plus the current one's.
+	 */
+	private static Step slidingWindow(RateLimit limit, long[] state, int base, long now, long permits) {
+		long window = limit.window().toNanos();
+		long index = Math.floorDiv(now, window);
+		long elapsed = now - index * window;
+		long current;
+		long previous;
+		if (state[base] == index) {
+			current = state[base + 1];
+			previous = state[base + 2];
+		}
+		else {
+			current = 0;
+			previous = (state[base] == index - 1) ? state[base + 1] : 0;
+		}
+		double weight = (double) (window - elapsed) / window;
+		double estimate = previous * weight + current;
+		long untilWindowEnd = window - elapsed;
+		if (estimate + permits <= limit.limit() + ROUNDING) {
+			state[base] = index;
+			state[base + 1] = current + permits;
+			state[base + 2] = previous;
+			long remaining = (long) Math.floor(limit.limit() - (estimate + permits));
+			return new Step(true, remaining, untilWindowEnd, 0);
+		}
+		long retryAfter = slidingRetryAfter(limit.limit(), window, elapsed, current, previous, permits);
+		long remaining = Math.max(0, (long) Math.floor(limit.limit() - estimate));
+		return new Step(false, remaining, Math.max(untilWindowEnd, retryAfter), retryAfter);
+	}
+
+	/**
+	 * The earliest time from now at which {@code permits} more fit under the estimate.
+	 */
+	static long slidingRetryAfter(long limit, long window, long elapsed, long current, long previous, long permits) {
+		if (current + permits <= limit && previous > 0) {
+			double at = window - (double) (limit - current - permits) * window / previous;
+			return Math.max(1, (long) Math.ceil(at) - elapsed);
+		}
+		double atNext = (current > 0) ? Math.max(0, window - (double) (limit - permits) * window / current) : 0;
+		return (window - elapsed) + (long) Math.ceil(atNext);
+	}
+
+	private static Step fixedWindow(RateLimit limit, long[] state, int base, long now, long permits) {
+		long window = limit.window().toNanos();
+		long index = Math.floorDiv(now, window);
+		long current = (state[base] == index) ? state[base + 1] : 0;
+		long untilWindowEnd = (index + 1) * window - now;
+		if (current + permits <= limit.limit()) {
+			state[base] = index;
+			state[base + 1] = current + permits;
+			return new Step(true, limit.limit() - current - permits, untilWindowEnd, 0);
+		}
+		return new Step(false, limit.limit() - current, untilWindowEnd, untilWindowEnd);
+	}
+
+	private static RateLimitDecision decision(boolean allowed, RateLimitPolicy policy, int limitIndex, long remaining,
+			long reset, long retryAfter) {
+		return new RateLimitDecision(allowed, policy, limitIndex, Math.max(0, remaining), Math.max(0, reset),
+				Math.max(0, retryAfter), RateLimitDecision.Source.BACKEND);
+	}
+
+}

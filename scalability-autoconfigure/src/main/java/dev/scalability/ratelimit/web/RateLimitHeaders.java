@@ -1,0 +1,90 @@
+package dev.scalability.ratelimit.web;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitPolicy;
+
+/**
+ * Writes the rate-limit headers of a response from the decisions taken for it. Times are
+ * whole seconds rounded up: a client that waits what it was told is not refused again for
+ * the same reason.
+ */
+public class RateLimitHeaders {
+
+	private final HeaderStyle style;
+
+	private final Map<RateLimitPolicy, String> policyFields = new ConcurrentHashMap<>();
+
+	public RateLimitHeaders(HeaderStyle style) {
+		this.style = style;
+	}
+
+	public void write(HttpServletResponse response, List<RateLimitDecision> decisions) {
+		if (decisions.isEmpty()) {
+			return;
+		}
+		if (this.style == HeaderStyle.IETF || this.style == HeaderStyle.BOTH) {
+			writeIetf(response, decisions);
+		}
+		if (this.style == HeaderStyle.LEGACY || this.style == HeaderStyle.BOTH) {
+			writeLegacy(response, decisions);
+		}
+	}
+
+	private void writeIetf(HttpServletResponse response, List<RateLimitDecision> decisions) {
+		StringBuilder policies = new StringBuilder();
+		StringBuilder current = new StringBuilder();
+		for (RateLimitDecision decision : decisions) {
+			separate(policies).append(this.policyFields.computeIfAbsent(decision.policy(), RateLimitHeaders::policyField));
+			separate(current).append('"')
+				.append(PolicyNames.of(decision.policy(), decision.limitIndex()))
+				.append("\";r=")
+				.append(decision.remaining())
+				.append(";t=")
+				.append(decision.resetSeconds());
+		}
+		response.setHeader("RateLimit-Policy", policies.toString());
+		response.setHeader("RateLimit", current.toString());
+	}
+
+	private static void writeLegacy(HttpServletResponse response, List<RateLimitDecision> decisions) {
+		RateLimitDecision tightest = decisions.get(0);
+		for (RateLimitDecision decision : decisions) {
+			if (!decision.allowed() || decision.remaining() < tightest.remaining()) {
+				tightest = decision;
+				if (!decision.allowed()) {
+					break;
+				}
+			}
+		}
+		response.setHeader("X-RateLimit-Limit", Long.toString(tightest.limit().capacity()));
+		response.setHeader("X-RateLimit-Remaining", Long.toString(tightest.remaining()));
+		response.setHeader("X-RateLimit-Reset", Long.toString(tightest.resetSeconds()));
+	}
+
+	private static StringBuilder separate(StringBuilder builder) {
+		return (builder.length() > 0) ? builder.append(", ") : builder;
+	}
+
+	private static String policyField(RateLimitPolicy policy) {
+		StringBuilder field = new StringBuilder();
+		List<RateLimit> limits = policy.limits();
+		for (int i = 0; i < limits.size(); i++) {
+			RateLimit limit = limits.get(i);
+			separate(field).append('"')
+				.append(PolicyNames.of(policy, i))
+				.append("\";q=")
+				.append(limit.capacity())
+				.append(";w=")
+				.append(RateLimitDecision.ceilSeconds(limit.window().toNanos()));
+		}
+		return field.toString();
+	}
+
+}

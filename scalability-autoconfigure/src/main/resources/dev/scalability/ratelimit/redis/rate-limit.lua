@@ -1,0 +1,225 @@
+-- One rate-limit decision, in one round trip. Mirrors KeyStateMath (the memory backend)
+-- line for line; times are microseconds of the Redis server's clock (TIME), so that every
+-- instance of the application sees the same time.
+--
+-- KEYS[1]  the state of one key of one rule: comma-separated integers, empty = unset:
+--          three slots per limit ([tat] or [window, current, previous]), then the penalty
+--          [violations, violation window, blocked until, level]
+-- ARGV     mode (1 acquire, 2 check, 3 record), permits, algorithm (1 token bucket,
+--          2 sliding window, 3 fixed window), penalty after (0 = no penalty), penalty block,
+--          penalty max block, longest window, the time to use instead of TIME (empty in
+--          production; tests pass their own clock), then limit, window, burst for each limit
+-- returns  {allowed (1/0), binding limit (0-based), remaining, reset, retry after}
+
+local now = tonumber(ARGV[8])
+if not now then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+end
+local mode = tonumber(ARGV[1])
+local permits = tonumber(ARGV[2])
+local algorithm = tonumber(ARGV[3])
+local penalty_after = tonumber(ARGV[4])
+local penalty_block = tonumber(ARGV[5])
+local penalty_max = tonumber(ARGV[6])
+local longest = tonumber(ARGV[7])
+local limits = (#ARGV - 8) / 3
+local penalty_base = limits * 3
+
+local state = {}
+local raw = redis.call('GET', KEYS[1])
+if raw then
+  local i = 0
+  for value in string.gmatch(raw .. ',', '([^,]*),') do
+    i = i + 1
+    state[i] = tonumber(value)
+  end
+end
+
+local function floor_div(a, b)
+  return math.floor(a / b)
+end
+
+local function store(values)
+  local parts = {}
+  local ttl = 1
+  for l = 0, limits - 1 do
+    local window = tonumber(ARGV[9 + l * 3 + 1])
+    local base = l * 3
+    local a = values[base + 1]
+    if a then
+      local needed
+      if algorithm == 1 then
+        needed = a - now
+      elseif algorithm == 2 then
+        needed = (a + 2) * window - now
+      else
+        needed = (a + 1) * window - now
+      end
+      if needed > ttl then ttl = needed end
+    end
+  end
+  if penalty_after > 0 then
+    local violation_window = values[penalty_base + 2]
+    if violation_window and values[penalty_base + 1] and values[penalty_base + 1] > 0 then
+      local needed = (violation_window + 1) * longest - now
+      if needed > ttl then ttl = needed end
+    end
+    local blocked_until = values[penalty_base + 3]
+    if blocked_until and values[penalty_base + 4] and values[penalty_base + 4] > 0 then
+      local needed = blocked_until + penalty_max - now
+      if needed > ttl then ttl = needed end
+    end
+  end
+  for i = 1, penalty_base + 4 do
+    parts[i] = values[i] and string.format('%.0f', values[i]) or ''
+  end
+  redis.call('SET', KEYS[1], table.concat(parts, ','), 'PX', math.ceil(ttl / 1000))
+end
+
+local blocked_until = state[penalty_base + 3]
+if penalty_after > 0 and blocked_until and now < blocked_until and mode ~= 3 then
+  local blocked_for = blocked_until - now
+  return {0, 0, 0, blocked_for, blocked_for}
+end
+
+local next_state = {}
+for i = 1, penalty_base + 4 do next_state[i] = state[i] end
+
+local function token_bucket(limit, window, burst, base)
+  local interval = math.floor(window / limit)
+  local tolerance = interval * (limit + burst)
+  local tat = next_state[base + 1]
+  if not tat or tat < now then tat = now end
+  local new_tat = tat + permits * interval
+  if new_tat - now <= tolerance then
+    next_state[base + 1] = new_tat
+    return true, math.floor((tolerance - (new_tat - now)) / interval), new_tat - now, 0
+  end
+  local available = math.floor((tolerance - (tat - now)) / interval)
+  if available < 0 then available = 0 end
+  return false, available, tat - now, new_tat - now - tolerance
+end
+
+local function sliding_retry_after(limit, window, elapsed, current, previous)
+  if current + permits <= limit and previous > 0 then
+    local at = window - (limit - current - permits) * window / previous
+    local wait = math.ceil(at) - elapsed
+    if wait < 1 then wait = 1 end
+    return wait
+  end
+  local at_next = 0
+  if current > 0 then
+    at_next = window - (limit - permits) * window / current
+    if at_next < 0 then at_next = 0 end
+  end
+  return (window - elapsed) + math.ceil(at_next)
+end
+
+local function sliding_window(limit, window, base)
+  local index = floor_div(now, window)
+  local elapsed = now - index * window
+  local current, previous
+  if next_state[base + 1] == index then
+    current = next_state[base + 2]
+    previous = next_state[base + 3]
+  else
+    current = 0
+    if next_state[base + 1] == index - 1 then previous = next_state[base + 2] else previous = 0 end
+  end
+  local estimate = previous * ((window - elapsed) / window) + current
+  local until_end = window - elapsed
+  if estimate + permits <= limit + 1e-9 then
+    next_state[base + 1] = index
+    next_state[base + 2] = current + permits
+    next_state[base + 3] = previous
+    return true, math.floor(limit - (estimate + permits)), until_end, 0
+  end
+  local retry = sliding_retry_after(limit, window, elapsed, current, previous)
+  local remaining = math.floor(limit - estimate)
+  if remaining < 0 then remaining = 0 end
+  if retry > until_end then until_end = retry end
+  return false, remaining, until_end, retry
+end
+
+local function fixed_window(limit, window, base)
+  local index = floor_div(now, window)
+  local current = 0
+  if next_state[base + 1] == index then current = next_state[base + 2] end
+  local until_end = (index + 1) * window - now
+  if current + permits <= limit then
+    next_state[base + 1] = index
+    next_state[base + 2] = current + permits
+    return true, limit - current - permits, until_end, 0
+  end
+  return false, limit - current, until_end, until_end
+end
+
+local allowed = true
+local binding = -1
+local binding_remaining = nil
+local binding_reset = 0
+local retry_after = 0
+for l = 0, limits - 1 do
+  local limit = tonumber(ARGV[9 + l * 3])
+  local window = tonumber(ARGV[9 + l * 3 + 1])
+  local burst = tonumber(ARGV[9 + l * 3 + 2])
+  local ok, remaining, reset, retry
+  if algorithm == 1 then
+    ok, remaining, reset, retry = token_bucket(limit, window, burst, l * 3)
+  elseif algorithm == 2 then
+    ok, remaining, reset, retry = sliding_window(limit, window, l * 3)
+  else
+    ok, remaining, reset, retry = fixed_window(limit, window, l * 3)
+  end
+  if not ok then
+    if allowed or retry > retry_after then
+      binding = l
+      binding_remaining = remaining
+      binding_reset = reset
+      retry_after = retry
+    end
+    allowed = false
+  elseif allowed and (binding_remaining == nil or remaining < binding_remaining) then
+    binding = l
+    binding_remaining = remaining
+    binding_reset = reset
+  end
+end
+
+if allowed then
+  if mode ~= 2 then store(next_state) end
+  return {1, binding, binding_remaining, binding_reset, 0}
+end
+
+if penalty_after == 0 or mode == 3 then
+  return {0, binding, binding_remaining, binding_reset, retry_after}
+end
+
+local penalized = {}
+for i = 1, penalty_base + 4 do penalized[i] = state[i] end
+local level = penalized[penalty_base + 4] or 0
+local last_blocked_until = penalized[penalty_base + 3]
+if level > 0 and last_blocked_until and now - last_blocked_until > penalty_max then level = 0 end
+local violation_window = floor_div(now, longest)
+local violations = 0
+if penalized[penalty_base + 2] == violation_window then violations = penalized[penalty_base + 1] or 0 end
+violations = violations + 1
+if violations >= penalty_after then
+  level = level + 1
+  local block = penalty_block
+  for _ = 2, level do
+    if block >= penalty_max then break end
+    block = block * 2
+  end
+  if block > penalty_max then block = penalty_max end
+  penalized[penalty_base + 3] = now + block
+  violations = 0
+  if block > retry_after then retry_after = block end
+  if block > binding_reset then binding_reset = block end
+end
+penalized[penalty_base + 1] = violations
+penalized[penalty_base + 2] = violation_window
+penalized[penalty_base + 4] = level
+store(penalized)
+return {0, binding, binding_remaining, binding_reset, retry_after}

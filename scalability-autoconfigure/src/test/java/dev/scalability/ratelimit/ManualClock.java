@@ -1,0 +1,35 @@
+package dev.scalability.ratelimit;
+
+import java.time.Duration;
+
+/**
+ * A clock tests move by hand. It starts on a whole hour, so that fixed windows of an hour
+ * or less start with the test.
+ */
+public final class ManualClock {
+
+	/**
+	 * 400 000 hours after the epoch, in nanoseconds: a whole hour, and small enough in
+	 * microseconds to be exact in a Lua number.
+	 */
+	public static final long START = 400_000L * 3_600_000_000_000L;
+
+	private volatile long nanos = START;
+
+	public long nanos() {
+		return this.nanos;
+	}
+
+	public long micros() {
+		return this.nanos / 1_000;
+	}
+
+	public void advance(Duration duration) {
+		this.nanos += duration.toNanos();
+	}
+
+	public void set(long nanos) {
+		this.nanos = nanos;
+	}
+
+}
