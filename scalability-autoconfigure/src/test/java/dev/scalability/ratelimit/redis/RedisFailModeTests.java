@@ -1,0 +1,178 @@
+package dev.scalability.ratelimit.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.FailMode;
+import dev.scalability.ratelimit.FailoverRateLimiter;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitDecision.Source;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.RateLimiterUnavailableException;
+import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.test.redis.RedisServerProcess;
+import dev.scalability.test.redis.TestRedis;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis stopped, frozen or absent at start-up: each fail-mode does what it promises, no
+ * call waits longer than the timeout (plus scheduling slack), and shared limits come back
+ * by themselves once Redis does.
+ */
+class RedisFailModeTests {
+
+	private static final Duration TIMEOUT = Duration.ofMillis(200);
+
+	private static final Duration SLACK = Duration.ofMillis(400);
+
+	private final RateLimitPolicy policy = RateLimitPolicy.of("fail", RateLimitAlgorithm.FIXED_WINDOW,
+			RateLimit.of(3, Duration.ofHours(1)));
+
+	private RedisServerProcess redis;
+
+	private LettuceConnectionFactory connectionFactory;
+
+	@BeforeEach
+	void start() {
+		TestRedis.requireRedisServerOnPath();
+		this.redis = RedisServerProcess.start();
+		this.connectionFactory = LettuceFactories.standalone(this.redis.endpoint());
+	}
+
+	@AfterEach
+	void stop() {
+		this.connectionFactory.destroy();
+		this.redis.close();
+	}
+
+	private FailoverRateLimiter limiter(FailMode failMode) {
+		CircuitBreaker breaker = CircuitBreaker.of("test", CircuitBreakerConfig.custom()
+			.slidingWindowSize(4)
+			.minimumNumberOfCalls(2)
+			.failureRateThreshold(50)
+			.waitDurationInOpenState(Duration.ofMillis(500))
+			.permittedNumberOfCallsInHalfOpenState(1)
+			.build());
+		RedisRateLimiter redisLimiter = new RedisRateLimiter(LettuceFactories.executor(this.connectionFactory, TIMEOUT),
+				"fail:");
+		return new FailoverRateLimiter(redisLimiter, breaker, failMode,
+				new MemoryRateLimiter(1_000, Ticker.systemTicker()));
+	}
+
+	private List<RateLimitDecision> timedAcquires(FailoverRateLimiter limiter, String key, int count) {
+		List<RateLimitDecision> decisions = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			long start = System.nanoTime();
+			decisions.add(limiter.acquire(this.policy, key, 1, AcquireMode.ACQUIRE));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plus(SLACK));
+		}
+		return decisions;
+	}
+
+	@Test
+	void localFailModeKeepsLimitingPerInstanceWhileRedisIsDown() {
+		FailoverRateLimiter limiter = limiter(FailMode.LOCAL);
+		assertThat(limiter.acquire(this.policy, "a", 1, AcquireMode.ACQUIRE).source()).isEqualTo(Source.BACKEND);
+		this.redis.stop();
+		List<RateLimitDecision> decisions = timedAcquires(limiter, "b", 5);
+		assertThat(decisions).allSatisfy((decision) -> assertThat(decision.source()).isEqualTo(Source.FALLBACK));
+		assertThat(decisions).extracting(RateLimitDecision::allowed).containsExactly(true, true, true, false, false);
+	}
+
+	@Test
+	void openFailModeAllowsEverythingWhileRedisIsDown() {
+		FailoverRateLimiter limiter = limiter(FailMode.OPEN);
+		this.redis.stop();
+		assertThat(timedAcquires(limiter, "a", 10)).allSatisfy((decision) -> {
+			assertThat(decision.allowed()).isTrue();
+			assertThat(decision.source()).isEqualTo(Source.FALLBACK);
+		});
+	}
+
+	@Test
+	void closedFailModeRefusesWhileRedisIsDown() {
+		FailoverRateLimiter limiter = limiter(FailMode.CLOSED);
+		this.redis.stop();
+		for (int i = 0; i < 5; i++) {
+			long start = System.nanoTime();
+			assertThatExceptionOfType(RateLimiterUnavailableException.class)
+				.isThrownBy(() -> limiter.acquire(this.policy, "a", 1, AcquireMode.ACQUIRE))
+				.satisfies((ex) -> assertThat(ex.getRule()).isEqualTo("fail"));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plus(SLACK));
+		}
+	}
+
+	@Test
+	void sharedLimitsReturnByThemselvesWhenRedisComesBack() {
+		FailoverRateLimiter limiter = limiter(FailMode.LOCAL);
+		limiter.acquire(this.policy, "a", 1, AcquireMode.ACQUIRE);
+		this.redis.stop();
+		timedAcquires(limiter, "a", 4);
+		assertThat(limiter.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		this.redis.restart();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> limiter.acquire(this.policy, "a", 1, AcquireMode.CHECK).source() == Source.BACKEND);
+		// The shared count survived only if Redis kept it; a restarted private server starts
+		// empty, so the key is counted afresh in Redis, not locally.
+		RateLimitDecision decision = limiter.acquire(this.policy, "a", 1, AcquireMode.ACQUIRE);
+		assertThat(decision.source()).isEqualTo(Source.BACKEND);
+		assertThat(decision.remaining()).isEqualTo(2);
+		assertThat(limiter.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void aFrozenRedisCostsNoMoreThanTheTimeoutAndRecoversAfterThaw() {
+		FailoverRateLimiter limiter = limiter(FailMode.LOCAL);
+		limiter.acquire(this.policy, "a", 1, AcquireMode.ACQUIRE);
+		this.redis.freeze();
+		try {
+			assertThat(timedAcquires(limiter, "a", 6))
+				.allSatisfy((decision) -> assertThat(decision.source()).isEqualTo(Source.FALLBACK));
+		}
+		finally {
+			this.redis.thaw();
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> limiter.acquire(this.policy, "a", 1, AcquireMode.CHECK).source() == Source.BACKEND);
+	}
+
+	@Test
+	void redisDownBeforeTheFirstCallCostsNoConnectTimeout() {
+		this.redis.stop();
+		LettuceConnectionFactory late = LettuceFactories.standalone(this.redis.endpoint());
+		try {
+			RedisRateLimiter redisLimiter = new RedisRateLimiter(LettuceFactories.executor(late, TIMEOUT), "late:");
+			FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter,
+					CircuitBreaker.of("late", CircuitBreakerConfig.custom()
+						.slidingWindowSize(4)
+						.minimumNumberOfCalls(2)
+						.waitDurationInOpenState(Duration.ofMillis(500))
+						.build()),
+					FailMode.LOCAL, new MemoryRateLimiter(1_000, Ticker.systemTicker()));
+			assertThat(timedAcquires(limiter, "a", 3))
+				.allSatisfy((decision) -> assertThat(decision.source()).isEqualTo(Source.FALLBACK));
+			this.redis.restart();
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> limiter.acquire(this.policy, "a", 1, AcquireMode.CHECK).source() == Source.BACKEND);
+		}
+		finally {
+			late.destroy();
+		}
+	}
+
+}
