@@ -1,0 +1,79 @@
+package dev.scalability.ratelimit.web;
+
+import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
+import dev.scalability.ratelimit.autoconfigure.RateLimitAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.request.RequestPostProcessor;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.WebApplicationContext;
+
+/**
+ * A web application with the starter and a few endpoints, driven through MockMvc with the
+ * rate-limit filter in front, as the servlet container would put it.
+ */
+final class RateLimitWebTestSupport {
+
+	private RateLimitWebTestSupport() {
+	}
+
+	static WebApplicationContextRunner contextRunner() {
+		return new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ScalabilityAutoConfiguration.class,
+					RateLimitAutoConfiguration.class, WebMvcAutoConfiguration.class,
+					HttpMessageConvertersAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withUserConfiguration(Endpoints.class);
+	}
+
+	@SuppressWarnings("unchecked")
+	static MockMvc mockMvc(WebApplicationContext context) {
+		FilterRegistrationBean<RateLimitFilter> filter = context.getBean("rateLimitFilter",
+				FilterRegistrationBean.class);
+		return MockMvcBuilders.webAppContextSetup(context).addFilters(filter.getFilter()).build();
+	}
+
+	static RequestPostProcessor from(String remoteAddress) {
+		return (request) -> {
+			request.setRemoteAddr(remoteAddress);
+			return request;
+		};
+	}
+
+	@RestController
+	static class Endpoints {
+
+		@GetMapping("/api/hello")
+		String hello() {
+			return "hello";
+		}
+
+		@PostMapping("/api/ai/complete")
+		String complete() {
+			return "completed";
+		}
+
+		@GetMapping("/api/ai/models")
+		String models() {
+			return "models";
+		}
+
+		@PostMapping("/api/auth/login")
+		ResponseEntity<String> login(@RequestParam(defaultValue = "true") boolean ok) {
+			return ok ? ResponseEntity.ok("welcome") : ResponseEntity.status(HttpStatus.UNAUTHORIZED).body("denied");
+		}
+
+	}
+
+}
