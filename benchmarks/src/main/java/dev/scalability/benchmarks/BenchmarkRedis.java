@@ -1,6 +1,7 @@
 package dev.scalability.benchmarks;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.scalability.test.redis.RedisEndpoint;
 import dev.scalability.test.redis.RedisServerProcess;
@@ -11,6 +12,8 @@ import dev.scalability.test.redis.RedisServerProcess;
  * A benchmark never touches a Redis it was not given or did not start.
  */
 final class BenchmarkRedis implements AutoCloseable {
+
+	private static final String COMMAND_STAT_PREFIX = "cmdstat_";
 
 	private final RedisServerProcess process;
 
@@ -40,6 +43,30 @@ final class BenchmarkRedis implements AutoCloseable {
 	 */
 	Map<String, String> commandStats() {
 		return (this.process != null) ? this.process.info("commandstats") : Map.of();
+	}
+
+	/**
+	 * How many times the server ran each command so far, commands run by scripts included.
+	 * @return calls by command name ({@code get}, {@code evalsha}, {@code client|setinfo}),
+	 * or an empty map for a Redis given by URL
+	 */
+	Map<String, Long> commandCalls() {
+		Map<String, Long> calls = new TreeMap<>();
+		commandStats().forEach((field, value) -> {
+			if (field.startsWith(COMMAND_STAT_PREFIX)) {
+				calls.put(field.substring(COMMAND_STAT_PREFIX.length()), callsOf(value));
+			}
+		});
+		return calls;
+	}
+
+	private static long callsOf(String stat) {
+		for (String part : stat.split(",")) {
+			if (part.startsWith("calls=")) {
+				return Long.parseLong(part.substring("calls=".length()));
+			}
+		}
+		return 0;
 	}
 
 	@Override

@@ -209,7 +209,8 @@ final class RateLimitRulesBuilder {
 				patterns.add(PathPatternParser.defaultInstance.parse(path));
 			}
 			catch (PatternParseException ex) {
-				throw new InvalidPropertyException(at + ".paths[" + j + "]", path, ex.toDetailedString(),
+				throw new InvalidPropertyException(at + ".paths[" + j + "]", path,
+						"not a valid path pattern: " + ex.getMessage() + " (at character " + ex.getPosition() + ")",
 						"write a Spring PathPattern such as /api/** or /users/{id}.");
 			}
 		}
