@@ -35,9 +35,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * <p>
  * The rules are two catch-alls ({@code /**} for every method, first, and {@code /**} for
  * writes, last) around specific rules on distinct literal prefixes, alternately
- * {@code /api/v<n>/items/**} and {@code /svc<n>/**}. The {@code specific} path is covered
+ * {@code /api/v<n>/items/**} and {@code /svc<n>/**}. The {@code middleRule} path is covered
  * by the {@code /api} rule half-way down the list and by the first catch-all; the
- * {@code unmatched} path only by the catch-all. Both implementations must return every
+ * {@code catchAllOnly} path by that catch-all alone. Both implementations must return every
  * rule that covers the request, so the scan can never stop early.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -53,7 +53,7 @@ public class RuleMatchingBenchmark {
 	@Param({ "5", "50", "500" })
 	public int rules;
 
-	@Param({ "specific", "unmatched" })
+	@Param({ "middleRule", "catchAllOnly" })
 	public String path;
 
 	private List<RateLimitRule> declared;
@@ -75,10 +75,10 @@ public class RuleMatchingBenchmark {
 
 		// Rounded down to an even number, so that the path always has the /api shape.
 		int middle = (specificRules / 2) & ~1;
-		String uri = "specific".equals(this.path) ? "/api/v" + middle + "/items/42" : "/static/css/site.css";
+		String uri = "middleRule".equals(this.path) ? "/api/v" + middle + "/items/42" : "/static/css/site.css";
 		// The filter parses the path once for whichever lookup it uses.
 		this.requestPath = RequestPath.parse(uri, null).pathWithinApplication();
-		int expected = "specific".equals(this.path) ? 2 : 1;
+		int expected = "middleRule".equals(this.path) ? 2 : 1;
 		if (ruleIndex().size() != expected || linearScan().size() != expected) {
 			throw new IllegalStateException("Expected " + expected + " rules to match " + uri);
 		}

@@ -1,0 +1,83 @@
+package dev.scalability.ratelimit.web;
+
+import dev.scalability.test.redis.RedisEndpoint;
+import dev.scalability.test.redis.RedisTest;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * The filter on the Redis backend: two applications share one quota; with Redis gone the
+ * fail-mode decides what clients see.
+ */
+@RedisTest
+class RateLimitFilterOnRedisTests {
+
+	private static final String RULE = "scalability.rate-limit.rules[0].";
+
+	private final WebApplicationContextRunner contextRunner = RateLimitWebTestSupport.contextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+		.withPropertyValues("scalability.backend=redis", "scalability.redis.key-prefix=web-" + System.nanoTime() + ":",
+				RULE + "name=ai", RULE + "paths=/api/ai/**", RULE + "limit=2", RULE + "window=1m",
+				RULE + "algorithm=sliding-window");
+
+	@Test
+	void twoApplicationsShareOneQuota(RedisEndpoint redis) {
+		WebApplicationContextRunner runner = this.contextRunner.withPropertyValues(redis.springProperties());
+		runner.run((first) -> runner.run((second) -> {
+			MockMvc one = RateLimitWebTestSupport.mockMvc(first);
+			MockMvc two = RateLimitWebTestSupport.mockMvc(second);
+			one.perform(post("/api/ai/complete")).andExpect(status().isOk());
+			two.perform(post("/api/ai/complete")).andExpect(status().isOk());
+			one.perform(post("/api/ai/complete")).andExpect(status().isTooManyRequests());
+			two.perform(post("/api/ai/complete")).andExpect(status().isTooManyRequests());
+		}));
+	}
+
+	@Test
+	void closedFailModeAnswers503WhileRedisIsUnreachable() {
+		this.contextRunner.withPropertyValues("spring.data.redis.port=1", "scalability.rate-limit.fail-mode=closed",
+				"scalability.rate-limit.redis.circuit-breaker.open-for=7s")
+			.run((context) -> {
+				MockMvc mvc = RateLimitWebTestSupport.mockMvc(context);
+				mvc.perform(post("/api/ai/complete"))
+					.andExpect(status().isServiceUnavailable())
+					.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+					.andExpect(header().string("Retry-After", "7"))
+					.andExpect(jsonPath("$.status").value(503));
+				mvc.perform(post("/api/hello")).andExpect(status().isMethodNotAllowed());
+			});
+	}
+
+	@Test
+	void localFailModeKeepsLimitingWhileRedisIsUnreachable() {
+		this.contextRunner.withPropertyValues("spring.data.redis.port=1").run((context) -> {
+			MockMvc mvc = RateLimitWebTestSupport.mockMvc(context);
+			mvc.perform(post("/api/ai/complete")).andExpect(status().isOk());
+			mvc.perform(post("/api/ai/complete")).andExpect(status().isOk());
+			mvc.perform(post("/api/ai/complete")).andExpect(status().isTooManyRequests());
+		});
+	}
+
+	@Test
+	void openFailModeLetsEveryRequestThroughWhileRedisIsUnreachable() {
+		this.contextRunner.withPropertyValues("spring.data.redis.port=1", "scalability.rate-limit.fail-mode=open")
+			.run((context) -> {
+				MockMvc mvc = RateLimitWebTestSupport.mockMvc(context);
+				for (int i = 0; i < 5; i++) {
+					mvc.perform(post("/api/ai/complete")).andExpect(status().isOk());
+				}
+			});
+	}
+
+}
