@@ -52,4 +52,19 @@ class SampleApplicationRedisProfileTests {
 		assertThat(backend.path("redis").path("status").asString()).isEqualTo("UP");
 	}
 
+	@Test
+	void rateLimitsAreKeptInRedis() {
+		HttpSupport http = new HttpSupport(this.port);
+		for (int i = 0; i < 5; i++) {
+			assertThat(http.post("/api/upload", "{}").statusCode()).isEqualTo(200);
+		}
+		assertThat(http.post("/api/upload", "{}").statusCode()).isEqualTo(429);
+		JsonNode rateLimit = HttpSupport.json(http.get("/actuator/scalability")).path("rateLimit");
+		assertThat(rateLimit.path("backend").asString()).isEqualTo("redis");
+		assertThat(rateLimit.path("circuitBreaker").asString()).isEqualTo("CLOSED");
+		try (RedisServerKeys keys = new RedisServerKeys(TestRedis.shared().orElseThrow())) {
+			assertThat(keys.matching("scalability:rl:{upload:*")).isNotEmpty();
+		}
+	}
+
 }
