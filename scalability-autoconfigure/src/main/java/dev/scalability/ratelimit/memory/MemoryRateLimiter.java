@@ -1,24 +1,27 @@
 package dev.scalability.ratelimit.memory;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
 
 /**
- * Keeps rate-limit state in this JVM: one atomic reference per key, updated with a
+ * Keeps rate-limit state in this JVM: one atomic value per key, updated with a
  * compare-and-set (no lock on the hot path), in a Caffeine cache bounded to
  * {@code maxKeys} keys. Evicting a key forgets its usage, so the bound should exceed the
  * number of clients active within the longest window.
  */
 public class MemoryRateLimiter implements RateLimiter {
 
-	private final Cache<StateKey, AtomicReference<long[]>> states;
+	private final Cache<StateKey, KeyState> states;
 
 	private final Ticker ticker;
 
@@ -34,18 +37,21 @@ public class MemoryRateLimiter implements RateLimiter {
 
 	@Override
 	public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
-		StateKey stateKey = new StateKey(policy.name(), key);
-		AtomicReference<long[]> holder = this.states.getIfPresent(stateKey);
-		if (holder == null) {
-			holder = this.states.get(stateKey, (ignored) -> new AtomicReference<>(KeyStateMath.newState(policy)));
+		StateKey stateKey = new StateKey(policy, key);
+		KeyState state = this.states.getIfPresent(stateKey);
+		if (state == null) {
+			state = this.states.get(stateKey, MemoryRateLimiter::newState);
 		}
-		while (true) {
-			long[] state = holder.get();
-			KeyStateMath.Outcome outcome = KeyStateMath.evaluate(policy, state, this.ticker.read(), permits, mode);
-			if (outcome.next() == null || holder.compareAndSet(state, outcome.next())) {
-				return outcome.decision();
-			}
+		return state.acquire(policy, this.ticker, permits, mode);
+	}
+
+	private static KeyState newState(StateKey key) {
+		RateLimitPolicy policy = key.policy;
+		if (policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET && policy.limits().size() == 1
+				&& policy.penalty() == null) {
+			return new SingleTokenBucket();
 		}
+		return new GeneralState(policy);
 	}
 
 	/**
@@ -70,7 +76,100 @@ public class MemoryRateLimiter implements RateLimiter {
 		this.states.invalidateAll();
 	}
 
-	private record StateKey(String policy, String key) {
+	/**
+	 * The state of one key of one rule.
+	 */
+	private interface KeyState {
+
+		RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode);
+
+	}
+
+	/**
+	 * Any policy: the whole state in one array, replaced by a new one on each change.
+	 */
+	private static final class GeneralState extends AtomicReference<long[]> implements KeyState {
+
+		GeneralState(RateLimitPolicy policy) {
+			super(KeyStateMath.newState(policy));
+		}
+
+		@Override
+		public RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode) {
+			while (true) {
+				long[] state = get();
+				KeyStateMath.Outcome outcome = KeyStateMath.evaluate(policy, state, ticker.read(), permits, mode);
+				if (outcome.next() == null || compareAndSet(state, outcome.next())) {
+					return outcome.decision();
+				}
+			}
+		}
+
+	}
+
+	/**
+	 * The default rule shape, one token bucket without penalty, kept as a single number
+	 * (the time the bucket is full again) so that a decision allocates nothing but its
+	 * answer. Same arithmetic as {@link KeyStateMath}.
+	 */
+	private static final class SingleTokenBucket extends AtomicLong implements KeyState {
+
+		SingleTokenBucket() {
+			super(KeyStateMath.UNSET);
+		}
+
+		@Override
+		public RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode) {
+			RateLimit limit = policy.limits().get(0);
+			long interval = limit.window().toNanos() / limit.limit();
+			long tolerance = interval * limit.capacity();
+			while (true) {
+				long stored = get();
+				long now = ticker.read();
+				long tat = (stored == KeyStateMath.UNSET) ? now : Math.max(stored, now);
+				long newTat = tat + permits * interval;
+				if (newTat - now > tolerance) {
+					long available = Math.max(0, (tolerance - (tat - now)) / interval);
+					return new RateLimitDecision(false, policy, 0, available, Math.max(0, tat - now),
+							newTat - now - tolerance, RateLimitDecision.Source.BACKEND);
+				}
+				if (mode == AcquireMode.CHECK || compareAndSet(stored, newTat)) {
+					return new RateLimitDecision(true, policy, 0, (tolerance - (newTat - now)) / interval,
+							newTat - now, 0, RateLimitDecision.Source.BACKEND);
+				}
+			}
+		}
+
+	}
+
+	/**
+	 * A key of one policy object: policies live as long as the application, so identity
+	 * tells them apart cheaply, even two that share a name.
+	 */
+	private static final class StateKey {
+
+		private final RateLimitPolicy policy;
+
+		private final String key;
+
+		private final int hash;
+
+		StateKey(RateLimitPolicy policy, String key) {
+			this.policy = policy;
+			this.key = key;
+			this.hash = 31 * System.identityHashCode(policy) + key.hashCode();
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof StateKey that && this.policy == that.policy && this.key.equals(that.key);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
+
 	}
 
 }

@@ -62,7 +62,7 @@ public class RedisRateLimiter implements RateLimiter {
 	@Override
 	public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
 		byte[][] args = this.arguments.computeIfAbsent(policy, PolicyArguments::new).with(mode, permits);
-		args[7] = (this.clockMicros != null) ? PolicyArguments.ascii(this.clockMicros.getAsLong()) : SERVER_TIME;
+		args[2] = (this.clockMicros != null) ? PolicyArguments.ascii(this.clockMicros.getAsLong()) : SERVER_TIME;
 		byte[] redisKey = (this.keyPrefix + policy.name() + ':' + key + '}').getBytes(StandardCharsets.UTF_8);
 		List<Object> reply = this.executor.execute(SCRIPT, redisKey, args);
 		return new RateLimitDecision(((Long) reply.get(0)) == 1L, policy, ((Long) reply.get(1)).intValue(),
@@ -80,17 +80,28 @@ public class RedisRateLimiter implements RateLimiter {
 
 		private static final byte[] ONE_PERMIT = ascii(1);
 
+		private static final byte[] SINGLE_BUCKET = { 'b' };
+
 		private final byte[][] template;
 
 		PolicyArguments(RateLimitPolicy policy) {
 			List<RateLimit> limits = policy.limits();
 			Penalty penalty = policy.penalty();
+			if (policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET && limits.size() == 1 && penalty == null) {
+				// The script's short path: Redis parses every argument of every call, so the
+				// default rule shape sends only what its arithmetic needs.
+				RateLimit limit = limits.get(0);
+				long interval = micros(limit.window().toNanos()) / limit.limit();
+				this.template = new byte[][] { null, null, null, SINGLE_BUCKET, ascii(interval),
+						ascii(interval * limit.capacity()) };
+				return;
+			}
 			this.template = new byte[8 + limits.size() * 3][];
-			this.template[2] = ascii(algorithmCode(policy.algorithm()));
-			this.template[3] = ascii((penalty != null) ? penalty.after() : 0);
-			this.template[4] = ascii((penalty != null) ? micros(penalty.block().toNanos()) : 0);
-			this.template[5] = ascii((penalty != null) ? micros(penalty.maxBlock().toNanos()) : 0);
-			this.template[6] = ascii(micros(policy.longestWindow().toNanos()));
+			this.template[3] = ascii(algorithmCode(policy.algorithm()));
+			this.template[4] = ascii((penalty != null) ? penalty.after() : 0);
+			this.template[5] = ascii((penalty != null) ? micros(penalty.block().toNanos()) : 0);
+			this.template[6] = ascii((penalty != null) ? micros(penalty.maxBlock().toNanos()) : 0);
+			this.template[7] = ascii(micros(policy.longestWindow().toNanos()));
 			for (int i = 0; i < limits.size(); i++) {
 				RateLimit limit = limits.get(i);
 				this.template[8 + i * 3] = ascii(limit.limit());

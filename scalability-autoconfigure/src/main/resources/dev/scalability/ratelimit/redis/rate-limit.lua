@@ -4,25 +4,49 @@
 --
 -- KEYS[1]  the state of one key of one rule: comma-separated integers, empty = unset:
 --          three slots per limit ([tat] or [window, current, previous]), then the penalty
---          [violations, violation window, blocked until, level]
--- ARGV     mode (1 acquire, 2 check, 3 record), permits, algorithm (1 token bucket,
---          2 sliding window, 3 fixed window), penalty after (0 = no penalty), penalty block,
---          penalty max block, longest window, the time to use instead of TIME (empty in
---          production; tests pass their own clock), then limit, window, burst for each limit
+--          [violations, violation window, blocked until, level]; a single token bucket
+--          without penalty keeps just its tat
+-- ARGV     mode (1 acquire, 2 check, 3 record), permits, the time to use instead of TIME
+--          (empty in production; tests pass their own clock), then either
+--          'b', emission interval, tolerance          (a single token bucket, no penalty)
+--          or algorithm (1 token bucket, 2 sliding window, 3 fixed window), penalty after
+--          (0 = none), penalty block, penalty max block, longest window, then limit,
+--          window, burst for each limit
 -- returns  {allowed (1/0), binding limit (0-based), remaining, reset, retry after}
 
-local now = tonumber(ARGV[8])
+local now = tonumber(ARGV[3])
 if not now then
   local time = redis.call('TIME')
   now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 end
 local mode = tonumber(ARGV[1])
 local permits = tonumber(ARGV[2])
-local algorithm = tonumber(ARGV[3])
-local penalty_after = tonumber(ARGV[4])
-local penalty_block = tonumber(ARGV[5])
-local penalty_max = tonumber(ARGV[6])
-local longest = tonumber(ARGV[7])
+
+-- The default rule shape (one token bucket, no penalty) keeps its state as one number
+-- and takes this short path: Redis runs scripts one at a time, so every instruction here
+-- is paid by every client of the server.
+if ARGV[4] == 'b' then
+  local interval = tonumber(ARGV[5])
+  local tolerance = tonumber(ARGV[6])
+  local tat = tonumber(redis.call('GET', KEYS[1]))
+  if not tat or tat < now then tat = now end
+  local new_tat = tat + permits * interval
+  if new_tat - now > tolerance then
+    local available = math.floor((tolerance - (tat - now)) / interval)
+    if available < 0 then available = 0 end
+    return {0, 0, available, tat - now, new_tat - now - tolerance}
+  end
+  if mode ~= 2 then
+    redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
+  end
+  return {1, 0, math.floor((tolerance - (new_tat - now)) / interval), new_tat - now, 0}
+end
+
+local algorithm = tonumber(ARGV[4])
+local penalty_after = tonumber(ARGV[5])
+local penalty_block = tonumber(ARGV[6])
+local penalty_max = tonumber(ARGV[7])
+local longest = tonumber(ARGV[8])
 local limits = (#ARGV - 8) / 3
 local penalty_base = limits * 3
 
