@@ -40,6 +40,8 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 
 	private final Map<Method, MethodLimit> limits = new ConcurrentHashMap<>();
 
+	private final Map<String, RateLimitPolicy> inlinePolicies = new ConcurrentHashMap<>();
+
 	public RateLimitedMethodInterceptor(Supplier<RateLimiterService> service) {
 		this.service = service;
 	}
@@ -119,13 +121,28 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 		}
 		String name = annotation.name().isEmpty()
 				? method.getDeclaringClass().getSimpleName() + "." + method.getName() : annotation.name();
+		if (this.service.get().policy(name).isPresent()) {
+			throw new IllegalStateException(where + ": the name '" + name + "' belongs to a rule of "
+					+ "scalability.rate-limit.rules; write rule = \"" + name + "\" to use it, or choose another name");
+		}
+		RateLimitPolicy policy;
 		try {
-			return RateLimitPolicy.of(name, annotation.algorithm(),
+			policy = RateLimitPolicy.of(name, annotation.algorithm(),
 					new RateLimit(annotation.limit(), window, annotation.burst()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(where + ": " + ex.getMessage(), ex);
 		}
+		// Methods that share a name share one limit, as they would share one key in Redis.
+		RateLimitPolicy shared = this.inlinePolicies.putIfAbsent(name, policy);
+		if (shared == null) {
+			return policy;
+		}
+		if (shared.algorithm() != policy.algorithm() || !shared.limits().equals(policy.limits())) {
+			throw new IllegalStateException(where + ": the name '" + name + "' is used with other limits elsewhere ("
+					+ shared + "); give each limit its own name");
+		}
+		return shared;
 	}
 
 	/**

@@ -37,8 +37,12 @@ final class KeyStateMath {
 	private KeyStateMath() {
 	}
 
+	static int stateLength(RateLimitPolicy policy) {
+		return policy.limits().size() * SLOTS_PER_LIMIT + PENALTY_SLOTS;
+	}
+
 	static long[] newState(RateLimitPolicy policy) {
-		long[] state = new long[policy.limits().size() * SLOTS_PER_LIMIT + PENALTY_SLOTS];
+		long[] state = new long[stateLength(policy)];
 		Arrays.fill(state, UNSET);
 		return state;
 	}

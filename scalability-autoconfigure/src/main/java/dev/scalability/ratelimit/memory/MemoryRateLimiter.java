@@ -42,16 +42,22 @@ public class MemoryRateLimiter implements RateLimiter {
 		if (state == null) {
 			state = this.states.get(stateKey, MemoryRateLimiter::newState);
 		}
+		if (!state.fits(policy)) {
+			// Another policy of the same name with another shape: start this key afresh.
+			state = newState(stateKey);
+			this.states.put(stateKey, state);
+		}
 		return state.acquire(policy, this.ticker, permits, mode);
 	}
 
 	private static KeyState newState(StateKey key) {
 		RateLimitPolicy policy = key.policy;
-		if (policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET && policy.limits().size() == 1
-				&& policy.penalty() == null) {
-			return new SingleTokenBucket();
-		}
-		return new GeneralState(policy);
+		return isSingleTokenBucket(policy) ? new SingleTokenBucket() : new GeneralState(policy);
+	}
+
+	private static boolean isSingleTokenBucket(RateLimitPolicy policy) {
+		return policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET && policy.limits().size() == 1
+				&& policy.penalty() == null;
 	}
 
 	/**
@@ -83,6 +89,8 @@ public class MemoryRateLimiter implements RateLimiter {
 
 		RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode);
 
+		boolean fits(RateLimitPolicy policy);
+
 	}
 
 	/**
@@ -92,6 +100,11 @@ public class MemoryRateLimiter implements RateLimiter {
 
 		GeneralState(RateLimitPolicy policy) {
 			super(KeyStateMath.newState(policy));
+		}
+
+		@Override
+		public boolean fits(RateLimitPolicy policy) {
+			return !isSingleTokenBucket(policy) && get().length == KeyStateMath.stateLength(policy);
 		}
 
 		@Override
@@ -119,6 +132,11 @@ public class MemoryRateLimiter implements RateLimiter {
 		}
 
 		@Override
+		public boolean fits(RateLimitPolicy policy) {
+			return isSingleTokenBucket(policy);
+		}
+
+		@Override
 		public RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode) {
 			RateLimit limit = policy.limits().get(0);
 			long interval = limit.window().toNanos() / limit.limit();
@@ -143,8 +161,7 @@ public class MemoryRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * A key of one policy object: policies live as long as the application, so identity
-	 * tells them apart cheaply, even two that share a name.
+	 * A key of one policy, by the policy's name as in Redis.
 	 */
 	private static final class StateKey {
 
@@ -157,12 +174,13 @@ public class MemoryRateLimiter implements RateLimiter {
 		StateKey(RateLimitPolicy policy, String key) {
 			this.policy = policy;
 			this.key = key;
-			this.hash = 31 * System.identityHashCode(policy) + key.hashCode();
+			this.hash = 31 * policy.name().hashCode() + key.hashCode();
 		}
 
 		@Override
 		public boolean equals(Object other) {
-			return other instanceof StateKey that && this.policy == that.policy && this.key.equals(that.key);
+			return other instanceof StateKey that && this.key.equals(that.key)
+					&& (this.policy == that.policy || this.policy.name().equals(that.policy.name()));
 		}
 
 		@Override

@@ -88,6 +88,40 @@ class RateLimitedTests {
 				.hasMessageContaining("give either rule, or limit and window"));
 	}
 
+	@Test
+	void twoLimitsUnderOneNameStopTheStartUp() {
+		this.contextRunner.withBean(Reports.class)
+			.withBean(OtherReports.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("the name 'reports' is used with other limits elsewhere"));
+	}
+
+	@Test
+	void anInlineLimitCannotTakeTheNameOfARule() {
+		this.contextRunner.withBean(Impostor.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("the name 'ai' belongs to a rule"));
+	}
+
+	static class OtherReports {
+
+		@RateLimited(limit = 5, window = "1h", name = "reports")
+		public String monthly() {
+			return "monthly";
+		}
+
+	}
+
+	static class Impostor {
+
+		@RateLimited(limit = 5, window = "1h", name = "ai")
+		public void call() {
+		}
+
+	}
+
 	static class Quotes {
 
 		@RateLimited(limit = 2, window = "1m", key = "#customerId")
