@@ -9,9 +9,17 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
  * Puts a circuit breaker in front of a shared backend and applies the fail-mode while it
  * cannot be reached. Once the breaker is open, no request waits for the dead backend;
  * after a while the breaker lets a few calls through and closes again when they succeed,
- * so recovery needs no one.
+ * so recovery needs no one. Successes are reported to the breaker from the first failure
+ * on, for 30 seconds after the last one: the breaker's window then holds the calls around
+ * the failures, and a healthy backend costs no bookkeeping.
  */
 public class FailoverRateLimiter implements RateLimiter {
+
+	/**
+	 * How long after a failure every outcome is reported to the breaker, so that it judges
+	 * the failure rate on the calls around failures.
+	 */
+	private static final long WATCH_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
 	private final RateLimiter backend;
 
@@ -20,6 +28,13 @@ public class FailoverRateLimiter implements RateLimiter {
 	private final FailMode failMode;
 
 	private final RateLimiter local;
+
+	/**
+	 * Until when successes are reported to the breaker, in {@link System#nanoTime()}.
+	 * While the backend has not failed for a while the breaker has nothing to decide, and
+	 * reporting every success would serialise every decision on the breaker's window.
+	 */
+	private volatile long watchUntil = System.nanoTime();
 
 	/**
 	 * Creates a limiter.
@@ -45,11 +60,15 @@ public class FailoverRateLimiter implements RateLimiter {
 		long start = System.nanoTime();
 		try {
 			RateLimitDecision decision = this.backend.acquire(policy, key, permits, mode);
-			this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			if (start - this.watchUntil < 0 || this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+				this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			}
 			return decision;
 		}
 		catch (RuntimeException ex) {
-			this.circuitBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, ex);
+			long end = System.nanoTime();
+			this.watchUntil = end + WATCH_AFTER_FAILURE_NANOS;
+			this.circuitBreaker.onError(end - start, TimeUnit.NANOSECONDS, ex);
 			return fallback(policy, key, permits, mode, ex);
 		}
 	}

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -13,43 +15,66 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Renders the property table of {@code docs/configuration.md} from the metadata that the
- * configuration processor writes, so that the reference cannot drift from the code.
+ * Renders the property tables of the docs from the metadata that the configuration
+ * processor writes, so that the reference cannot drift from the code. A table sits between
+ * {@code <!-- properties:start -->} (optionally {@code prefix=...} to list only part of the
+ * properties) and {@code <!-- properties:end -->}.
  */
 final class ConfigurationReference {
 
-	static final String START = "<!-- properties:start (generated from the configuration metadata; see ConfigurationReferenceTests) -->";
+	private static final Pattern START = Pattern.compile("<!-- properties:start(?: prefix=(\\S+))?[^>]*-->\\n");
 
-	static final String END = "<!-- properties:end -->";
+	private static final String END = "<!-- properties:end -->";
 
-	private ConfigurationReference() {
+	private final List<JsonNode> properties;
+
+	private ConfigurationReference(List<JsonNode> properties) {
+		this.properties = properties;
 	}
 
-	static String table(Path metadata) {
-		JsonNode root = read(metadata);
-		List<JsonNode> properties = StreamSupport.stream(root.path("properties").spliterator(), false)
-			.sorted(Comparator.comparing((JsonNode property) -> property.path("name").asString()))
-			.toList();
-		String rows = properties.stream().map(ConfigurationReference::row).collect(Collectors.joining("\n"));
+	static ConfigurationReference read(Path metadata) {
+		try {
+			JsonNode root = JsonMapper.builder().build().readTree(Files.readString(metadata));
+			return new ConfigurationReference(StreamSupport.stream(root.path("properties").spliterator(), false)
+				.sorted(Comparator.comparing((JsonNode property) -> property.path("name").asString()))
+				.toList());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * The document with every table rendered afresh.
+	 * @param document the document's text
+	 * @return the text as it should be
+	 */
+	String render(String document) {
+		Matcher start = START.matcher(document);
+		StringBuilder rendered = new StringBuilder();
+		int copied = 0;
+		int tables = 0;
+		while (start.find(copied)) {
+			int end = document.indexOf(END, start.end());
+			if (end < 0) {
+				throw new IllegalStateException("a properties table is not closed by " + END);
+			}
+			rendered.append(document, copied, start.end()).append(table(start.group(1)));
+			copied = end;
+			tables++;
+		}
+		if (tables == 0) {
+			throw new IllegalStateException("the document has no properties table");
+		}
+		return rendered.append(document.substring(copied)).toString();
+	}
+
+	private String table(String prefix) {
+		String rows = this.properties.stream()
+			.filter((property) -> prefix == null || property.path("name").asString().startsWith(prefix))
+			.map(ConfigurationReference::row)
+			.collect(Collectors.joining("\n"));
 		return "| property | default | meaning |\n|---|---|---|\n" + rows + "\n";
-	}
-
-	static String replaceTable(String document, String table) {
-		int start = document.indexOf(START);
-		int end = document.indexOf(END);
-		if (start < 0 || end < start) {
-			throw new IllegalStateException("docs/configuration.md lacks the generated-table markers");
-		}
-		return document.substring(0, start + START.length()) + "\n" + table + document.substring(end);
-	}
-
-	static String currentTable(String document) {
-		int start = document.indexOf(START);
-		int end = document.indexOf(END);
-		if (start < 0 || end < start) {
-			throw new IllegalStateException("docs/configuration.md lacks the generated-table markers");
-		}
-		return document.substring(start + START.length() + 1, end);
 	}
 
 	private static String row(JsonNode property) {
@@ -66,15 +91,6 @@ final class ConfigurationReference {
 				.collect(Collectors.joining(", ", "[", "]"));
 		}
 		return value.asString();
-	}
-
-	private static JsonNode read(Path metadata) {
-		try {
-			return JsonMapper.builder().build().readTree(Files.readString(metadata));
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

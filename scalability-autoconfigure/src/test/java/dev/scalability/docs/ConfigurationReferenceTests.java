@@ -4,31 +4,32 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code docs/configuration.md} lists every property with its default and meaning, as the
- * configuration metadata has them. Run with {@code -Dscalability.docs.write=true} to
- * rewrite the table after changing a property.
+ * The docs list every property with its default and meaning, as the configuration
+ * metadata has them. Run with {@code -Dscalability.docs.write=true} to rewrite the tables
+ * after changing a property.
  */
 class ConfigurationReferenceTests {
 
 	private static final Path METADATA = Path.of("target/classes/META-INF/spring-configuration-metadata.json");
 
-	private static final Path DOCUMENT = Path.of("../docs/configuration.md");
-
-	@Test
-	void configurationReferenceListsEveryPropertyWithItsDefault() throws IOException {
-		String expected = ConfigurationReference.table(METADATA);
-		String document = Files.readString(DOCUMENT);
+	@ParameterizedTest
+	@ValueSource(strings = { "configuration.md", "rate-limiting.md" })
+	void propertyTablesMatchTheConfigurationMetadata(String name) throws IOException {
+		Path document = Path.of("../docs", name);
+		String text = Files.readString(document);
+		String expected = ConfigurationReference.read(METADATA).render(text);
 		if (Boolean.getBoolean("scalability.docs.write")) {
-			document = ConfigurationReference.replaceTable(document, expected);
-			Files.writeString(DOCUMENT, document);
+			Files.writeString(document, expected);
+			text = expected;
 		}
-		assertThat(ConfigurationReference.currentTable(document))
-			.as("docs/configuration.md is out of date: run the autoconfigure tests with -Dscalability.docs.write=true")
+		assertThat(text)
+			.as("docs/" + name + " is out of date: run the autoconfigure tests with -Dscalability.docs.write=true")
 			.isEqualTo(expected);
 	}
 

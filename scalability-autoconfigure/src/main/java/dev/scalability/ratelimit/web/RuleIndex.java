@@ -17,17 +17,27 @@ import org.springframework.web.util.pattern.PathPattern;
  */
 public final class RuleIndex {
 
+	/**
+	 * Up to this many patterns, trying each is cheaper than walking the tree.
+	 */
+	private static final int SCAN_THRESHOLD = 12;
+
 	private final List<RateLimitRule> rules;
 
 	private final Node root = new Node();
 
+	private final boolean scan;
+
 	public RuleIndex(List<RateLimitRule> rules) {
 		this.rules = List.copyOf(rules);
+		int patterns = 0;
 		for (int order = 0; order < this.rules.size(); order++) {
 			for (PathPattern pattern : this.rules.get(order).paths()) {
 				file(pattern, order);
+				patterns++;
 			}
 		}
+		this.scan = patterns <= SCAN_THRESHOLD;
 	}
 
 	private void file(PathPattern pattern, int order) {
@@ -61,6 +71,9 @@ public final class RuleIndex {
 	 * @return the rules, possibly none
 	 */
 	public List<RateLimitRule> match(PathContainer path, String method) {
+		if (this.scan) {
+			return scan(path, method);
+		}
 		BitSet matched = null;
 		Node node = this.root;
 		List<PathContainer.Element> elements = path.elements();
@@ -86,6 +99,26 @@ public final class RuleIndex {
 			result.add(this.rules.get(order));
 		}
 		return result;
+	}
+
+	private List<RateLimitRule> scan(PathContainer path, String method) {
+		List<RateLimitRule> result = null;
+		for (RateLimitRule rule : this.rules) {
+			if (rule.coversMethod(method) && matchesAny(rule.paths(), path)) {
+				result = (result != null) ? result : new ArrayList<>(2);
+				result.add(rule);
+			}
+		}
+		return (result != null) ? result : List.of();
+	}
+
+	private static boolean matchesAny(List<PathPattern> patterns, PathContainer path) {
+		for (PathPattern pattern : patterns) {
+			if (pattern.matches(path)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static Node next(Node node, List<PathContainer.Element> elements, int from) {

@@ -34,7 +34,7 @@ class RuleIndexTests {
 		Random random = new Random(20261123L);
 		for (int round = 0; round < 50; round++) {
 			List<RateLimitRule> rules = new ArrayList<>();
-			for (int i = 0; i < 1 + random.nextInt(40); i++) {
+			for (int i = 0; i < 1 + random.nextInt(60); i++) {
 				rules.add(rule("r" + i, randomPattern(random), random.nextInt(4) == 0 ? Set.of("POST") : Set.of()));
 			}
 			RuleIndex index = new RuleIndex(rules);
