@@ -18,9 +18,11 @@ public enum AcquireMode {
 	CHECK,
 
 	/**
-	 * Take the permits after the fact (the request was already served) if they are
-	 * available; a refusal is not a violation.
+	 * Give back permits taken by an earlier {@link #ACQUIRE} whose request, in the end, does
+	 * not count (with {@code count-status}, a response whose status is not listed). Taking
+	 * first and giving back later, rather than looking first and taking later, means that
+	 * concurrent requests can never slip past the limit together.
 	 */
-	RECORD
+	REFUND
 
 }

@@ -54,8 +54,7 @@ public class FailoverRateLimiter implements RateLimiter {
 	@Override
 	public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
 		if (!this.circuitBreaker.tryAcquirePermission()) {
-			return fallback(policy, key, permits, mode,
-					CallNotPermittedException.createCallNotPermittedException(this.circuitBreaker));
+			return fallback(policy, key, permits, mode, null);
 		}
 		long start = System.nanoTime();
 		try {
@@ -67,6 +66,11 @@ public class FailoverRateLimiter implements RateLimiter {
 		}
 		catch (RuntimeException ex) {
 			long end = System.nanoTime();
+			if (end - this.watchUntil >= 0 && this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
+				// The first failure after a quiet spell: outcomes recorded around an earlier
+				// incident, maybe days ago, must not count towards this one.
+				this.circuitBreaker.reset();
+			}
 			this.watchUntil = end + WATCH_AFTER_FAILURE_NANOS;
 			this.circuitBreaker.onError(end - start, TimeUnit.NANOSECONDS, ex);
 			return fallback(policy, key, permits, mode, ex);
@@ -79,7 +83,8 @@ public class FailoverRateLimiter implements RateLimiter {
 			case LOCAL -> this.local.acquire(policy, key, permits, mode).withSource(RateLimitDecision.Source.FALLBACK);
 			case OPEN -> new RateLimitDecision(true, policy, 0, policy.limits().get(0).limit(), 0, 0,
 					RateLimitDecision.Source.FALLBACK);
-			case CLOSED -> throw new RateLimiterUnavailableException(policy.name(), cause);
+			case CLOSED -> throw new RateLimiterUnavailableException(policy.name(), (cause != null) ? cause
+					: CallNotPermittedException.createCallNotPermittedException(this.circuitBreaker));
 		};
 	}
 

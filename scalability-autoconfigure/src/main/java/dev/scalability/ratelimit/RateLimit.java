@@ -27,6 +27,16 @@ public record RateLimit(long limit, Duration window, long burst) {
 	}
 
 	/**
+	 * The token bucket's time between two permits, rounded up to a whole microsecond (the
+	 * unit of Redis's clock), so that a bucket never refills faster than its limit.
+	 * @return the interval in microseconds
+	 */
+	public long emissionIntervalMicros() {
+		long windowMicros = this.window.toNanos() / 1_000;
+		return (windowMicros + this.limit - 1) / this.limit;
+	}
+
+	/**
 	 * The most permits available at once.
 	 * @return {@code limit + burst}
 	 */

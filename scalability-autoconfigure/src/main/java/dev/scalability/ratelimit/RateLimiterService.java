@@ -83,7 +83,9 @@ public class RateLimiterService {
 			this.observer.failed(policy);
 			throw ex;
 		}
-		this.observer.decided(policy, decision);
+		if (mode != AcquireMode.REFUND) {
+			this.observer.decided(policy, decision);
+		}
 		return decision;
 	}
 

@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -199,14 +201,110 @@ public abstract class RateLimiterBehaviourTests {
 	}
 
 	@Test
-	void checkTakesNothingAndRecordTakesAfterTheFact() {
+	void checkTakesNothing() {
 		RateLimitPolicy policy = policy(RateLimitAlgorithm.FIXED_WINDOW, RateLimit.of(2, Duration.ofMinutes(1)));
 		for (int i = 0; i < 5; i++) {
 			assertThat(this.limiter.acquire(policy, "a", 1, AcquireMode.CHECK).allowed()).isTrue();
 		}
-		assertThat(this.limiter.acquire(policy, "a", 1, AcquireMode.RECORD).allowed()).isTrue();
-		assertThat(this.limiter.acquire(policy, "a", 1, AcquireMode.RECORD).allowed()).isTrue();
+		assertThat(acquireAll(policy, "a", 3)).isEqualTo(2);
 		assertThat(this.limiter.acquire(policy, "a", 1, AcquireMode.CHECK).allowed()).isFalse();
+	}
+
+	@ParameterizedTest
+	@EnumSource(RateLimitAlgorithm.class)
+	void aRefundGivesBackWhatWasTaken(RateLimitAlgorithm algorithm) {
+		RateLimitPolicy policy = policy(algorithm, RateLimit.of(3, Duration.ofMinutes(1)));
+		assertThat(acquireAll(policy, "a", 3)).isEqualTo(3);
+		this.limiter.acquire(policy, "a", 1, AcquireMode.REFUND);
+		this.limiter.acquire(policy, "a", 1, AcquireMode.REFUND);
+		assertThat(acquireAll(policy, "a", 3)).isEqualTo(2);
+	}
+
+	@ParameterizedTest
+	@EnumSource(RateLimitAlgorithm.class)
+	void aRefundNeverGivesMoreThanTheCapacity(RateLimitAlgorithm algorithm) {
+		RateLimitPolicy policy = policy(algorithm, RateLimit.of(3, Duration.ofMinutes(1)));
+		acquire(policy, "a");
+		for (int i = 0; i < 5; i++) {
+			this.limiter.acquire(policy, "a", 1, AcquireMode.REFUND);
+		}
+		assertThat(acquireAll(policy, "a", 5)).isEqualTo(3);
+	}
+
+	@Test
+	void aRefundAfterTheWindowRolledCountsInThePreviousWindow() {
+		RateLimitPolicy policy = policy(RateLimitAlgorithm.SLIDING_WINDOW, RateLimit.of(4, Duration.ofSeconds(1)));
+		assertThat(acquireAll(policy, "a", 4)).isEqualTo(4);
+		this.clock.advance(Duration.ofMillis(1500));
+		// Half of the previous window's 4 still counts: 2 fit, or 3 after giving two back.
+		this.limiter.acquire(policy, "a", 1, AcquireMode.REFUND);
+		this.limiter.acquire(policy, "a", 1, AcquireMode.REFUND);
+		assertThat(acquireAll(policy, "a", 5)).isEqualTo(3);
+	}
+
+	@Test
+	void aRefundIsNoViolation() {
+		RateLimitPolicy policy = new RateLimitPolicy(this.rule, RateLimitAlgorithm.FIXED_WINDOW,
+				List.of(RateLimit.of(1, Duration.ofSeconds(10))), new Penalty(1, Duration.ofMinutes(1), Duration.ofMinutes(1)));
+		for (int i = 0; i < 3; i++) {
+			this.limiter.acquire(policy, "a", 1, AcquireMode.REFUND);
+		}
+		assertThat(acquire(policy, "a").allowed()).isTrue();
+	}
+
+	@Test
+	void severalTokenBucketsAreCheckedTogether() {
+		RateLimitPolicy policy = policy(RateLimitAlgorithm.TOKEN_BUCKET, RateLimit.of(1, Duration.ofSeconds(1)),
+				RateLimit.of(3, Duration.ofMinutes(1)));
+		assertThat(acquire(policy, "a").allowed()).isTrue();
+		RateLimitDecision refusedBySecond = acquire(policy, "a");
+		assertThat(refusedBySecond.allowed()).isFalse();
+		assertThat(refusedBySecond.limitIndex()).isZero();
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(acquire(policy, "a").allowed()).isTrue();
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(acquire(policy, "a").allowed()).isTrue();
+		this.clock.advance(Duration.ofSeconds(1));
+		RateLimitDecision refusedByMinute = acquire(policy, "a");
+		assertThat(refusedByMinute.allowed()).isFalse();
+		assertThat(refusedByMinute.limitIndex()).isOne();
+		assertThat(refusedByMinute.retryAfter()).isEqualTo(Duration.ofSeconds(17));
+	}
+
+	@Test
+	void aTokenBucketWithAPenaltyBlocksToo() {
+		RateLimitPolicy policy = new RateLimitPolicy(this.rule, RateLimitAlgorithm.TOKEN_BUCKET,
+				List.of(RateLimit.of(2, Duration.ofSeconds(10))), new Penalty(2, Duration.ofMinutes(1), Duration.ofMinutes(8)));
+		assertThat(acquireAll(policy, "a", 2)).isEqualTo(2);
+		assertThat(acquire(policy, "a").retryAfter()).isEqualTo(Duration.ofSeconds(5));
+		RateLimitDecision blocked = acquire(policy, "a");
+		assertThat(blocked.retryAfter()).isEqualTo(Duration.ofMinutes(1));
+		this.clock.advance(Duration.ofSeconds(30));
+		assertThat(this.limiter.acquire(policy, "a", 1, AcquireMode.CHECK).retryAfter()).isEqualTo(Duration.ofSeconds(30));
+	}
+
+	@Test
+	void slidingWindowRetryAfterWaitsForTheNextWindowWhenTheCurrentOneIsFull() {
+		RateLimitPolicy policy = policy(RateLimitAlgorithm.SLIDING_WINDOW, RateLimit.of(4, Duration.ofSeconds(1)));
+		this.clock.advance(Duration.ofMillis(200));
+		assertThat(this.limiter.acquire(policy, "a", 4, AcquireMode.ACQUIRE).allowed()).isTrue();
+		RateLimitDecision refused = this.limiter.acquire(policy, "a", 2, AcquireMode.ACQUIRE);
+		// Next window, where the 4 weigh 4 * (1 - f): 2 fit once f reaches 1/2.
+		assertThat(refused.retryAfter()).isEqualTo(Duration.ofMillis(800 + 500));
+		this.clock.advance(Duration.ofMillis(1299));
+		assertThat(this.limiter.acquire(policy, "a", 2, AcquireMode.CHECK).allowed()).isFalse();
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(this.limiter.acquire(policy, "a", 2, AcquireMode.ACQUIRE).allowed()).isTrue();
+	}
+
+	@Test
+	void aRateThatIsNoWholeNumberOfMicrosecondsIsRoundedDownNeverUp() {
+		RateLimitPolicy policy = policy(RateLimitAlgorithm.TOKEN_BUCKET, RateLimit.of(600_000, Duration.ofSeconds(1)));
+		this.limiter.acquire(policy, "a", 600_000, AcquireMode.ACQUIRE);
+		this.clock.advance(Duration.ofMillis(10));
+		// 10 ms refill 5,000 permits at one per 2 µs (1.67 µs rounded up), not 6,000 nor 10,000.
+		assertThat(this.limiter.acquire(policy, "a", 5_000, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(acquire(policy, "a").allowed()).isFalse();
 	}
 
 	@Test
@@ -246,17 +344,6 @@ public abstract class RateLimiterBehaviourTests {
 		this.clock.advance(Duration.ofMinutes(1).plusMinutes(4).plusSeconds(1));
 		acquire(policy, "a");
 		assertThat(acquire(policy, "a").retryAfter()).isEqualTo(Duration.ofMinutes(1));
-	}
-
-	@Test
-	void recordedUseIsNoViolation() {
-		RateLimitPolicy policy = new RateLimitPolicy(this.rule, RateLimitAlgorithm.FIXED_WINDOW,
-				List.of(RateLimit.of(1, Duration.ofSeconds(10))), new Penalty(1, Duration.ofMinutes(1), Duration.ofMinutes(1)));
-		this.limiter.acquire(policy, "a", 1, AcquireMode.RECORD);
-		RateLimitDecision overRecorded = this.limiter.acquire(policy, "a", 1, AcquireMode.RECORD);
-		assertThat(overRecorded.allowed()).isFalse();
-		this.clock.advance(Duration.ofSeconds(10));
-		assertThat(this.limiter.acquire(policy, "a", 1, AcquireMode.CHECK).allowed()).isTrue();
 	}
 
 }

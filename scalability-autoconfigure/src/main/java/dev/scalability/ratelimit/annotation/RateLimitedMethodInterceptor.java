@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -34,7 +35,13 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 
 	private static final SpelExpressionParser PARSER = new SpelExpressionParser();
 
-	private final Supplier<RateLimiterService> service;
+	private static final MethodLimit NOT_LIMITED = new MethodLimit(null, null, 0);
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+	private final Supplier<RateLimiterService> serviceSupplier;
+
+	private volatile RateLimiterService service;
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
@@ -43,7 +50,16 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 	private final Map<String, RateLimitPolicy> inlinePolicies = new ConcurrentHashMap<>();
 
 	public RateLimitedMethodInterceptor(Supplier<RateLimiterService> service) {
-		this.service = service;
+		this.serviceSupplier = service;
+	}
+
+	private RateLimiterService service() {
+		RateLimiterService service = this.service;
+		if (service == null) {
+			service = this.serviceSupplier.get();
+			this.service = service;
+		}
+		return service;
 	}
 
 	@Override
@@ -55,7 +71,7 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		String key = limit.key(invocation, method, this.parameterNames);
-		RateLimitDecision decision = this.service.get().acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
+		RateLimitDecision decision = service().acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
 		if (!decision.allowed()) {
 			throw new RateLimitExceededException(decision);
 		}
@@ -70,17 +86,21 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 	MethodLimit limitOf(Method method) {
 		MethodLimit limit = this.limits.get(method);
 		if (limit == null) {
-			RateLimited annotation = AnnotatedElementUtils.findMergedAnnotation(method, RateLimited.class);
-			if (annotation == null) {
-				annotation = AnnotatedElementUtils.findMergedAnnotation(method.getDeclaringClass(), RateLimited.class);
-			}
-			if (annotation == null) {
-				return null;
-			}
-			limit = compile(method, annotation);
+			limit = compile(method);
 			this.limits.put(method, limit);
 		}
-		return limit;
+		return (limit != NOT_LIMITED) ? limit : null;
+	}
+
+	private MethodLimit compile(Method method) {
+		if (method.getDeclaringClass() == Object.class) {
+			return NOT_LIMITED;
+		}
+		RateLimited annotation = AnnotatedElementUtils.findMergedAnnotation(method, RateLimited.class);
+		if (annotation == null) {
+			annotation = AnnotatedElementUtils.findMergedAnnotation(method.getDeclaringClass(), RateLimited.class);
+		}
+		return (annotation != null) ? compile(method, annotation) : NOT_LIMITED;
 	}
 
 	private MethodLimit compile(Method method, RateLimited annotation) {
@@ -96,16 +116,17 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 						+ ex.getMessage(), ex);
 			}
 		}
-		if (annotation.permits() < 1) {
-			throw new IllegalStateException(where + ": permits must be at least 1");
+		long capacity = policy.limits().stream().mapToLong(RateLimit::capacity).min().orElseThrow();
+		if (annotation.permits() < 1 || annotation.permits() > capacity) {
+			throw new IllegalStateException(where + ": permits must be between 1 and the limit's capacity (" + capacity
+					+ ")");
 		}
 		return new MethodLimit(policy, key, annotation.permits());
 	}
 
 	private RateLimitPolicy policy(RateLimited annotation, Method method, String where) {
 		if (!annotation.rule().isEmpty()) {
-			return this.service.get()
-				.policy(annotation.rule())
+			return service().policy(annotation.rule())
 				.orElseThrow(() -> new IllegalStateException(where + ": no rule named '" + annotation.rule()
 						+ "' in scalability.rate-limit.rules"));
 		}
@@ -121,7 +142,11 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 		}
 		String name = annotation.name().isEmpty()
 				? method.getDeclaringClass().getSimpleName() + "." + method.getName() : annotation.name();
-		if (this.service.get().policy(name).isPresent()) {
+		if (!NAME.matcher(name).matches()) {
+			throw new IllegalStateException(where + ": the name '" + name
+					+ "' may hold letters, digits, '.', '_' and '-' only");
+		}
+		if (service().policy(name).isPresent()) {
 			throw new IllegalStateException(where + ": the name '" + name + "' belongs to a rule of "
 					+ "scalability.rate-limit.rules; write rule = \"" + name + "\" to use it, or choose another name");
 		}

@@ -3,7 +3,6 @@ package dev.scalability.ratelimit.autoconfigure;
 import java.util.Locale;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Gauge;
@@ -23,6 +22,7 @@ import dev.scalability.ratelimit.actuate.RateLimitSnapshotContributor;
 import dev.scalability.ratelimit.annotation.RateLimitedAdvisingPostProcessor;
 import dev.scalability.ratelimit.annotation.RateLimitedMethodInterceptor;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
+import dev.scalability.ratelimit.memory.EpochNanoTicker;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.ratelimit.metrics.MicrometerRateLimitObserver;
 import dev.scalability.ratelimit.redis.ConnectionScriptExecutor;
@@ -73,7 +73,8 @@ public final class RateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ClientIpResolver rateLimitClientIpResolver(RateLimitProperties properties) {
-		return new ClientIpResolver(new RateLimitRulesBuilder(properties).trustedProxies());
+		return new ClientIpResolver(new RateLimitRulesBuilder(properties).trustedProxies(),
+				properties.getClientIp().getHeader());
 	}
 
 	@Bean
@@ -106,7 +107,7 @@ public final class RateLimitAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(RateLimiter.class)
 		MemoryRateLimiter rateLimiter(RateLimitProperties properties) {
-			return new MemoryRateLimiter(properties.getMaxKeys(), Ticker.systemTicker());
+			return new MemoryRateLimiter(properties.getMaxKeys(), new EpochNanoTicker());
 		}
 
 	}
@@ -123,7 +124,7 @@ public final class RateLimitAutoConfiguration {
 			RedisRateLimiter redis = new RedisRateLimiter(scriptExecutor(properties, connectionFactory),
 					scalability.getRedis().getKeyPrefix());
 			return new FailoverRateLimiter(redis, circuitBreaker(properties.getRedis().getCircuitBreaker()),
-					properties.getFailMode(), new MemoryRateLimiter(properties.getMaxKeys(), Ticker.systemTicker()));
+					properties.getFailMode(), new MemoryRateLimiter(properties.getMaxKeys(), new EpochNanoTicker()));
 		}
 
 		private static ScriptExecutor scriptExecutor(RateLimitProperties properties,

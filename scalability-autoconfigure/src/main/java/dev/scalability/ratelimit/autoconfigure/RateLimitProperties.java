@@ -7,6 +7,7 @@ import java.util.List;
 import dev.scalability.autoconfigure.Backend;
 import dev.scalability.ratelimit.FailMode;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.web.ForwardedHeader;
 import dev.scalability.ratelimit.web.HeaderStyle;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -132,10 +133,16 @@ public class RateLimitProperties {
 	public static class ClientIp {
 
 		/**
-		 * Proxies (addresses or CIDR ranges) whose X-Forwarded-For and Forwarded headers
-		 * are believed. From anyone else those headers are ignored.
+		 * Proxies (addresses or CIDR ranges) whose forwarding header is believed. From
+		 * anyone else it is ignored.
 		 */
 		private List<String> trustedProxies = new ArrayList<>();
+
+		/**
+		 * Header the trusted proxies write the client's address to: 'x-forwarded-for' or
+		 * 'forwarded' (RFC 7239). Only this one is read.
+		 */
+		private ForwardedHeader header = ForwardedHeader.X_FORWARDED_FOR;
 
 		public List<String> getTrustedProxies() {
 			return this.trustedProxies;
@@ -143,6 +150,14 @@ public class RateLimitProperties {
 
 		public void setTrustedProxies(List<String> trustedProxies) {
 			this.trustedProxies = trustedProxies;
+		}
+
+		public ForwardedHeader getHeader() {
+			return this.header;
+		}
+
+		public void setHeader(ForwardedHeader header) {
+			this.header = header;
 		}
 
 	}

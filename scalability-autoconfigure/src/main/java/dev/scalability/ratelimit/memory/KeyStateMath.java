@@ -13,7 +13,8 @@ import dev.scalability.ratelimit.RateLimitPolicy;
 /**
  * The arithmetic of every algorithm on the state of one key, as a pure function of the
  * state and the time: the memory backend applies it with a compare-and-set, and the Redis
- * script ({@code rate-limit.lua}) mirrors it line for line, so both backends decide alike.
+ * script ({@code rate-limit.lua}) mirrors it line for line, so both backends decide alike
+ * ({@code BackendEquivalenceTests} runs both on the same random sequences).
  *
  * <p>State layout: three slots per limit ({@code [tat]} for the token bucket,
  * {@code [window, current, previous]} for the windows), then four for the penalty
@@ -27,6 +28,8 @@ final class KeyStateMath {
 	private static final int SLOTS_PER_LIMIT = 3;
 
 	private static final int PENALTY_SLOTS = 4;
+
+	private static final long NANOS_PER_MICRO = 1_000;
 
 	/**
 	 * Slack for the floating-point weight of the sliding window, so that a request that
@@ -47,6 +50,10 @@ final class KeyStateMath {
 		return state;
 	}
 
+	static long interval(RateLimit limit) {
+		return limit.emissionIntervalMicros() * NANOS_PER_MICRO;
+	}
+
 	/**
 	 * The decision and the state that follows it.
 	 *
@@ -57,10 +64,12 @@ final class KeyStateMath {
 	}
 
 	static Outcome evaluate(RateLimitPolicy policy, long[] state, long now, long permits, AcquireMode mode) {
+		if (mode == AcquireMode.REFUND) {
+			return new Outcome(decision(true, policy, 0, 0, 0, 0), refund(policy, state, now, permits));
+		}
 		int penaltyBase = policy.limits().size() * SLOTS_PER_LIMIT;
 		Penalty penalty = policy.penalty();
-		if (penalty != null && state[penaltyBase + 2] != UNSET && now < state[penaltyBase + 2]
-				&& mode != AcquireMode.RECORD) {
+		if (penalty != null && state[penaltyBase + 2] != UNSET && now < state[penaltyBase + 2]) {
 			long blockedFor = state[penaltyBase + 2] - now;
 			return new Outcome(decision(false, policy, 0, 0, blockedFor, blockedFor), null);
 		}
@@ -92,7 +101,7 @@ final class KeyStateMath {
 			return new Outcome(decision(true, policy, binding, bindingRemaining, bindingReset, 0),
 					(mode == AcquireMode.CHECK) ? null : next);
 		}
-		if (penalty == null || mode == AcquireMode.RECORD) {
+		if (penalty == null) {
 			return new Outcome(decision(false, policy, binding, bindingRemaining, bindingReset, retryAfter), null);
 		}
 		long[] penalized = state.clone();
@@ -105,6 +114,43 @@ final class KeyStateMath {
 	}
 
 	/**
+	 * Gives permits back to every limit, as far as they still count.
+	 * @return the new state, or {@code null} when nothing changes
+	 */
+	private static long[] refund(RateLimitPolicy policy, long[] state, long now, long permits) {
+		long[] next = state.clone();
+		List<RateLimit> limits = policy.limits();
+		for (int i = 0; i < limits.size(); i++) {
+			int base = i * SLOTS_PER_LIMIT;
+			RateLimit limit = limits.get(i);
+			if (policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET) {
+				if (next[base] != UNSET && next[base] > now) {
+					next[base] = Math.max(now, next[base] - permits * interval(limit));
+				}
+				continue;
+			}
+			long index = Math.floorDiv(now, limit.window().toNanos());
+			if (next[base] == index) {
+				// Given back from the current window first; what it lacks was taken before
+				// the window rolled, and counts in the previous one.
+				long current = orZero(next[base + 1]);
+				long fromCurrent = Math.min(current, permits);
+				next[base + 1] = current - fromCurrent;
+				if (policy.algorithm() == RateLimitAlgorithm.SLIDING_WINDOW && fromCurrent < permits) {
+					next[base + 2] = Math.max(0, orZero(next[base + 2]) - (permits - fromCurrent));
+				}
+			}
+			else if (policy.algorithm() == RateLimitAlgorithm.SLIDING_WINDOW && next[base] == index - 1) {
+				// The permits were taken in what is now the previous window.
+				next[base + 2] = Math.max(0, next[base + 1] - permits);
+				next[base + 1] = 0;
+				next[base] = index;
+			}
+		}
+		return Arrays.equals(next, state) ? null : next;
+	}
+
+	/**
 	 * Counts a violation and blocks the key when there were enough.
 	 * @return how long the key is now blocked, or 0
 	 */
@@ -114,7 +160,7 @@ final class KeyStateMath {
 			level = 0;
 		}
 		long windowIndex = Math.floorDiv(now, window);
-		long violations = (state[base + 1] == windowIndex) ? state[base] : 0;
+		long violations = (state[base + 1] == windowIndex && state[base] != UNSET) ? state[base] : 0;
 		violations++;
 		long block = 0;
 		if (violations >= penalty.after()) {
@@ -155,7 +201,7 @@ final class KeyStateMath {
 	 * bucket would be full again; each permit pushes it by one emission interval.
 	 */
 	private static Step tokenBucket(RateLimit limit, long[] state, int base, long now, long permits) {
-		long interval = limit.window().toNanos() / limit.limit();
+		long interval = interval(limit);
 		long tolerance = interval * limit.capacity();
 		long tat = (state[base] == UNSET) ? now : Math.max(state[base], now);
 		long newTat = tat + permits * interval;
@@ -169,7 +215,8 @@ final class KeyStateMath {
 
 	/**
 	 * Sliding-window counter: the previous fixed window's count weighted by its share of
-	 * the sliding window, plus the current one's.
+	 * the sliding window, plus the current one's. The quota is whole again once the current
+	 * window has become the previous one and slid out: at the end of the next window.
 	 */
 	private static Step slidingWindow(RateLimit limit, long[] state, int base, long now, long permits) {
 		long window = limit.window().toNanos();
@@ -178,26 +225,26 @@ final class KeyStateMath {
 		long current;
 		long previous;
 		if (state[base] == index) {
-			current = state[base + 1];
-			previous = state[base + 2];
+			current = orZero(state[base + 1]);
+			previous = orZero(state[base + 2]);
 		}
 		else {
 			current = 0;
-			previous = (state[base] == index - 1) ? state[base + 1] : 0;
+			previous = (state[base] == index - 1) ? orZero(state[base + 1]) : 0;
 		}
 		double weight = (double) (window - elapsed) / window;
 		double estimate = previous * weight + current;
-		long untilWindowEnd = window - elapsed;
+		long untilWhole = 2 * window - elapsed;
 		if (estimate + permits <= limit.limit() + ROUNDING) {
 			state[base] = index;
 			state[base + 1] = current + permits;
 			state[base + 2] = previous;
-			long remaining = (long) Math.floor(limit.limit() - (estimate + permits));
-			return new Step(true, remaining, untilWindowEnd, 0);
+			long remaining = (long) Math.floor(limit.limit() - (estimate + permits) + ROUNDING);
+			return new Step(true, remaining, untilWhole, 0);
 		}
 		long retryAfter = slidingRetryAfter(limit.limit(), window, elapsed, current, previous, permits);
-		long remaining = Math.max(0, (long) Math.floor(limit.limit() - estimate));
-		return new Step(false, remaining, Math.max(untilWindowEnd, retryAfter), retryAfter);
+		long remaining = (long) Math.floor(limit.limit() - estimate + ROUNDING);
+		return new Step(false, remaining, Math.max(untilWhole, retryAfter), retryAfter);
 	}
 
 	/**
@@ -215,7 +262,7 @@ final class KeyStateMath {
 	private static Step fixedWindow(RateLimit limit, long[] state, int base, long now, long permits) {
 		long window = limit.window().toNanos();
 		long index = Math.floorDiv(now, window);
-		long current = (state[base] == index) ? state[base + 1] : 0;
+		long current = (state[base] == index) ? orZero(state[base + 1]) : 0;
 		long untilWindowEnd = (index + 1) * window - now;
 		if (current + permits <= limit.limit()) {
 			state[base] = index;
@@ -223,6 +270,10 @@ final class KeyStateMath {
 			return new Step(true, limit.limit() - current - permits, untilWindowEnd, 0);
 		}
 		return new Step(false, limit.limit() - current, untilWindowEnd, untilWindowEnd);
+	}
+
+	private static long orZero(long slot) {
+		return (slot == UNSET) ? 0 : slot;
 	}
 
 	private static RateLimitDecision decision(boolean allowed, RateLimitPolicy policy, int limitIndex, long remaining,

@@ -76,13 +76,6 @@ public class MemoryRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * Forgets every key.
-	 */
-	public void clear() {
-		this.states.invalidateAll();
-	}
-
-	/**
 	 * The state of one key of one rule.
 	 */
 	private interface KeyState {
@@ -98,13 +91,17 @@ public class MemoryRateLimiter implements RateLimiter {
 	 */
 	private static final class GeneralState extends AtomicReference<long[]> implements KeyState {
 
+		private final RateLimitAlgorithm algorithm;
+
 		GeneralState(RateLimitPolicy policy) {
 			super(KeyStateMath.newState(policy));
+			this.algorithm = policy.algorithm();
 		}
 
 		@Override
 		public boolean fits(RateLimitPolicy policy) {
-			return !isSingleTokenBucket(policy) && get().length == KeyStateMath.stateLength(policy);
+			return policy.algorithm() == this.algorithm && !isSingleTokenBucket(policy)
+					&& get().length == KeyStateMath.stateLength(policy);
 		}
 
 		@Override
@@ -139,11 +136,18 @@ public class MemoryRateLimiter implements RateLimiter {
 		@Override
 		public RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode) {
 			RateLimit limit = policy.limits().get(0);
-			long interval = limit.window().toNanos() / limit.limit();
+			long interval = KeyStateMath.interval(limit);
 			long tolerance = interval * limit.capacity();
 			while (true) {
 				long stored = get();
 				long now = ticker.read();
+				if (mode == AcquireMode.REFUND) {
+					if (stored == KeyStateMath.UNSET || stored <= now
+							|| compareAndSet(stored, Math.max(now, stored - permits * interval))) {
+						return new RateLimitDecision(true, policy, 0, 0, 0, 0, RateLimitDecision.Source.BACKEND);
+					}
+					continue;
+				}
 				long tat = (stored == KeyStateMath.UNSET) ? now : Math.max(stored, now);
 				long newTat = tat + permits * interval;
 				if (newTat - now > tolerance) {

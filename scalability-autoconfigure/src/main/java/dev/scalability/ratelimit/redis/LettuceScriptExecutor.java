@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 
@@ -21,7 +22,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /**
  * Runs scripts on the asynchronous commands of the application's Lettuce connection
  * (shared, multiplexed, standalone or cluster alike) and waits for the answer no longer
- * than its own timeout, whatever the connection's command timeout is.
+ * than its own timeout, whatever the connection's command timeout is. One deadline covers
+ * the whole call: connecting, {@code EVALSHA} and, when the server does not know the
+ * script, {@code EVAL}.
  */
 public class LettuceScriptExecutor implements ScriptExecutor {
 
@@ -31,16 +34,16 @@ public class LettuceScriptExecutor implements ScriptExecutor {
 
 	private final Executor connector;
 
-	private volatile RedisScriptingAsyncCommands<byte[], byte[]> commands;
+	private volatile Connected connected;
 
-	private volatile CompletableFuture<RedisScriptingAsyncCommands<byte[], byte[]>> connecting;
+	private volatile CompletableFuture<Connected> connecting;
 
 	/**
 	 * Creates an executor.
 	 * @param connectionFactory the application's connection factory
 	 * @param timeout the longest wait for an answer
-	 * @param connector runs the first connection attempt, so that a caller never waits
-	 * for a connect timeout longer than {@code timeout}
+	 * @param connector runs the connection attempts, so that a caller never waits for a
+	 * connect timeout longer than {@code timeout}
 	 */
 	public LettuceScriptExecutor(LettuceConnectionFactory connectionFactory, Duration timeout, Executor connector) {
 		this.connectionFactory = connectionFactory;
@@ -50,17 +53,18 @@ public class LettuceScriptExecutor implements ScriptExecutor {
 
 	@Override
 	public List<Object> execute(LuaScript script, byte[] key, byte[][] args) {
+		long deadline = System.nanoTime() + this.timeoutNanos;
 		byte[][] keys = { key };
 		try {
-			RedisScriptingAsyncCommands<byte[], byte[]> commands = commands();
+			RedisScriptingAsyncCommands<byte[], byte[]> commands = commands(deadline);
 			try {
-				return await(commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args));
+				return await(commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args), deadline);
 			}
 			catch (ExecutionException ex) {
 				if (!LuaScript.isNoScript(ex)) {
 					throw ex;
 				}
-				return await(commands.eval(script.source(), ScriptOutputType.MULTI, keys, args));
+				return await(commands.eval(script.source(), ScriptOutputType.MULTI, keys, args), deadline);
 			}
 		}
 		catch (TimeoutException ex) {
@@ -68,8 +72,13 @@ public class LettuceScriptExecutor implements ScriptExecutor {
 					ex);
 		}
 		catch (ExecutionException ex) {
-			forgetConnection();
-			throw new RedisSystemException("Redis script failed: " + ex.getCause().getMessage(), ex.getCause());
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (!(cause instanceof RedisCommandExecutionException)) {
+				// Not an error reply (BUSY, CLUSTERDOWN, a script error) but a broken
+				// connection: the next call asks the factory again.
+				forgetConnection();
+			}
+			throw new RedisSystemException("Redis script failed: " + cause.getMessage(), cause);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -77,15 +86,10 @@ public class LettuceScriptExecutor implements ScriptExecutor {
 		}
 	}
 
-	private synchronized void forgetConnection() {
-		this.commands = null;
-		this.connecting = null;
-	}
-
-	private List<Object> await(RedisFuture<List<Object>> future)
+	private static <T> T await(Future<T> future, long deadline)
 			throws InterruptedException, ExecutionException, TimeoutException {
 		try {
-			return future.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
+			return future.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			future.cancel(false);
@@ -93,25 +97,25 @@ public class LettuceScriptExecutor implements ScriptExecutor {
 		}
 	}
 
-	private RedisScriptingAsyncCommands<byte[], byte[]> commands()
+	private RedisScriptingAsyncCommands<byte[], byte[]> commands(long deadline)
 			throws InterruptedException, ExecutionException, TimeoutException {
-		RedisScriptingAsyncCommands<byte[], byte[]> commands = this.commands;
-		if (commands != null) {
-			return commands;
+		Connected connected = this.connected;
+		if (connected != null) {
+			return connected.commands;
 		}
-		CompletableFuture<RedisScriptingAsyncCommands<byte[], byte[]>> connecting = connecting();
+		CompletableFuture<Connected> connecting = connecting();
 		try {
-			commands = connecting.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
+			connected = connecting.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
-			this.connecting = null;
+			forgetConnection();
 			throw ex;
 		}
-		this.commands = commands;
-		return commands;
+		this.connected = connected;
+		return connected.commands;
 	}
 
-	private synchronized CompletableFuture<RedisScriptingAsyncCommands<byte[], byte[]>> connecting() {
+	private synchronized CompletableFuture<Connected> connecting() {
 		if (this.connecting == null) {
 			// The shared native connection lives as long as the factory and reconnects by
 			// itself: it is fetched once, not on every call.
@@ -121,9 +125,27 @@ public class LettuceScriptExecutor implements ScriptExecutor {
 	}
 
 	@SuppressWarnings("unchecked")
-	private RedisScriptingAsyncCommands<byte[], byte[]> connect() {
+	private Connected connect() {
 		RedisConnection connection = this.connectionFactory.getConnection();
-		return (RedisScriptingAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
+		return new Connected(connection, (RedisScriptingAsyncCommands<byte[], byte[]>) connection.getNativeConnection());
+	}
+
+	private synchronized void forgetConnection() {
+		Connected forgotten = this.connected;
+		this.connected = null;
+		this.connecting = null;
+		if (forgotten != null) {
+			// Closing gives a dedicated or pooled connection back; a shared one stays open.
+			try {
+				forgotten.connection.close();
+			}
+			catch (RuntimeException ex) {
+				// Already broken: nothing to give back.
+			}
+		}
+	}
+
+	private record Connected(RedisConnection connection, RedisScriptingAsyncCommands<byte[], byte[]> commands) {
 	}
 
 }

@@ -2,10 +2,10 @@ package dev.scalability.ratelimit.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.Penalty;
 import dev.scalability.ratelimit.RateLimit;
@@ -33,7 +33,11 @@ public class RedisRateLimiter implements RateLimiter {
 
 	private static final byte[] SERVER_TIME = new byte[0];
 
-	private final Map<RateLimitPolicy, PolicyArguments> arguments = new ConcurrentHashMap<>();
+	/**
+	 * Encoded arguments per policy object, forgotten with the policy (code may build
+	 * policies on the fly).
+	 */
+	private final Cache<RateLimitPolicy, PolicyArguments> arguments = Caffeine.newBuilder().weakKeys().build();
 
 	private final LongSupplier clockMicros;
 
@@ -61,13 +65,13 @@ public class RedisRateLimiter implements RateLimiter {
 
 	@Override
 	public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
-		byte[][] args = this.arguments.computeIfAbsent(policy, PolicyArguments::new).with(mode, permits);
+		byte[][] args = this.arguments.get(policy, PolicyArguments::new).with(mode, permits);
 		args[2] = (this.clockMicros != null) ? PolicyArguments.ascii(this.clockMicros.getAsLong()) : SERVER_TIME;
 		byte[] redisKey = (this.keyPrefix + policy.name() + ':' + key + '}').getBytes(StandardCharsets.UTF_8);
 		List<Object> reply = this.executor.execute(SCRIPT, redisKey, args);
 		return new RateLimitDecision(((Long) reply.get(0)) == 1L, policy, ((Long) reply.get(1)).intValue(),
-				(Long) reply.get(2), (Long) reply.get(3) * NANOS_PER_MICRO, (Long) reply.get(4) * NANOS_PER_MICRO,
-				RateLimitDecision.Source.BACKEND);
+				Math.max(0, (Long) reply.get(2)), Math.max(0, (Long) reply.get(3)) * NANOS_PER_MICRO,
+				Math.max(0, (Long) reply.get(4)) * NANOS_PER_MICRO, RateLimitDecision.Source.BACKEND);
 	}
 
 	/**
@@ -91,12 +95,12 @@ public class RedisRateLimiter implements RateLimiter {
 				// The script's short path: Redis parses every argument of every call, so the
 				// default rule shape sends only what its arithmetic needs.
 				RateLimit limit = limits.get(0);
-				long interval = micros(limit.window().toNanos()) / limit.limit();
+				long interval = limit.emissionIntervalMicros();
 				this.template = new byte[][] { null, null, null, SINGLE_BUCKET, ascii(interval),
 						ascii(interval * limit.capacity()) };
 				return;
 			}
-			this.template = new byte[8 + limits.size() * 3][];
+			this.template = new byte[8 + limits.size() * 4][];
 			this.template[3] = ascii(algorithmCode(policy.algorithm()));
 			this.template[4] = ascii((penalty != null) ? penalty.after() : 0);
 			this.template[5] = ascii((penalty != null) ? micros(penalty.block().toNanos()) : 0);
@@ -104,9 +108,10 @@ public class RedisRateLimiter implements RateLimiter {
 			this.template[7] = ascii(micros(policy.longestWindow().toNanos()));
 			for (int i = 0; i < limits.size(); i++) {
 				RateLimit limit = limits.get(i);
-				this.template[8 + i * 3] = ascii(limit.limit());
-				this.template[9 + i * 3] = ascii(micros(limit.window().toNanos()));
-				this.template[10 + i * 3] = ascii(limit.burst());
+				this.template[8 + i * 4] = ascii(limit.limit());
+				this.template[9 + i * 4] = ascii(micros(limit.window().toNanos()));
+				this.template[10 + i * 4] = ascii(limit.burst());
+				this.template[11 + i * 4] = ascii(limit.emissionIntervalMicros());
 			}
 		}
 

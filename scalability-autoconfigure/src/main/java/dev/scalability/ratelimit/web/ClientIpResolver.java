@@ -9,17 +9,20 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Finds the client's IP address. It is the socket's remote address, unless that address
- * is a trusted proxy: then {@code Forwarded} (RFC 7239) or {@code X-Forwarded-For} is
- * read from the right, skipping trusted proxies, and the first address that is not one
- * is the client. Anything a client writes to the left of that cannot move it, so a
- * spoofed header changes nothing.
+ * is a trusted proxy: then the proxies' header ({@code X-Forwarded-For}, or
+ * {@code Forwarded} of RFC 7239) is read from the right, skipping trusted proxies, and the
+ * first address that is not one is the client. Anything a client writes to the left of
+ * that cannot move it, so a spoofed header changes nothing.
  */
 public class ClientIpResolver {
 
 	private final List<IpRange> trustedProxies;
 
-	public ClientIpResolver(List<IpRange> trustedProxies) {
+	private final ForwardedHeader header;
+
+	public ClientIpResolver(List<IpRange> trustedProxies, ForwardedHeader header) {
 		this.trustedProxies = List.copyOf(trustedProxies);
+		this.header = header;
 	}
 
 	public String resolve(HttpServletRequest request) {
@@ -27,7 +30,8 @@ public class ClientIpResolver {
 		if (this.trustedProxies.isEmpty() || !isTrusted(remote)) {
 			return remote;
 		}
-		List<String> hops = forwardedHops(request);
+		List<String> hops = (this.header == ForwardedHeader.FORWARDED) ? forwardedHops(request)
+				: xForwardedForHops(request);
 		for (int i = hops.size() - 1; i >= 0; i--) {
 			String hop = hops.get(i);
 			if (!isTrusted(hop)) {
@@ -62,9 +66,11 @@ public class ClientIpResolver {
 				}
 			}
 		}
-		if (!hops.isEmpty()) {
-			return hops;
-		}
+		return hops;
+	}
+
+	private static List<String> xForwardedForHops(HttpServletRequest request) {
+		List<String> hops = new ArrayList<>();
 		Enumeration<String> xForwardedFor = request.getHeaders("X-Forwarded-For");
 		while (xForwardedFor != null && xForwardedFor.hasMoreElements()) {
 			for (String node : xForwardedFor.nextElement().split(",")) {

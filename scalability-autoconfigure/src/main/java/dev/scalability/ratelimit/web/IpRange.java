@@ -93,40 +93,49 @@ public final class IpRange {
 			if (candidate.startsWith("[") && candidate.endsWith("]")) {
 				candidate = candidate.substring(1, candidate.length() - 1);
 			}
-			if (candidate.isEmpty() || !isLiteral(candidate)) {
-				return null;
+			if (candidate.indexOf(':') < 0) {
+				return parseIpv4(candidate);
+			}
+			for (int i = 0; i < candidate.length(); i++) {
+				char c = candidate.charAt(i);
+				if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+					return null;
+				}
 			}
 			try {
-				// Only literals reach this point, so no lookup happens.
-				byte[] bytes = InetAddress.getByName(candidate).getAddress();
-				return unmapIpv4(bytes);
+				// A string with a colon is only ever parsed as an IPv6 literal, never looked up.
+				return unmapIpv4(InetAddress.getByName(candidate).getAddress());
 			}
 			catch (UnknownHostException | SecurityException ex) {
 				return null;
 			}
 		}
 
-		private static boolean isLiteral(String candidate) {
-			if (candidate.indexOf(':') >= 0) {
-				for (int i = 0; i < candidate.length(); i++) {
-					char c = candidate.charAt(i);
-					if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%')) {
-						return false;
+		private static byte[] parseIpv4(String candidate) {
+			String[] parts = candidate.split("\\.", -1);
+			if (parts.length != 4) {
+				return null;
+			}
+			byte[] bytes = new byte[4];
+			for (int i = 0; i < 4; i++) {
+				String part = parts[i];
+				if (part.isEmpty() || part.length() > 3) {
+					return null;
+				}
+				int value = 0;
+				for (int j = 0; j < part.length(); j++) {
+					char c = part.charAt(j);
+					if (c < '0' || c > '9') {
+						return null;
 					}
+					value = value * 10 + (c - '0');
 				}
-				return true;
+				if (value > 255) {
+					return null;
+				}
+				bytes[i] = (byte) value;
 			}
-			int dots = 0;
-			for (int i = 0; i < candidate.length(); i++) {
-				char c = candidate.charAt(i);
-				if (c == '.') {
-					dots++;
-				}
-				else if (c < '0' || c > '9') {
-					return false;
-				}
-			}
-			return dots == 3;
+			return bytes;
 		}
 
 		private static byte[] unmapIpv4(byte[] bytes) {

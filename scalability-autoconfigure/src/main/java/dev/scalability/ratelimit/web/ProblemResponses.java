@@ -6,6 +6,9 @@ import java.util.List;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitDecision;
+
 /**
  * Writes RFC 9457 problem details for refusals, straight to the response: the filter
  * runs before the application's handlers, so their error handling cannot be relied on.
@@ -22,8 +25,26 @@ public final class ProblemResponses {
 	private ProblemResponses() {
 	}
 
-	static void quotaExceeded(HttpServletResponse response, String instance, String detail,
-			List<String> violatedPolicies, long retryAfterSeconds) throws IOException {
+	/**
+	 * The detail of a {@code quota-exceeded} problem, the same from the filter and from
+	 * Spring MVC.
+	 * @param refusal the refusal
+	 * @return the detail
+	 */
+	static String quotaExceededDetail(RateLimitDecision refusal) {
+		RateLimit limit = refusal.limit();
+		return "Too many requests for '" + PolicyNames.of(refusal.policy(), refusal.limitIndex()) + "': "
+				+ limit.limit() + " per " + PolicyNames.label(limit.window())
+				+ ((limit.burst() > 0) ? " (burst " + limit.burst() + ")" : "") + ". Retry after "
+				+ Math.max(1, refusal.retryAfterSeconds()) + " s.";
+	}
+
+	static void quotaExceeded(HttpServletResponse response, String instance, RateLimitDecision refusal)
+			throws IOException {
+		String policy = PolicyNames.of(refusal.policy(), refusal.limitIndex());
+		long retryAfterSeconds = refusal.retryAfterSeconds();
+		List<String> violatedPolicies = List.of(policy);
+		String detail = quotaExceededDetail(refusal);
 		StringBuilder body = new StringBuilder(256);
 		body.append("{\"type\":").append(quote(QUOTA_EXCEEDED_TYPE));
 		body.append(",\"title\":").append(quote(QUOTA_EXCEEDED_TITLE));

@@ -45,7 +45,7 @@ public class RateLimitExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.TOO_MANY_REQUESTS);
 		problem.setType(URI.create(ProblemResponses.QUOTA_EXCEEDED_TYPE));
 		problem.setTitle(ProblemResponses.QUOTA_EXCEEDED_TITLE);
-		problem.setDetail("Too many requests for '" + policy + "'. Retry after " + decision.retryAfterSeconds() + " s.");
+		problem.setDetail(ProblemResponses.quotaExceededDetail(decision));
 		problem.setInstance(URI.create(request.getRequestURI()));
 		problem.setProperty("violated-policies", List.of(policy));
 		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)

@@ -62,7 +62,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 			return;
 		}
 		List<RateLimitDecision> decisions = new ArrayList<>(matching.size());
-		List<Counted> countedLater = null;
+		List<Taken> refundable = null;
 		for (RateLimitRule rule : matching) {
 			if (rule.skips(request)) {
 				continue;
@@ -70,8 +70,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 			String key = rule.key(request);
 			RateLimitDecision decision;
 			try {
-				decision = this.service.acquire(rule.policy(), key, 1,
-						rule.countsByStatus() ? AcquireMode.CHECK : AcquireMode.ACQUIRE);
+				decision = this.service.acquire(rule.policy(), key, 1, AcquireMode.ACQUIRE);
 			}
 			catch (RateLimiterUnavailableException ex) {
 				ProblemResponses.unavailable(response, request.getRequestURI(), ex.getMessage(),
@@ -84,35 +83,35 @@ public class RateLimitFilter extends OncePerRequestFilter {
 				return;
 			}
 			if (rule.countsByStatus()) {
-				countedLater = (countedLater != null) ? countedLater : new ArrayList<>(2);
-				countedLater.add(new Counted(rule, key));
+				refundable = (refundable != null) ? refundable : new ArrayList<>(2);
+				refundable.add(new Taken(rule, key));
 			}
 		}
 		this.headers.write(response, decisions);
 		chain.doFilter(request, response);
-		if (countedLater != null) {
-			countAfterResponse(request, response, countedLater);
+		if (refundable != null) {
+			refundAfterResponse(request, response, refundable);
 		}
 	}
 
 	private void refuse(HttpServletRequest request, HttpServletResponse response, List<RateLimitDecision> decisions,
 			RateLimitDecision refusal) throws IOException {
 		this.headers.write(response, decisions);
-		String policy = PolicyNames.of(refusal.policy(), refusal.limitIndex());
-		String detail = "Too many requests for '" + policy + "': " + refusal.limit().capacity() + " per "
-				+ PolicyNames.label(refusal.limit().window()) + ". Retry after " + refusal.retryAfterSeconds()
-				+ " s.";
-		ProblemResponses.quotaExceeded(response, request.getRequestURI(), detail, List.of(policy),
-				refusal.retryAfterSeconds());
+		ProblemResponses.quotaExceeded(response, request.getRequestURI(), refusal);
 	}
 
-	private void countAfterResponse(HttpServletRequest request, HttpServletResponse response, List<Counted> counted) {
+	/**
+	 * With {@code count-status}, the permit was taken before the request (so that
+	 * concurrent requests cannot slip past the limit together) and is given back when the
+	 * response's status does not count.
+	 */
+	private void refundAfterResponse(HttpServletRequest request, HttpServletResponse response, List<Taken> taken) {
 		if (request.isAsyncStarted()) {
 			request.getAsyncContext().addListener(new AsyncListener() {
 
 				@Override
 				public void onComplete(AsyncEvent event) {
-					record(response.getStatus(), counted);
+					refundUncounted(response.getStatus(), taken);
 				}
 
 				@Override
@@ -130,27 +129,23 @@ public class RateLimitFilter extends OncePerRequestFilter {
 			});
 			return;
 		}
-		record(response.getStatus(), counted);
+		refundUncounted(response.getStatus(), taken);
 	}
 
-	private void record(int status, List<Counted> counted) {
-		for (Counted entry : counted) {
-			if (entry.rule.counts(status)) {
+	private void refundUncounted(int status, List<Taken> taken) {
+		for (Taken permit : taken) {
+			if (!permit.rule.counts(status)) {
 				try {
-					this.service.acquire(entry.rule.policy(), entry.key, 1, AcquireMode.RECORD);
+					this.service.acquire(permit.rule.policy(), permit.key, 1, AcquireMode.REFUND);
 				}
 				catch (RateLimiterUnavailableException ex) {
-					// The response is gone already; the next check will refuse if needed.
+					// The backend is gone: the permit stays taken, which errs on the safe side.
 				}
 			}
 		}
 	}
 
-	public RuleIndex rules() {
-		return this.rules;
-	}
-
-	private record Counted(RateLimitRule rule, String key) {
+	private record Taken(RateLimitRule rule, String key) {
 	}
 
 }

@@ -1,11 +1,11 @@
 package dev.scalability.ratelimit.web;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitPolicy;
@@ -19,7 +19,10 @@ public class RateLimitHeaders {
 
 	private final HeaderStyle style;
 
-	private final Map<RateLimitPolicy, String> policyFields = new ConcurrentHashMap<>();
+	/**
+	 * The {@code RateLimit-Policy} field of each policy object, forgotten with the policy.
+	 */
+	private final Cache<RateLimitPolicy, String> policyFields = Caffeine.newBuilder().weakKeys().build();
 
 	public RateLimitHeaders(HeaderStyle style) {
 		this.style = style;
@@ -41,7 +44,7 @@ public class RateLimitHeaders {
 		StringBuilder policies = new StringBuilder();
 		StringBuilder current = new StringBuilder();
 		for (RateLimitDecision decision : decisions) {
-			separate(policies).append(this.policyFields.computeIfAbsent(decision.policy(), RateLimitHeaders::policyField));
+			separate(policies).append(this.policyFields.get(decision.policy(), RateLimitHeaders::policyField));
 			separate(current).append('"')
 				.append(PolicyNames.of(decision.policy(), decision.limitIndex()))
 				.append("\";r=")

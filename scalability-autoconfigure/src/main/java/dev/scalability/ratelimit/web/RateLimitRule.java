@@ -68,7 +68,9 @@ public final class RateLimitRule {
 	}
 
 	boolean coversMethod(String method) {
-		return this.methods.isEmpty() || this.methods.contains(method);
+		// Spring MVC answers HEAD with the GET handler: a limit on GET must cover it too.
+		return this.methods.isEmpty() || this.methods.contains(method)
+				|| ("HEAD".equals(method) && this.methods.contains("GET"));
 	}
 
 	boolean skips(HttpServletRequest request) {

@@ -11,13 +11,21 @@ import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
 /**
  * SpEL on a request, for {@code key} and {@code skip}: parsed once when the rules are
- * built, evaluated per request in a read-only context that reaches the request's
- * properties and methods (as {@code request}) and nothing else: no types, no constructors,
- * no beans.
+ * built, evaluated per request in a read-only context whose only root is a
+ * {@link RequestView} named {@code request}: no types, no constructors, no beans, no
+ * servlet objects.
  */
 public final class RequestExpressions {
 
 	private static final ExpressionParser PARSER = new SpelExpressionParser();
+
+	/**
+	 * Shared by every evaluation: it holds no request, and its accessors cache what they
+	 * resolve.
+	 */
+	private static final EvaluationContext CONTEXT = SimpleEvaluationContext.forReadOnlyDataBinding()
+		.withInstanceMethods()
+		.build();
 
 	private RequestExpressions() {
 	}
@@ -33,11 +41,11 @@ public final class RequestExpressions {
 	}
 
 	static Object evaluate(Expression expression, HttpServletRequest request) {
-		return expression.getValue(context(request));
+		return expression.getValue(CONTEXT, new Root(new RequestView(request)));
 	}
 
 	static boolean test(Expression expression, HttpServletRequest request) {
-		return Boolean.TRUE.equals(expression.getValue(context(request), Boolean.class));
+		return Boolean.TRUE.equals(expression.getValue(CONTEXT, new Root(new RequestView(request)), Boolean.class));
 	}
 
 	/**
@@ -55,21 +63,18 @@ public final class RequestExpressions {
 		};
 	}
 
-	private static EvaluationContext context(HttpServletRequest request) {
-		return SimpleEvaluationContext.forReadOnlyDataBinding()
-			.withInstanceMethods()
-			.withRootObject(new Root(request))
-			.build();
-	}
-
 	/**
 	 * What an expression sees.
-	 *
-	 * @param request the current request
 	 */
-	public record Root(HttpServletRequest request) {
+	public static final class Root {
 
-		public HttpServletRequest getRequest() {
+		private final RequestView request;
+
+		Root(RequestView request) {
+			this.request = request;
+		}
+
+		public RequestView getRequest() {
 			return this.request;
 		}
 

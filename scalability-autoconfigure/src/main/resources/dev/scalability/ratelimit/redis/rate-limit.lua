@@ -6,13 +6,16 @@
 --          three slots per limit ([tat] or [window, current, previous]), then the penalty
 --          [violations, violation window, blocked until, level]; a single token bucket
 --          without penalty keeps just its tat
--- ARGV     mode (1 acquire, 2 check, 3 record), permits, the time to use instead of TIME
+-- ARGV     mode (1 acquire, 2 check, 3 refund), permits, the time to use instead of TIME
 --          (empty in production; tests pass their own clock), then either
 --          'b', emission interval, tolerance          (a single token bucket, no penalty)
 --          or algorithm (1 token bucket, 2 sliding window, 3 fixed window), penalty after
 --          (0 = none), penalty block, penalty max block, longest window, then limit,
---          window, burst for each limit
+--          window, burst, emission interval for each limit
 -- returns  {allowed (1/0), binding limit (0-based), remaining, reset, retry after}
+--
+-- Redis runs scripts one at a time, so every instruction here is paid by every client of
+-- the server: the default rule shape takes a short path first, with no parsing at all.
 
 local now = tonumber(ARGV[3])
 if not now then
@@ -22,13 +25,19 @@ end
 local mode = tonumber(ARGV[1])
 local permits = tonumber(ARGV[2])
 
--- The default rule shape (one token bucket, no penalty) keeps its state as one number
--- and takes this short path: Redis runs scripts one at a time, so every instruction here
--- is paid by every client of the server.
 if ARGV[4] == 'b' then
   local interval = tonumber(ARGV[5])
   local tolerance = tonumber(ARGV[6])
-  local tat = tonumber(redis.call('GET', KEYS[1]))
+  local stored = tonumber(redis.call('GET', KEYS[1]))
+  if mode == 3 then
+    if stored and stored > now then
+      local refunded = stored - permits * interval
+      if refunded < now then refunded = now end
+      redis.call('SET', KEYS[1], string.format('%.0f', refunded), 'PX', math.ceil((refunded - now) / 1000) + 1)
+    end
+    return {1, 0, 0, 0, 0}
+  end
+  local tat = stored
   if not tat or tat < now then tat = now end
   local new_tat = tat + permits * interval
   if new_tat - now > tolerance then
@@ -47,8 +56,9 @@ local penalty_after = tonumber(ARGV[5])
 local penalty_block = tonumber(ARGV[6])
 local penalty_max = tonumber(ARGV[7])
 local longest = tonumber(ARGV[8])
-local limits = (#ARGV - 8) / 3
+local limits = (#ARGV - 8) / 4
 local penalty_base = limits * 3
+local size = penalty_base + 4
 
 local state = {}
 local raw = redis.call('GET', KEYS[1])
@@ -60,17 +70,15 @@ if raw then
   end
 end
 
-local function floor_div(a, b)
-  return math.floor(a / b)
-end
+local next_state = {}
+for i = 1, size do next_state[i] = state[i] end
 
+-- Writes a state with an expiry no longer than it matters.
 local function store(values)
-  local parts = {}
   local ttl = 1
   for l = 0, limits - 1 do
-    local window = tonumber(ARGV[9 + l * 3 + 1])
-    local base = l * 3
-    local a = values[base + 1]
+    local window = tonumber(ARGV[10 + l * 4])
+    local a = values[l * 3 + 1]
     if a then
       local needed
       if algorithm == 1 then
@@ -84,99 +92,71 @@ local function store(values)
     end
   end
   if penalty_after > 0 then
+    local violations = values[penalty_base + 1]
     local violation_window = values[penalty_base + 2]
-    if violation_window and values[penalty_base + 1] and values[penalty_base + 1] > 0 then
+    if violations and violations > 0 and violation_window then
       local needed = (violation_window + 1) * longest - now
       if needed > ttl then ttl = needed end
     end
     local blocked_until = values[penalty_base + 3]
-    if blocked_until and values[penalty_base + 4] and values[penalty_base + 4] > 0 then
+    local level = values[penalty_base + 4]
+    if blocked_until and level and level > 0 then
       local needed = blocked_until + penalty_max - now
       if needed > ttl then ttl = needed end
     end
   end
-  for i = 1, penalty_base + 4 do
+  local parts = {}
+  for i = 1, size do
     parts[i] = values[i] and string.format('%.0f', values[i]) or ''
   end
   redis.call('SET', KEYS[1], table.concat(parts, ','), 'PX', math.ceil(ttl / 1000))
 end
 
+if mode == 3 then
+  local changed = false
+  for l = 0, limits - 1 do
+    local base = l * 3
+    local window = tonumber(ARGV[10 + l * 4])
+    local interval = tonumber(ARGV[12 + l * 4])
+    if algorithm == 1 then
+      local tat = next_state[base + 1]
+      if tat and tat > now then
+        local refunded = tat - permits * interval
+        if refunded < now then refunded = now end
+        next_state[base + 1] = refunded
+        changed = true
+      end
+    else
+      local index = math.floor(now / window)
+      if next_state[base + 1] == index then
+        local current = next_state[base + 2] or 0
+        local from_current = permits
+        if current < from_current then from_current = current end
+        next_state[base + 2] = current - from_current
+        if algorithm == 2 and from_current < permits then
+          local previous = (next_state[base + 3] or 0) - (permits - from_current)
+          if previous < 0 then previous = 0 end
+          next_state[base + 3] = previous
+        end
+        changed = true
+      elseif algorithm == 2 and next_state[base + 1] == index - 1 then
+        local previous = (next_state[base + 2] or 0) - permits
+        if previous < 0 then previous = 0 end
+        next_state[base + 1] = index
+        next_state[base + 2] = 0
+        next_state[base + 3] = previous
+        changed = true
+      end
+    end
+  end
+  if changed then store(next_state) end
+  return {1, 0, 0, 0, 0}
+end
+
 local blocked_until = state[penalty_base + 3]
-if penalty_after > 0 and blocked_until and now < blocked_until and mode ~= 3 then
+if penalty_after > 0 and blocked_until and now < blocked_until then
   local blocked_for = blocked_until - now
   return {0, 0, 0, blocked_for, blocked_for}
-end
-
-local next_state = {}
-for i = 1, penalty_base + 4 do next_state[i] = state[i] end
-
-local function token_bucket(limit, window, burst, base)
-  local interval = math.floor(window / limit)
-  local tolerance = interval * (limit + burst)
-  local tat = next_state[base + 1]
-  if not tat or tat < now then tat = now end
-  local new_tat = tat + permits * interval
-  if new_tat - now <= tolerance then
-    next_state[base + 1] = new_tat
-    return true, math.floor((tolerance - (new_tat - now)) / interval), new_tat - now, 0
-  end
-  local available = math.floor((tolerance - (tat - now)) / interval)
-  if available < 0 then available = 0 end
-  return false, available, tat - now, new_tat - now - tolerance
-end
-
-local function sliding_retry_after(limit, window, elapsed, current, previous)
-  if current + permits <= limit and previous > 0 then
-    local at = window - (limit - current - permits) * window / previous
-    local wait = math.ceil(at) - elapsed
-    if wait < 1 then wait = 1 end
-    return wait
-  end
-  local at_next = 0
-  if current > 0 then
-    at_next = window - (limit - permits) * window / current
-    if at_next < 0 then at_next = 0 end
-  end
-  return (window - elapsed) + math.ceil(at_next)
-end
-
-local function sliding_window(limit, window, base)
-  local index = floor_div(now, window)
-  local elapsed = now - index * window
-  local current, previous
-  if next_state[base + 1] == index then
-    current = next_state[base + 2]
-    previous = next_state[base + 3]
-  else
-    current = 0
-    if next_state[base + 1] == index - 1 then previous = next_state[base + 2] else previous = 0 end
-  end
-  local estimate = previous * ((window - elapsed) / window) + current
-  local until_end = window - elapsed
-  if estimate + permits <= limit + 1e-9 then
-    next_state[base + 1] = index
-    next_state[base + 2] = current + permits
-    next_state[base + 3] = previous
-    return true, math.floor(limit - (estimate + permits)), until_end, 0
-  end
-  local retry = sliding_retry_after(limit, window, elapsed, current, previous)
-  local remaining = math.floor(limit - estimate)
-  if remaining < 0 then remaining = 0 end
-  if retry > until_end then until_end = retry end
-  return false, remaining, until_end, retry
-end
-
-local function fixed_window(limit, window, base)
-  local index = floor_div(now, window)
-  local current = 0
-  if next_state[base + 1] == index then current = next_state[base + 2] end
-  local until_end = (index + 1) * window - now
-  if current + permits <= limit then
-    next_state[base + 1] = index
-    next_state[base + 2] = current + permits
-    return true, limit - current - permits, until_end, 0
-  end
-  return false, limit - current, until_end, until_end
 end
 
 local allowed = true
@@ -185,16 +165,77 @@ local binding_remaining = nil
 local binding_reset = 0
 local retry_after = 0
 for l = 0, limits - 1 do
-  local limit = tonumber(ARGV[9 + l * 3])
-  local window = tonumber(ARGV[9 + l * 3 + 1])
-  local burst = tonumber(ARGV[9 + l * 3 + 2])
+  local base = l * 3
+  local limit = tonumber(ARGV[9 + l * 4])
+  local window = tonumber(ARGV[10 + l * 4])
   local ok, remaining, reset, retry
   if algorithm == 1 then
-    ok, remaining, reset, retry = token_bucket(limit, window, burst, l * 3)
+    -- Token bucket (generic cell rate algorithm).
+    local interval = tonumber(ARGV[12 + l * 4])
+    local tolerance = interval * (limit + tonumber(ARGV[11 + l * 4]))
+    local tat = next_state[base + 1]
+    if not tat or tat < now then tat = now end
+    local new_tat = tat + permits * interval
+    if new_tat - now <= tolerance then
+      next_state[base + 1] = new_tat
+      ok, remaining, reset, retry = true, math.floor((tolerance - (new_tat - now)) / interval), new_tat - now, 0
+    else
+      remaining = math.floor((tolerance - (tat - now)) / interval)
+      if remaining < 0 then remaining = 0 end
+      ok, reset, retry = false, tat - now, new_tat - now - tolerance
+    end
   elseif algorithm == 2 then
-    ok, remaining, reset, retry = sliding_window(limit, window, l * 3)
+    -- Sliding-window counter.
+    local index = math.floor(now / window)
+    local elapsed = now - index * window
+    local current, previous
+    if next_state[base + 1] == index then
+      current = next_state[base + 2] or 0
+      previous = next_state[base + 3] or 0
+    else
+      current = 0
+      if next_state[base + 1] == index - 1 then previous = next_state[base + 2] or 0 else previous = 0 end
+    end
+    local estimate = previous * ((window - elapsed) / window) + current
+    local until_whole = 2 * window - elapsed
+    if estimate + permits <= limit + 1e-9 then
+      next_state[base + 1] = index
+      next_state[base + 2] = current + permits
+      next_state[base + 3] = previous
+      ok, remaining, reset, retry = true, math.floor(limit - (estimate + permits) + 1e-9), until_whole, 0
+    else
+      if current + permits <= limit and previous > 0 then
+        local at = window - (limit - current - permits) * window / previous
+        retry = math.ceil(at) - elapsed
+        if retry < 1 then retry = 1 end
+      else
+        local at_next = 0
+        if current > 0 then
+          at_next = window - (limit - permits) * window / current
+          if at_next < 0 then at_next = 0 end
+        end
+        retry = (window - elapsed) + math.ceil(at_next)
+      end
+      remaining = math.floor(limit - estimate + 1e-9)
+      if remaining < 0 then remaining = 0 end
+      if retry > until_whole then reset = retry else reset = until_whole end
+      ok = false
+    end
   else
-    ok, remaining, reset, retry = fixed_window(limit, window, l * 3)
+    -- Fixed window.
+    local index = math.floor(now / window)
+    local current = 0
+    if next_state[base + 1] == index then current = next_state[base + 2] or 0 end
+    local until_end = (index + 1) * window - now
+    if current + permits <= limit then
+      next_state[base + 1] = index
+      next_state[base + 2] = current + permits
+      ok, remaining, reset, retry = true, limit - current - permits, until_end, 0
+    else
+      remaining = limit - current
+      if remaining < 0 then remaining = 0 end
+      ok, reset, retry = false, until_end, until_end
+    end
   end
   if not ok then
     if allowed or retry > retry_after then
@@ -216,16 +257,16 @@ if allowed then
   return {1, binding, binding_remaining, binding_reset, 0}
 end
 
-if penalty_after == 0 or mode == 3 then
+if penalty_after == 0 then
   return {0, binding, binding_remaining, binding_reset, retry_after}
 end
 
 local penalized = {}
-for i = 1, penalty_base + 4 do penalized[i] = state[i] end
+for i = 1, size do penalized[i] = state[i] end
 local level = penalized[penalty_base + 4] or 0
 local last_blocked_until = penalized[penalty_base + 3]
 if level > 0 and last_blocked_until and now - last_blocked_until > penalty_max then level = 0 end
-local violation_window = floor_div(now, longest)
+local violation_window = math.floor(now / longest)
 local violations = 0
 if penalized[penalty_base + 2] == violation_window then violations = penalized[penalty_base + 1] or 0 end
 violations = violations + 1

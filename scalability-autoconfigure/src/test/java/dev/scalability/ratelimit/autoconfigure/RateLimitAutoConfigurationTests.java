@@ -44,8 +44,7 @@ class RateLimitAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ScalabilityAutoConfiguration.class, RateLimitAutoConfiguration.class))
-		.withPropertyValues(RULE + "name=ai", RULE + "paths=/api/ai/**", RULE + "limit=2", RULE + "window=1m",
-				RULE + "algorithm=fixed-window");
+		.withPropertyValues(RULE + "name=ai", RULE + "paths=/api/ai/**", RULE + "limit=2", RULE + "window=1h");
 
 	@Test
 	void memoryBackendIsTheDefault() {
@@ -155,10 +154,10 @@ class RateLimitAutoConfigurationTests {
 			List<Map<String, Object>> rules = (List<Map<String, Object>>) snapshot.get("rules");
 			assertThat(rules).singleElement().satisfies((rule) -> {
 				assertThat(rule).containsEntry("name", "ai")
-					.containsEntry("algorithm", "fixed-window")
+					.containsEntry("algorithm", "token-bucket")
 					.containsEntry("paths", List.of("/api/ai/**"));
 				assertThat((List<Map<String, Object>>) rule.get("limits")).singleElement()
-					.satisfies((limit) -> assertThat(limit).containsEntry("limit", 2L).containsEntry("window", "PT1M"));
+					.satisfies((limit) -> assertThat(limit).containsEntry("limit", 2L).containsEntry("window", "PT1H"));
 			});
 		});
 	}

@@ -40,7 +40,7 @@ class RedisFailModeTests {
 
 	private static final Duration SLACK = Duration.ofMillis(400);
 
-	private final RateLimitPolicy policy = RateLimitPolicy.of("fail", RateLimitAlgorithm.FIXED_WINDOW,
+	private final RateLimitPolicy policy = RateLimitPolicy.of("fail", RateLimitAlgorithm.TOKEN_BUCKET,
 			RateLimit.of(3, Duration.ofHours(1)));
 
 	private RedisServerProcess redis;

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.ManualClock;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitPolicy;
@@ -66,7 +67,11 @@ class RedisRateLimiterSharingTests {
 			throws Exception {
 		RateLimitPolicy policy = RateLimitPolicy.of("shared-" + algorithm, algorithm,
 				RateLimit.of(100, Duration.ofHours(1)));
-		List<RedisRateLimiter> instances = List.of(limiter(first), limiter(second));
+		// One clock for both, fixed: a window boundary must not fall in the middle of the test.
+		ManualClock clock = new ManualClock();
+		List<RedisRateLimiter> instances = List.of(
+				new RedisRateLimiter(LettuceFactories.executor(first, Duration.ofSeconds(5)), "share:", clock::micros),
+				new RedisRateLimiter(LettuceFactories.executor(second, Duration.ofSeconds(5)), "share:", clock::micros));
 		AtomicInteger allowed = new AtomicInteger();
 		CountDownLatch start = new CountDownLatch(1);
 		ExecutorService callers = Executors.newFixedThreadPool(32);

@@ -28,8 +28,7 @@ class RateLimitFilterOnRedisTests {
 	private final WebApplicationContextRunner contextRunner = RateLimitWebTestSupport.contextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
 		.withPropertyValues("scalability.backend=redis", "scalability.redis.key-prefix=web-" + System.nanoTime() + ":",
-				RULE + "name=ai", RULE + "paths=/api/ai/**", RULE + "limit=2", RULE + "window=1m",
-				RULE + "algorithm=sliding-window");
+				RULE + "name=ai", RULE + "paths=/api/ai/**", RULE + "limit=2", RULE + "window=1h");
 
 	@Test
 	void twoApplicationsShareOneQuota(RedisEndpoint redis) {

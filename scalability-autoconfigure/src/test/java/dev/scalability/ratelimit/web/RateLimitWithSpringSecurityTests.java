@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "scalability.rate-limit.rules[0].name=ai", "scalability.rate-limit.rules[0].paths=/api/ai/**",
 				"scalability.rate-limit.rules[0].key=user", "scalability.rate-limit.rules[0].limit=2",
-				"scalability.rate-limit.rules[0].window=1m", "scalability.rate-limit.rules[0].algorithm=fixed-window",
+				"scalability.rate-limit.rules[0].window=1h",
 				"spring.data.redis.port=1" })
 class RateLimitWithSpringSecurityTests {
 
