@@ -1,7 +1,5 @@
 package dev.scalability.sample;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -27,11 +25,9 @@ class SampleApplicationTests {
 	private HttpSupport http;
 
 	@DynamicPropertySource
-	static void noRedisAnywhere(DynamicPropertyRegistry registry) throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			int closedPort = socket.getLocalPort();
-			registry.add("spring.data.redis.port", () -> closedPort);
-		}
+	static void noRedisAnywhere(DynamicPropertyRegistry registry) {
+		int closedPort = HttpSupport.closedPort();
+		registry.add("spring.data.redis.port", () -> closedPort);
 	}
 
 	@BeforeEach

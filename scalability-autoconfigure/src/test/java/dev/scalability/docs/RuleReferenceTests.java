@@ -33,6 +33,9 @@ class RuleReferenceTests {
 	}
 
 	private static void collect(String prefix, Class<?> type, List<String> properties) {
+		if (type.getSuperclass() != Object.class) {
+			collect(prefix, type.getSuperclass(), properties);
+		}
 		for (Field field : type.getDeclaredFields()) {
 			if (Modifier.isStatic(field.getModifiers())) {
 				continue;

@@ -229,7 +229,7 @@ public class RateLimitProperties {
 
 	}
 
-	public static class Rule {
+	public static class Rule extends Limit {
 
 		/**
 		 * Name of the rule, in headers, metrics and @RateLimited(rule=...).
@@ -256,21 +256,6 @@ public class RateLimitProperties {
 		 * Counting algorithm.
 		 */
 		private RateLimitAlgorithm algorithm = RateLimitAlgorithm.TOKEN_BUCKET;
-
-		/**
-		 * Requests per window. Use 'limits' instead for several limits.
-		 */
-		private Long limit;
-
-		/**
-		 * Window of 'limit'.
-		 */
-		private Duration window;
-
-		/**
-		 * Extra capacity above the limit (token bucket only).
-		 */
-		private long burst;
 
 		/**
 		 * Several limits checked together, instead of limit and window.
@@ -333,30 +318,6 @@ public class RateLimitProperties {
 			this.algorithm = algorithm;
 		}
 
-		public Long getLimit() {
-			return this.limit;
-		}
-
-		public void setLimit(Long limit) {
-			this.limit = limit;
-		}
-
-		public Duration getWindow() {
-			return this.window;
-		}
-
-		public void setWindow(Duration window) {
-			this.window = window;
-		}
-
-		public long getBurst() {
-			return this.burst;
-		}
-
-		public void setBurst(long burst) {
-			this.burst = burst;
-		}
-
 		public List<Limit> getLimits() {
 			return this.limits;
 		}
@@ -394,7 +355,7 @@ public class RateLimitProperties {
 	public static class Limit {
 
 		/**
-		 * Requests per window.
+		 * Requests per window. In a rule, use 'limits' instead for several limits.
 		 */
 		private Long limit;
 
