@@ -2,13 +2,7 @@ package dev.scalability.sample;
 
 import java.net.http.HttpResponse;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,24 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The sample on its default profile, with no Redis anywhere: Spring Data Redis points at a
  * port nothing listens on.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class SampleApplicationTests {
-
-	@LocalServerPort
-	private int port;
-
-	private HttpSupport http;
-
-	@DynamicPropertySource
-	static void noRedisAnywhere(DynamicPropertyRegistry registry) {
-		int closedPort = HttpSupport.closedPort();
-		registry.add("spring.data.redis.port", () -> closedPort);
-	}
-
-	@BeforeEach
-	void client() {
-		this.http = new HttpSupport(this.port);
-	}
+class SampleApplicationTests extends SampleWithoutRedis {
 
 	@Test
 	void healthIsUpWithoutRedis() {

@@ -3,15 +3,10 @@ package dev.scalability.sample;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,25 +14,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The sample's rate-limited endpoints, as its yml configures them, on the memory backend.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
-class SampleRateLimitTests {
-
-	@LocalServerPort
-	private int port;
-
-	private HttpSupport http;
-
-	@DynamicPropertySource
-	static void noRedisAnywhere(DynamicPropertyRegistry registry) {
-		int closedPort = HttpSupport.closedPort();
-		registry.add("spring.data.redis.port", () -> closedPort);
-	}
-
-	@BeforeEach
-	void client() {
-		this.http = new HttpSupport(this.port);
-	}
+class SampleRateLimitTests extends SampleWithoutRedis {
 
 	@Test
 	void aiCompletionsAllowTenAMinutePerClient() {
