@@ -10,6 +10,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.asyncDispatch;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.head;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -289,6 +290,26 @@ class RateLimitFilterTests {
 				mvc.perform(post("/api/auth/login?ok=false")).andExpect(status().isUnauthorized());
 				mvc.perform(post("/api/auth/login?ok=false")).andExpect(status().isUnauthorized());
 				mvc.perform(post("/api/auth/login?ok=true")).andExpect(status().isTooManyRequests());
+			});
+	}
+
+	@Test
+	void asynchronousRequestsAreSettledWhenTheyComplete() {
+		String login = "scalability.rate-limit.rules[0].";
+		RateLimitWebTestSupport.contextRunner()
+			.withPropertyValues(login + "name=login", login + "paths=/api/auth/**", login + "limit=2",
+					login + "window=1h", login + "count-status=401")
+			.run((context) -> {
+				MockMvc mvc = mvc(context);
+				for (int i = 0; i < 4; i++) {
+					MvcResult started = mvc.perform(post("/api/auth/async-login?ok=true")).andReturn();
+					mvc.perform(asyncDispatch(started)).andExpect(status().isOk());
+				}
+				for (int i = 0; i < 2; i++) {
+					MvcResult started = mvc.perform(post("/api/auth/async-login?ok=false")).andReturn();
+					mvc.perform(asyncDispatch(started)).andExpect(status().isUnauthorized());
+				}
+				mvc.perform(post("/api/auth/async-login?ok=true")).andExpect(status().isTooManyRequests());
 			});
 	}
 

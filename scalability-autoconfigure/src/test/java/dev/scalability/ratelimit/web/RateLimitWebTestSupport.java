@@ -1,5 +1,7 @@
 package dev.scalability.ratelimit.web;
 
+import java.util.concurrent.Callable;
+
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.autoconfigure.RateLimitAutoConfiguration;
 
@@ -67,6 +69,11 @@ final class RateLimitWebTestSupport {
 		@GetMapping("/api/ai/models")
 		String models() {
 			return "models";
+		}
+
+		@PostMapping("/api/auth/async-login")
+		Callable<ResponseEntity<String>> asyncLogin(@RequestParam(defaultValue = "true") boolean ok) {
+			return () -> login(ok);
 		}
 
 		@PostMapping("/api/auth/login")
