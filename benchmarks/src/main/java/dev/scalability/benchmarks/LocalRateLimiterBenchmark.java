@@ -9,14 +9,15 @@ import java.util.concurrent.TimeUnit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitObserver;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiterService;
+import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.time.MonotonicClock;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -111,15 +112,15 @@ public class LocalRateLimiterBenchmark {
 
 		private static Decider memory() {
 			RateLimitPolicy policy = policy();
-			MemoryRateLimiter limiter = new MemoryRateLimiter(MAX_KEYS, Ticker.systemTicker());
+			MemoryRateLimiter limiter = new MemoryRateLimiter(MAX_KEYS, MonotonicClock.system());
 			return (key) -> limiter.acquire(policy, key, 1, AcquireMode.ACQUIRE).allowed();
 		}
 
 		private static Decider service() {
 			RateLimitPolicy policy = policy();
 			RateLimiterService service = new RateLimiterService(
-					new MemoryRateLimiter(MAX_KEYS, Ticker.systemTicker()), List.of(policy), RateLimitObserver.NONE);
-			return (key) -> service.acquire(policy, key, 1, AcquireMode.ACQUIRE).allowed();
+					new MemoryRateLimiter(MAX_KEYS, MonotonicClock.system()), List.of(policy), RateLimitObserver.NONE);
+			return (key) -> service.acquire(policy, RateLimitKey.application(key), 1, AcquireMode.ACQUIRE).allowed();
 		}
 
 		private static Decider bucket4j() {

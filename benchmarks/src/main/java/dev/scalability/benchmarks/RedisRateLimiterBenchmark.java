@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.FailMode;
 import dev.scalability.ratelimit.FailoverRateLimiter;
+import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;
@@ -26,8 +26,11 @@ import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
-import dev.scalability.ratelimit.redis.LettuceScriptExecutor;
 import dev.scalability.ratelimit.redis.RedisRateLimiter;
+import dev.scalability.redis.GuardedRedis;
+import dev.scalability.redis.RedisConnector;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.time.MonotonicClock;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -173,16 +176,16 @@ public class RedisRateLimiterBenchmark {
 			connectionFactory.afterPropertiesSet();
 			connectionFactory.start();
 			this.resources.push(connectionFactory::destroy);
-			LettuceScriptExecutor scripts = new LettuceScriptExecutor(connectionFactory, Duration.ofMillis(200),
-					onDaemonThread());
-			RateLimiter limiter = new FailoverRateLimiter(new RedisRateLimiter(scripts, "bench:"),
-					CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults()), FailMode.LOCAL,
-					new MemoryRateLimiter(100_000, Ticker.systemTicker()));
+			GuardedRedis redis = new GuardedRedis(new RedisConnector(connectionFactory, onDaemonThread()),
+					Duration.ofMillis(200), CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults()));
+			RateLimiter limiter = new FailoverRateLimiter(new RedisRateLimiter(redis, new RedisKeys("bench:")),
+					FailMode.LOCAL, new MemoryRateLimiter(100_000, MonotonicClock.system()), () -> 1);
 			RateLimitPolicy policy = RateLimitPolicy.of("bench", RateLimitAlgorithm.TOKEN_BUCKET,
 					RateLimit.of(PERMITS_PER_SECOND, Duration.ofSeconds(1)));
 			RateLimiterService service = new RateLimiterService(limiter, List.of(policy), RateLimitObserver.NONE);
 			return (key) -> () -> {
-				RateLimitDecision decision = service.acquire(policy, key, 1, AcquireMode.ACQUIRE);
+				RateLimitDecision decision = service.acquire(policy, RateLimitKey.application(key), 1,
+						AcquireMode.ACQUIRE);
 				// A decision by the fallback never reached Redis: it would flatter the result.
 				if (decision.source() == RateLimitDecision.Source.FALLBACK) {
 					this.fallbacks.increment();

@@ -8,9 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.web.RateLimitRule;
-import dev.scalability.ratelimit.web.RuleIndex;
+import dev.scalability.web.PathIndex;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +31,7 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
- * Finding the rules that cover a request: the starter's {@link RuleIndex} against the
+ * Finding the rules that cover a request: the starter's {@link PathIndex} against the
  * linear scan over every pattern that a hand-written filter would do.
  * <p>
  * The rules are two catch-alls ({@code /**} for every method, first, and {@code /**} for
@@ -58,7 +59,7 @@ public class RuleMatchingBenchmark {
 
 	private List<RateLimitRule> declared;
 
-	private RuleIndex index;
+	private PathIndex<RateLimitRule> index;
 
 	private PathContainer requestPath;
 
@@ -71,7 +72,7 @@ public class RuleMatchingBenchmark {
 			this.declared.add(rule("rule-" + n, (n % 2 == 0) ? "/api/v" + n + "/items/**" : "/svc" + n + "/**", Set.of()));
 		}
 		this.declared.add(rule("writes", "/**", Set.of("POST", "PUT", "PATCH", "DELETE")));
-		this.index = new RuleIndex(this.declared);
+		this.index = new PathIndex<>(this.declared.stream().map(RateLimitRule::route).toList());
 
 		// Rounded down to an even number, so that the path always has the /api shape.
 		int middle = (specificRules / 2) & ~1;
@@ -88,12 +89,13 @@ public class RuleMatchingBenchmark {
 		RateLimitPolicy policy = RateLimitPolicy.of(name, RateLimitAlgorithm.TOKEN_BUCKET,
 				RateLimit.of(100, Duration.ofSeconds(1)));
 		List<PathPattern> paths = List.of(PathPatternParser.defaultInstance.parse(pattern));
-		return new RateLimitRule(policy, paths, methods, (request) -> "ip:127.0.0.1", null, Set.of());
+		return new RateLimitRule(policy, paths, methods, (request) -> RateLimitKey.web("ip", "127.0.0.1"), null,
+				Set.of(), false);
 	}
 
 	@Benchmark
 	public List<RateLimitRule> ruleIndex() {
-		return this.index.match(this.requestPath, METHOD);
+		return this.index.matchAll(this.requestPath, METHOD);
 	}
 
 	@Benchmark

@@ -7,8 +7,9 @@ import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.redis.RedisConnectionState;
 
 /**
- * The {@code backend} section: the default backend and, when the application has a Redis
- * connection, whether Redis answers.
+ * The {@code backend} section: the default backend and, when a feature keeps its state in
+ * Redis, whether Redis answers. On the memory backend nothing probes a Redis, so there is
+ * no Redis section.
  */
 public class BackendSnapshotContributor implements ScalabilitySnapshotContributor {
 
@@ -19,8 +20,7 @@ public class BackendSnapshotContributor implements ScalabilitySnapshotContributo
 	/**
 	 * Creates the section.
 	 * @param defaultBackend the backend of {@code scalability.backend}
-	 * @param redisProbe checks Redis; {@code null} when the application has no Redis
-	 * connection
+	 * @param redisProbe checks Redis; {@code null} when no feature uses it
 	 */
 	public BackendSnapshotContributor(String defaultBackend, RedisConnectionProbe redisProbe) {
 		this.defaultBackend = defaultBackend;
@@ -36,20 +36,21 @@ public class BackendSnapshotContributor implements ScalabilitySnapshotContributo
 	public Object snapshot() {
 		Map<String, Object> section = new LinkedHashMap<>();
 		section.put("default", this.defaultBackend);
-		section.put("redis", redis());
+		if (this.redisProbe != null) {
+			section.put("redis", redis());
+		}
 		return section;
 	}
 
 	private Map<String, Object> redis() {
 		Map<String, Object> redis = new LinkedHashMap<>();
-		if (this.redisProbe == null) {
-			redis.put("status", "NOT_CONFIGURED");
-			return redis;
-		}
 		RedisConnectionState state = this.redisProbe.probe();
 		redis.put("status", state.status());
 		if (state.reachable()) {
 			redis.put("latencyMs", state.latency().toNanos() / 1_000_000.0);
+			if (state.memory() != null) {
+				redis.put("maxmemoryPolicy", state.memory().policy());
+			}
 		}
 		else {
 			redis.put("error", state.error());

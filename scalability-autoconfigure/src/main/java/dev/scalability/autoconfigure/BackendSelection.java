@@ -1,5 +1,6 @@
 package dev.scalability.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -62,6 +63,29 @@ public final class BackendSelection {
 		Binder binder = Binder.get(environment);
 		return binder.bind("scalability.enabled", Boolean.class).orElse(true)
 				&& binder.bind("scalability." + feature + ".enabled", Boolean.class).orElse(true);
+	}
+
+	/**
+	 * The property that makes an enabled feature keep its state in Redis, if any does.
+	 * @param environment the environment to read
+	 * @return the first such property
+	 */
+	public static Optional<String> redisSelectingProperty(Environment environment) {
+		if (!Binder.get(environment).bind("scalability.enabled", Boolean.class).orElse(true)) {
+			return Optional.empty();
+		}
+		List<BackendSelection> selections = new ArrayList<>();
+		selections.add(root(environment));
+		for (String feature : FEATURES) {
+			if (isEnabled(environment, feature)) {
+				selections.add(of(environment, feature));
+			}
+		}
+		return selections.stream()
+			.filter(BackendSelection::isRedis)
+			.map(BackendSelection::selectedBy)
+			.flatMap(Optional::stream)
+			.findFirst();
 	}
 
 	public Backend backend() {

@@ -26,6 +26,15 @@ class RedisBackendFailureAnalyzer extends AbstractFailureAnalyzer<RedisBackendUn
 							+ "and keep a Redis client such as Lettuce on the class path), or define a "
 							+ "RedisConnectionFactory bean yourself, or set '" + property + "' to 'memory'.",
 					cause);
+			case UNSUPPORTED_CLIENT -> new FailureAnalysis(
+					"The property '" + property + "' is set to 'redis', but the application's RedisConnectionFactory "
+							+ "is not a LettuceConnectionFactory. The scalability starter bounds every wait for Redis "
+							+ "(scalability.redis.timeout) through Lettuce's asynchronous API; other clients, such as "
+							+ "Jedis, could hold a request for their whole socket timeout.",
+					"Use Lettuce, Spring Boot's default client: remove the Jedis dependency (or exclude it) so that "
+							+ "spring-boot-starter-data-redis brings io.lettuce:lettuce-core, or set '" + property
+							+ "' to 'memory'.",
+					cause);
 		};
 	}
 

@@ -19,7 +19,13 @@ public class RedisBackendUnavailableException extends RuntimeException {
 		/**
 		 * Spring Data Redis is there but no {@code RedisConnectionFactory} bean is defined.
 		 */
-		CONNECTION_FACTORY_MISSING
+		CONNECTION_FACTORY_MISSING,
+
+		/**
+		 * The connection factory is not Lettuce's: the starter bounds every wait for Redis
+		 * through Lettuce's asynchronous API, which other clients (Jedis) do not have.
+		 */
+		UNSUPPORTED_CLIENT
 
 	}
 
@@ -28,8 +34,11 @@ public class RedisBackendUnavailableException extends RuntimeException {
 	private final Reason reason;
 
 	public RedisBackendUnavailableException(String property, Reason reason) {
-		super(property + "=redis but " + ((reason == Reason.SPRING_DATA_REDIS_MISSING)
-				? "Spring Data Redis is not on the class path" : "no RedisConnectionFactory bean is defined"));
+		super(property + "=redis but " + switch (reason) {
+			case SPRING_DATA_REDIS_MISSING -> "Spring Data Redis is not on the class path";
+			case CONNECTION_FACTORY_MISSING -> "no RedisConnectionFactory bean is defined";
+			case UNSUPPORTED_CLIENT -> "the RedisConnectionFactory is not a LettuceConnectionFactory";
+		});
 		this.property = property;
 		this.reason = reason;
 	}

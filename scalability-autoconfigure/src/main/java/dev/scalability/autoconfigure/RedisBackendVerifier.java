@@ -1,7 +1,5 @@
 package dev.scalability.autoconfigure;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -44,18 +42,7 @@ final class RedisBackendVerifier implements BeanFactoryPostProcessor {
 	}
 
 	private Optional<String> redisSelectingProperty() {
-		List<BackendSelection> selections = new ArrayList<>();
-		selections.add(BackendSelection.root(this.environment));
-		for (String feature : BackendSelection.FEATURES) {
-			if (BackendSelection.isEnabled(this.environment, feature)) {
-				selections.add(BackendSelection.of(this.environment, feature));
-			}
-		}
-		return selections.stream()
-			.filter(BackendSelection::isRedis)
-			.map(BackendSelection::selectedBy)
-			.flatMap(Optional::stream)
-			.findFirst();
+		return BackendSelection.redisSelectingProperty(this.environment);
 	}
 
 }

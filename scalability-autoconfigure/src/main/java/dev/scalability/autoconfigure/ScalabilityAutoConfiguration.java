@@ -2,8 +2,21 @@ package dev.scalability.autoconfigure;
 
 import java.time.Duration;
 
-import dev.scalability.redis.RedisConnectionProbe;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.scalability.redis.GuardedRedis;
+import dev.scalability.redis.InstanceRegistry;
+import dev.scalability.redis.RedisConnectionProbe;
+import dev.scalability.redis.RedisConnector;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.RedisWarmUp;
+import dev.scalability.time.MonotonicClock;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -16,34 +29,124 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Root auto-configuration of the starter: its properties, the check that a Redis backend
- * can be used, and the Redis connection probe the features and endpoints share.
+ * Root auto-configuration of the starter: its properties, the clock, the check that a
+ * Redis backend can be used, and, when a feature keeps its state in Redis, what every such
+ * feature shares: the connection, the keys, the guards, the probe, the instance registry
+ * and the warm-up before the application takes traffic.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "scalability.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ScalabilityProperties.class)
 public final class ScalabilityAutoConfiguration {
 
 	static final Duration REDIS_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
+	static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
 	@Bean
 	static BeanFactoryPostProcessor scalabilityRedisBackendVerifier(Environment environment) {
 		return new RedisBackendVerifier(environment);
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	MonotonicClock scalabilityClock() {
+		return MonotonicClock.system();
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(RedisConnectionFactory.class)
+	@ConditionalOnClass({ RedisConnectionFactory.class, CircuitBreaker.class })
 	@ConditionalOnBean(RedisConnectionFactory.class)
-	static class RedisProbeConfiguration {
+	@ConditionalOnRedisBackend
+	static class RedisConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RedisConnectionProbe scalabilityRedisConnectionProbe(RedisConnectionFactory connectionFactory) {
-			SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("scalability-redis-probe-");
-			executor.setDaemon(true);
-			return new RedisConnectionProbe(connectionFactory, REDIS_PROBE_TIMEOUT, executor);
+		RedisConnector scalabilityRedisConnector(RedisConnectionFactory connectionFactory, Environment environment) {
+			if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+				throw new RedisBackendUnavailableException(
+						BackendSelection.redisSelectingProperty(environment).orElse("scalability.backend"),
+						RedisBackendUnavailableException.Reason.UNSUPPORTED_CLIENT);
+			}
+			SimpleAsyncTaskExecutor connectExecutor = new SimpleAsyncTaskExecutor("scalability-redis-connect-");
+			connectExecutor.setDaemon(true);
+			return new RedisConnector(lettuce, connectExecutor);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisKeys scalabilityRedisKeys(ScalabilityProperties properties) {
+			try {
+				return new RedisKeys(properties.getRedis().getKeyPrefix());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidPropertyException("scalability.redis.key-prefix",
+						properties.getRedis().getKeyPrefix(), ex.getMessage(),
+						"use letters, digits and ':' only, such as 'myapp:'.");
+			}
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisGuards scalabilityRedisGuards(RedisConnector connector, ScalabilityProperties properties,
+				CircuitBreakerRegistry circuitBreakerRegistry) {
+			return new RedisGuards(connector, properties.getRedis(), circuitBreakerRegistry);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisConnectionProbe scalabilityRedisConnectionProbe(RedisConnector connector) {
+			return new RedisConnectionProbe(connector, REDIS_PROBE_TIMEOUT);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InstanceRegistry scalabilityInstanceRegistry(RedisGuards guards, RedisKeys keys,
+				ScalabilityProperties properties) {
+			GuardedRedis unguarded = new GuardedRedis(guards.connector(),
+					guards.timeout("instances", new FeatureRedisProperties()), null);
+			return new InstanceRegistry(unguarded, keys, HEARTBEAT_INTERVAL);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisWarmUpLifecycle scalabilityRedisWarmUpLifecycle(ObjectProvider<RedisWarmUp> warmUps,
+				InstanceRegistry instances, ScalabilityProperties properties) {
+			return new RedisWarmUpLifecycle(warmUps, instances, properties.getRedis().getWarmUpTimeout());
+		}
+
+	}
+
+	/**
+	 * The registry of the features' breakers, when the application has none (Resilience4j's
+	 * Spring Boot module defines one, and ours backs off so that its endpoints show them).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(CircuitBreaker.class)
+	@ConditionalOnRedisBackend
+	@ConditionalOnMissingBean(CircuitBreakerRegistry.class)
+	static class CircuitBreakerRegistryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CircuitBreakerRegistry circuitBreakerRegistry() {
+			return CircuitBreakerRegistry.ofDefaults();
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass({ TaggedCircuitBreakerMetrics.class, MeterRegistry.class })
+		static class CircuitBreakerMetricsConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean(name = "scalabilityCircuitBreakerMetrics")
+			MeterBinder scalabilityCircuitBreakerMetrics(CircuitBreakerRegistry circuitBreakerRegistry) {
+				return TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(circuitBreakerRegistry);
+			}
+
 		}
 
 	}

@@ -1,103 +1,158 @@
 package dev.scalability.ratelimit;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.scalability.ratelimit.redis.RedisRateLimiter;
+import dev.scalability.redis.RedisCallException;
+import dev.scalability.redis.RedisWarmUp;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
- * Puts a circuit breaker in front of a shared backend and applies the fail-mode while it
- * cannot be reached. Once the breaker is open, no request waits for the dead backend;
- * after a while the breaker lets a few calls through and closes again when they succeed,
- * so recovery needs no one. Successes are reported to the breaker from the first failure
- * on, for 30 seconds after the last one: the breaker's window then holds the calls around
- * the failures, and a healthy backend costs no bookkeeping.
+ * Decides on Redis, and applies the fail-mode when Redis gives no answer: its breaker is
+ * open, it timed out, or it has no room for a new key. Recovery needs no one: the breaker
+ * of {@link dev.scalability.redis.GuardedRedis} lets calls through again by itself.
+ *
+ * <p>With {@link FailMode#LOCAL}, each instance limits alone to its share of every limit:
+ * the limit divided by the number of instances that shared Redis when it was last reached
+ * (rounded up), so that together they admit about the limit, not the limit each.
  */
-public class FailoverRateLimiter implements RateLimiter {
+public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 
-	/**
-	 * How long after a failure every outcome is reported to the breaker, so that it judges
-	 * the failure rate on the calls around failures.
-	 */
-	private static final long WATCH_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(30);
+	private static final Log logger = LogFactory.getLog(FailoverRateLimiter.class);
 
-	private final RateLimiter backend;
+	private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-	private final CircuitBreaker circuitBreaker;
+	private final RedisRateLimiter redis;
 
 	private final FailMode failMode;
 
 	private final RateLimiter local;
 
-	/**
-	 * Until when successes are reported to the breaker, in {@link System#nanoTime()}.
-	 * While the backend has not failed for a while the breaker has nothing to decide, and
-	 * reporting every success would serialise every decision on the breaker's window.
-	 */
-	private volatile long watchUntil = System.nanoTime();
+	private final IntSupplier instances;
+
+	private final Cache<RateLimitPolicy, Share> shares = Caffeine.newBuilder().weakKeys().build();
+
+	private volatile long lastLogged = System.nanoTime() - LOG_EVERY_NANOS;
 
 	/**
 	 * Creates a limiter.
-	 * @param backend the shared backend
-	 * @param circuitBreaker guards the backend
-	 * @param failMode what to do while the backend is unavailable
+	 * @param redis decides while Redis answers
+	 * @param failMode what to do while it does not
 	 * @param local the per-instance limiter used with {@link FailMode#LOCAL}
+	 * @param instances how many instances share the limits (at least 1)
 	 */
-	public FailoverRateLimiter(RateLimiter backend, CircuitBreaker circuitBreaker, FailMode failMode,
-			RateLimiter local) {
-		this.backend = backend;
-		this.circuitBreaker = circuitBreaker;
+	public FailoverRateLimiter(RedisRateLimiter redis, FailMode failMode, RateLimiter local, IntSupplier instances) {
+		this.redis = redis;
 		this.failMode = failMode;
 		this.local = local;
+		this.instances = instances;
 	}
 
 	@Override
 	public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
-		if (!this.circuitBreaker.tryAcquirePermission()) {
-			return fallback(policy, key, permits, mode, null);
-		}
-		long start = System.nanoTime();
 		try {
-			RateLimitDecision decision = this.backend.acquire(policy, key, permits, mode);
-			if (start - this.watchUntil < 0 || this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
-				this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-			}
-			return decision;
+			return this.redis.acquire(policy, key, permits, mode);
 		}
-		catch (RuntimeException ex) {
-			long end = System.nanoTime();
-			if (end - this.watchUntil >= 0 && this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
-				// The first failure after a quiet spell: outcomes recorded around an earlier
-				// incident, maybe days ago, must not count towards this one.
-				this.circuitBreaker.reset();
-			}
-			this.watchUntil = end + WATCH_AFTER_FAILURE_NANOS;
-			this.circuitBreaker.onError(end - start, TimeUnit.NANOSECONDS, ex);
+		catch (RedisCallException ex) {
 			return fallback(policy, key, permits, mode, ex);
 		}
 	}
 
 	private RateLimitDecision fallback(RateLimitPolicy policy, String key, long permits, AcquireMode mode,
-			RuntimeException cause) {
+			RedisCallException cause) {
+		logFallback(cause);
 		return switch (this.failMode) {
-			case LOCAL -> this.local.acquire(policy, key, permits, mode).withSource(RateLimitDecision.Source.FALLBACK);
+			case LOCAL -> {
+				// More permits than a share holds are refused, never granted for less.
+				yield this.local.acquire(share(policy), key, permits, mode).withSource(RateLimitDecision.Source.FALLBACK);
+			}
 			case OPEN -> new RateLimitDecision(true, policy, 0, policy.limits().get(0).limit(), 0, 0,
 					RateLimitDecision.Source.FALLBACK);
-			case CLOSED -> throw new RateLimiterUnavailableException(policy.name(), (cause != null) ? cause
-					: CallNotPermittedException.createCallNotPermittedException(this.circuitBreaker));
+			case CLOSED -> throw new RateLimiterUnavailableException(policy.name(), cause);
 		};
+	}
+
+	private RateLimitPolicy share(RateLimitPolicy policy) {
+		int count = Math.max(1, this.instances.getAsInt());
+		Share share = this.shares.getIfPresent(policy);
+		if (share == null || share.instances != count) {
+			share = new Share(count, policy.share(count));
+			this.shares.put(policy, share);
+		}
+		return share.policy;
+	}
+
+	private void logFallback(RedisCallException cause) {
+		long now = System.nanoTime();
+		if (now - this.lastLogged >= LOG_EVERY_NANOS) {
+			this.lastLogged = now;
+			logger.warn("Rate limiting decides without Redis (fail-mode " + failModeName() + ", "
+					+ ((this.failMode == FailMode.LOCAL) ? "each instance allowing 1/" + this.instances.getAsInt()
+							+ " of every limit" : "") + "): " + cause.getMessage());
+		}
+	}
+
+	private String failModeName() {
+		return this.failMode.name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Connects and loads the scripts ahead of the first decision.
+	 * @param within how long to try
+	 * @return whether Redis is ready
+	 */
+	@Override
+	public boolean warmUp(Duration within) {
+		return this.redis.warmUp(within);
+	}
+
+	@Override
+	public String backend() {
+		return "redis";
+	}
+
+	@Override
+	public boolean degraded() {
+		return this.redis.degraded();
+	}
+
+	@Override
+	public boolean downWithoutBackend() {
+		return this.failMode == FailMode.CLOSED;
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("failMode", failModeName());
+		details.putAll(this.redis.details());
+		details.put("instances", this.instances.getAsInt());
+		details.put("trackedKeys", trackedKeys());
+		return details;
+	}
+
+	@Override
+	public long trackedKeys() {
+		return this.local.trackedKeys();
 	}
 
 	public FailMode failMode() {
 		return this.failMode;
 	}
 
-	public CircuitBreaker circuitBreaker() {
-		return this.circuitBreaker;
+	public RedisRateLimiter redis() {
+		return this.redis;
 	}
 
-	public RateLimiter local() {
-		return this.local;
+	private record Share(int instances, RateLimitPolicy policy) {
 	}
 
 }

@@ -9,7 +9,7 @@ import org.springframework.util.Assert;
  * permits of capacity for the token bucket.
  *
  * @param limit permits per window, at least 1
- * @param window the window, at least one millisecond
+ * @param window the window, in whole milliseconds, at least one
  * @param burst extra capacity above the limit (token bucket only), at least 0
  */
 public record RateLimit(long limit, Duration window, long burst) {
@@ -18,6 +18,7 @@ public record RateLimit(long limit, Duration window, long burst) {
 		Assert.isTrue(limit > 0, "limit must be positive");
 		Assert.notNull(window, "window must not be null");
 		Assert.isTrue(window.toMillis() >= 1, "window must be at least 1ms");
+		Assert.isTrue(window.toNanos() % 1_000_000 == 0, "window must be whole milliseconds");
 		Assert.isTrue(burst >= 0, "burst must not be negative");
 		Assert.isTrue(window.toNanos() / 1_000 >= limit, "limit must not exceed one per microsecond of the window");
 	}
@@ -34,6 +35,23 @@ public record RateLimit(long limit, Duration window, long burst) {
 	public long emissionIntervalMicros() {
 		long windowMicros = this.window.toNanos() / 1_000;
 		return (windowMicros + this.limit - 1) / this.limit;
+	}
+
+	/**
+	 * The same limit for one of several instances that each count alone: {@code limit} and
+	 * {@code burst} divided by {@code instances}, rounded up, at least one permit.
+	 * @param instances how many instances share the limit, at least 1
+	 * @return the share
+	 */
+	public RateLimit share(int instances) {
+		if (instances <= 1) {
+			return this;
+		}
+		return new RateLimit(Math.max(1, ceilDiv(this.limit, instances)), this.window, ceilDiv(this.burst, instances));
+	}
+
+	private static long ceilDiv(long value, int divisor) {
+		return (value + divisor - 1) / divisor;
 	}
 
 	/**

@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param limitIndex which of the policy's limits is the binding one: the one with the
  * fewest permits left when allowed, the one that refused when not
  * @param remaining permits left under that limit
- * @param resetNanos time until that limit's quota is whole again
- * @param retryAfterNanos time until the same request could be granted; 0 when allowed
+ * @param resetNanos time until that limit makes more permits available than
+ * {@code remaining} (the {@code t} of the {@code RateLimit} header); 0 when its quota is whole
+ * @param retryAfterNanos time until the same request could be granted; 0 when allowed. Never
+ * earlier than {@code resetNanos} for a refusal
  * @param source who decided
  */
 public record RateLimitDecision(boolean allowed, RateLimitPolicy policy, int limitIndex, long remaining,
@@ -60,7 +62,7 @@ public record RateLimitDecision(boolean allowed, RateLimitPolicy policy, int lim
 	}
 
 	/**
-	 * Whole seconds until the quota is whole again, rounded up.
+	 * Whole seconds until more permits are available, rounded up.
 	 * @return the seconds
 	 */
 	public long resetSeconds() {

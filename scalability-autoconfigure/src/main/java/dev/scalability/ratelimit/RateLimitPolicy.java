@@ -32,6 +32,21 @@ public final class RateLimitPolicy {
 		this.longestWindow = this.limits.stream().map(RateLimit::window).max(Duration::compareTo).orElseThrow();
 	}
 
+	/**
+	 * The same policy for one of several instances that each count alone, as the local
+	 * fallback does while Redis cannot be reached: every limit divided by
+	 * {@code instances}, rounded up. The name stays, so the key's state stays.
+	 * @param instances how many instances share the limits
+	 * @return the share, this policy itself for one instance
+	 */
+	public RateLimitPolicy share(int instances) {
+		if (instances <= 1) {
+			return this;
+		}
+		return new RateLimitPolicy(this.name, this.algorithm,
+				this.limits.stream().map((limit) -> limit.share(instances)).toList(), this.penalty);
+	}
+
 	public static RateLimitPolicy of(String name, RateLimitAlgorithm algorithm, RateLimit... limits) {
 		return new RateLimitPolicy(name, algorithm, List.of(limits), null);
 	}

@@ -1,6 +1,7 @@
 package dev.scalability.ratelimit;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +10,10 @@ import org.springframework.util.Assert;
 
 /**
  * Rate limiting for code: asks for permits under a named rule (from
- * {@code scalability.rate-limit.rules}) or under any policy, records metrics, and bounds
- * keys. The web filter and {@code @RateLimited} go through it too.
+ * {@code scalability.rate-limit.rules}) or under any policy, and records metrics. The web
+ * filter and {@code @RateLimited} go through it too. Keys given by code live in their own
+ * namespace ({@link RateLimitKey#application(String)}): they never share a quota with the
+ * addresses, users or headers the filter counts.
  */
 public class RateLimiterService {
 
@@ -27,7 +30,7 @@ public class RateLimiterService {
 		for (RateLimitPolicy policy : policies) {
 			byName.put(policy.name(), policy);
 		}
-		this.policies = Map.copyOf(byName);
+		this.policies = Collections.unmodifiableMap(byName);
 	}
 
 	/**
@@ -57,7 +60,7 @@ public class RateLimiterService {
 		RateLimitPolicy policy = this.policies.get(rule);
 		Assert.isTrue(policy != null, () -> "No rate-limit rule named '" + rule + "'; known rules: "
 				+ this.policies.keySet());
-		return acquire(policy, key, permits, AcquireMode.ACQUIRE);
+		return acquire(policy, RateLimitKey.application(key), permits, AcquireMode.ACQUIRE);
 	}
 
 	/**
@@ -68,7 +71,7 @@ public class RateLimiterService {
 	 * @param mode what the request does to the key's state
 	 * @return the decision
 	 */
-	public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
+	public RateLimitDecision acquire(RateLimitPolicy policy, RateLimitKey key, long permits, AcquireMode mode) {
 		Assert.notNull(key, "key must not be null");
 		Assert.isTrue(permits >= 1, "permits must be at least 1");
 		for (RateLimit limit : policy.limits()) {
@@ -77,7 +80,7 @@ public class RateLimiterService {
 		}
 		RateLimitDecision decision;
 		try {
-			decision = this.limiter.acquire(policy, RateLimitKeys.bound(key), permits, mode);
+			decision = this.limiter.acquire(policy, key.value(), permits, mode);
 		}
 		catch (RateLimiterUnavailableException ex) {
 			this.observer.failed(policy);

@@ -1,48 +1,49 @@
 package dev.scalability.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * Checks whether Redis answers a {@code PING}, waiting no longer than a bound whatever
- * the client's own connect and command timeouts are, so that an endpoint asking for the
- * state never hangs on a dead server.
+ * Checks whether Redis answers a {@code PING}, and reads its memory settings, waiting no
+ * longer than a bound whatever the client's own timeouts are, so that an endpoint asking
+ * for the state never hangs on a dead server. Checks go through the asynchronous API of
+ * the shared connection: no thread is started or held per check, so health polled every
+ * second against a frozen Redis piles nothing up.
  */
 public class RedisConnectionProbe {
 
-	private final RedisConnectionFactory connectionFactory;
+	private final RedisConnector connector;
 
-	private final Duration timeout;
+	private final long timeoutNanos;
 
-	private final Executor executor;
-
-	public RedisConnectionProbe(RedisConnectionFactory connectionFactory, Duration timeout, Executor executor) {
-		this.connectionFactory = connectionFactory;
-		this.timeout = timeout;
-		this.executor = executor;
+	public RedisConnectionProbe(RedisConnector connector, Duration timeout) {
+		this.connector = connector;
+		this.timeoutNanos = timeout.toNanos();
 	}
 
 	/**
-	 * Pings Redis once.
+	 * Pings Redis once and reads {@code INFO memory}.
 	 * @return the state seen
 	 */
 	public RedisConnectionState probe() {
 		long start = System.nanoTime();
-		CompletableFuture<String> ping = CompletableFuture.supplyAsync(this::ping, this.executor);
+		long deadline = start + this.timeoutNanos;
 		try {
-			ping.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
-			return RedisConnectionState.up(Duration.ofNanos(System.nanoTime() - start));
+			RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands(deadline);
+			Future<String> info = commands.info("memory");
+			await(commands.ping(), deadline);
+			Duration latency = Duration.ofNanos(System.nanoTime() - start);
+			return RedisConnectionState.up(latency, RedisMemory.parse(await(info, deadline)));
 		}
 		catch (TimeoutException ex) {
-			ping.cancel(true);
-			return RedisConnectionState.down("no answer within " + this.timeout.toMillis() + " ms");
+			return RedisConnectionState.down("no answer within " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos)
+					+ " ms");
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -52,12 +53,24 @@ public class RedisConnectionProbe {
 			Thread.currentThread().interrupt();
 			return RedisConnectionState.down("interrupted");
 		}
+		catch (RuntimeException ex) {
+			return RedisConnectionState.down(ex.getClass().getSimpleName() + ": " + ex.getMessage());
+		}
 	}
 
-	private String ping() {
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return connection.ping();
+	private static <T> T await(Future<T> future, long deadline)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		try {
+			return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
+		catch (TimeoutException ex) {
+			future.cancel(false);
+			throw ex;
+		}
+	}
+
+	static String text(Object reply) {
+		return (reply instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
 	}
 
 }

@@ -7,16 +7,17 @@ import java.time.Duration;
  *
  * @param reachable whether Redis answered
  * @param latency how long the answer took, when it came
+ * @param memory the server's memory settings, when it answered
  * @param error why Redis could not be reached, when it could not
  */
-public record RedisConnectionState(boolean reachable, Duration latency, String error) {
+public record RedisConnectionState(boolean reachable, Duration latency, RedisMemory memory, String error) {
 
-	static RedisConnectionState up(Duration latency) {
-		return new RedisConnectionState(true, latency, null);
+	static RedisConnectionState up(Duration latency, RedisMemory memory) {
+		return new RedisConnectionState(true, latency, memory, null);
 	}
 
 	static RedisConnectionState down(String error) {
-		return new RedisConnectionState(false, null, error);
+		return new RedisConnectionState(false, null, null, error);
 	}
 
 	/**

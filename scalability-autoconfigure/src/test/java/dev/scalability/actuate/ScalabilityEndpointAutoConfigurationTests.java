@@ -4,8 +4,7 @@ import java.util.Map;
 
 import dev.scalability.actuate.autoconfigure.ScalabilityEndpointAutoConfiguration;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
-import dev.scalability.test.redis.RedisEndpoint;
-import dev.scalability.test.redis.RedisTest;
+import dev.scalability.test.redis.UnreachableRedis;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,7 +14,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@RedisTest
 class ScalabilityEndpointAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -38,29 +36,21 @@ class ScalabilityEndpointAutoConfigurationTests {
 	}
 
 	@Test
-	void snapshotReportsMemoryBackendAndNoRedis() {
+	void snapshotShowsNoRedisWhenNoFeatureUsesIt() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
 			.run((context) -> assertThat(backend(context.getBean(ScalabilityEndpoint.class)))
-				.containsEntry("default", "memory")
-				.containsEntry("redis", Map.of("status", "NOT_CONFIGURED")));
-	}
-
-	@Test
-	void snapshotReportsRedisUpWhenItAnswers(RedisEndpoint redis) {
+				.containsExactly(Map.entry("default", "memory")));
 		this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
-			.withPropertyValues("scalability.backend=redis")
-			.withPropertyValues(redis.springProperties())
-			.run((context) -> {
-				Map<String, Object> backend = backend(context.getBean(ScalabilityEndpoint.class));
-				assertThat(backend).containsEntry("default", "redis");
-				assertThat(redisSection(backend)).containsEntry("status", "UP").containsKey("latencyMs");
-			});
+			.withPropertyValues(UnreachableRedis.springProperties())
+			.run((context) -> assertThat(backend(context.getBean(ScalabilityEndpoint.class)))
+				.containsExactly(Map.entry("default", "memory")));
 	}
 
 	@Test
 	void snapshotReportsRedisDownWithTheReason() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
-			.withPropertyValues("scalability.backend=redis", "spring.data.redis.port=1")
+			.withPropertyValues("scalability.backend=redis", "scalability.redis.warm-up-timeout=100ms")
+			.withPropertyValues(UnreachableRedis.springProperties())
 			.run((context) -> {
 				Map<String, Object> redis = redisSection(backend(context.getBean(ScalabilityEndpoint.class)));
 				assertThat(redis).containsEntry("status", "DOWN");

@@ -1,8 +1,11 @@
 package dev.scalability.autoconfigure;
 
+import java.time.Duration;
+
 import dev.scalability.redis.RedisConnectionProbe;
-import dev.scalability.test.redis.RedisEndpoint;
-import dev.scalability.test.redis.RedisTest;
+import dev.scalability.redis.RedisConnector;
+import dev.scalability.time.MonotonicClock;
+import dev.scalability.test.redis.UnreachableRedis;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -13,7 +16,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@RedisTest
 class ScalabilityAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -85,19 +87,10 @@ class ScalabilityAutoConfigurationTests {
 	}
 
 	@Test
-	void redisBackendWithConnectionFactoryStartsAndProbesRedis(RedisEndpoint redis) {
-		this.withSpringDataRedis.withPropertyValues("scalability.backend=redis")
-			.withPropertyValues(redis.springProperties())
-			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(RedisConnectionProbe.class);
-				assertThat(context.getBean(RedisConnectionProbe.class).probe().reachable()).isTrue();
-			});
-	}
-
-	@Test
 	void redisDownAtStartUpDoesNotStopTheApplication() {
 		this.withSpringDataRedis
-			.withPropertyValues("scalability.backend=redis", "spring.data.redis.port=" + ClosedPort.find())
+			.withPropertyValues("scalability.backend=redis", "scalability.redis.warm-up-timeout=200ms")
+			.withPropertyValues(UnreachableRedis.springProperties())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(RedisConnectionProbe.class).probe().reachable()).isFalse();
@@ -105,11 +98,25 @@ class ScalabilityAutoConfigurationTests {
 	}
 
 	@Test
-	void userDefinedProbeReplacesTheDefault() {
-		this.withSpringDataRedis.withBean("customProbe", RedisConnectionProbe.class,
-				() -> new RedisConnectionProbe(null, java.time.Duration.ofSeconds(1), Runnable::run))
-			.run((context) -> assertThat(context).getBean(RedisConnectionProbe.class)
-				.isSameAs(context.getBean("customProbe")));
+	void nothingTalksToRedisWhenNoFeatureUsesIt() {
+		this.withSpringDataRedis.withPropertyValues(UnreachableRedis.springProperties())
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(RedisConnector.class)
+				.doesNotHaveBean(RedisConnectionProbe.class));
+	}
+
+	@Test
+	void userDefinedProbeAndClockReplaceTheDefaults() {
+		MonotonicClock clock = () -> 42;
+		this.withSpringDataRedis.withPropertyValues("scalability.backend=redis")
+			.withPropertyValues(UnreachableRedis.springProperties())
+			.withBean("customProbe", RedisConnectionProbe.class,
+					() -> new RedisConnectionProbe(null, Duration.ofSeconds(1)))
+			.withBean(MonotonicClock.class, () -> clock)
+			.run((context) -> {
+				assertThat(context).getBean(RedisConnectionProbe.class).isSameAs(context.getBean("customProbe"));
+				assertThat(context).getBean(MonotonicClock.class).isSameAs(clock);
+			});
 	}
 
 	private static FailureAnalysis analyze(Throwable failure) {

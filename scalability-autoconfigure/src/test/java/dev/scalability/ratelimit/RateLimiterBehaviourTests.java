@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import dev.scalability.test.time.ManualClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,13 +88,54 @@ public abstract class RateLimiterBehaviourTests {
 	}
 
 	@Test
-	void tokenBucketReportsTheTimeUntilItIsFull() {
+	void tokenBucketReportsTheTimeUntilItsNextPermit() {
 		RateLimitPolicy policy = policy(RateLimitAlgorithm.TOKEN_BUCKET, RateLimit.of(10, Duration.ofSeconds(10)));
 		acquireAll(policy, "a", 3);
 		RateLimitDecision decision = acquire(policy, "a");
 		assertThat(decision.remaining()).isEqualTo(6);
-		assertThat(decision.reset()).isEqualTo(Duration.ofSeconds(4));
-		assertThat(decision.resetSeconds()).isEqualTo(4);
+		// One permit comes back each second: the seventh is a second away, not the bucket's
+		// whole four seconds.
+		assertThat(decision.reset()).isEqualTo(Duration.ofSeconds(1));
+		this.clock.advance(Duration.ofMillis(400));
+		assertThat(this.limiter.acquire(policy, "a", 1, AcquireMode.CHECK).reset())
+			.isEqualTo(Duration.ofMillis(600));
+	}
+
+	@ParameterizedTest
+	@EnumSource(RateLimitAlgorithm.class)
+	void aRefusalSaysMorePermitsComeWhenTheRequestWouldPass(RateLimitAlgorithm algorithm) {
+		RateLimitPolicy policy = policy(algorithm, RateLimit.of(10, Duration.ofMinutes(1)));
+		this.clock.advance(Duration.ofSeconds(15));
+		acquireAll(policy, "a", 10);
+		RateLimitDecision refused = acquire(policy, "a");
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.remaining()).isZero();
+		assertThat(refused.reset()).isPositive().isEqualTo(refused.retryAfter());
+	}
+
+	@ParameterizedTest
+	@EnumSource(RateLimitAlgorithm.class)
+	void aClockSteppingBackNeitherResetsAKeyNorBlocksItLongerThanItsWindow(RateLimitAlgorithm algorithm) {
+		RateLimitPolicy policy = policy(algorithm, RateLimit.of(5, Duration.ofMinutes(1)));
+		assertThat(acquireAll(policy, "a", 6)).isEqualTo(5);
+		this.clock.stepBack(Duration.ofHours(1));
+		RateLimitDecision refused = acquire(policy, "a");
+		assertThat(refused.allowed()).as("the count taken later still holds").isFalse();
+		assertThat(refused.retryAfter()).isLessThanOrEqualTo(Duration.ofMinutes(2));
+		this.clock.advance(Duration.ofMinutes(2));
+		assertThat(acquireAll(policy, "a", 6)).as("the key is free after its window, not after the hour").isEqualTo(5);
+	}
+
+	@Test
+	void aClockSteppingBackDoesNotLengthenAPenalty() {
+		RateLimitPolicy policy = new RateLimitPolicy(this.rule, RateLimitAlgorithm.FIXED_WINDOW,
+				List.of(RateLimit.of(1, Duration.ofSeconds(10))), new Penalty(1, Duration.ofMinutes(1), Duration.ofMinutes(2)));
+		acquire(policy, "a");
+		assertThat(acquire(policy, "a").retryAfter()).isEqualTo(Duration.ofMinutes(1));
+		this.clock.stepBack(Duration.ofHours(1));
+		assertThat(acquire(policy, "a").retryAfter()).isLessThanOrEqualTo(Duration.ofMinutes(2));
+		this.clock.advance(Duration.ofMinutes(2));
+		assertThat(acquire(policy, "a").allowed()).isTrue();
 	}
 
 	@Test

@@ -7,30 +7,31 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.scalability.actuate.ScalabilitySnapshotContributor;
-import dev.scalability.ratelimit.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
 import dev.scalability.ratelimit.RateLimiterService;
-import dev.scalability.ratelimit.memory.MemoryRateLimiter;
-import dev.scalability.ratelimit.web.RateLimitRule;
 
 /**
- * The {@code rateLimit} section of {@code /actuator/scalability}: backend, fail-mode and
- * breaker state, keys tracked in memory, and the rules.
+ * The {@code rateLimit} section of {@code /actuator/scalability}: the backend and what it
+ * says of itself (fail-mode, breaker state, keys tracked in memory), and the rules, with
+ * the paths and methods of those that apply to web requests.
  */
 public class RateLimitSnapshotContributor implements ScalabilitySnapshotContributor {
 
 	private final RateLimiterService service;
 
-	private final List<RateLimitRule> rules;
+	private final Map<String, Map<String, Object>> routes;
 
-	private final String backend;
-
-	public RateLimitSnapshotContributor(RateLimiterService service, List<RateLimitRule> rules, String backend) {
+	/**
+	 * Creates the section.
+	 * @param service the service and its rules
+	 * @param routes per rule name, what web requests it covers (paths, methods,
+	 * countStatus); empty outside a servlet application
+	 */
+	public RateLimitSnapshotContributor(RateLimiterService service, Map<String, Map<String, Object>> routes) {
 		this.service = service;
-		this.rules = List.copyOf(rules);
-		this.backend = backend;
+		this.routes = Map.copyOf(routes);
 	}
 
 	@Override
@@ -41,24 +42,14 @@ public class RateLimitSnapshotContributor implements ScalabilitySnapshotContribu
 	@Override
 	public Object snapshot() {
 		Map<String, Object> section = new LinkedHashMap<>();
-		section.put("backend", this.backend);
 		RateLimiter limiter = this.service.limiter();
-		if (limiter instanceof FailoverRateLimiter failover) {
-			section.put("failMode", failover.failMode().name().toLowerCase(Locale.ROOT));
-			section.put("circuitBreaker", failover.circuitBreaker().getState().name());
-			limiter = failover.local();
-		}
-		if (limiter instanceof MemoryRateLimiter memory) {
-			section.put("trackedKeys", memory.trackedKeys());
-		}
+		section.put("backend", limiter.backend());
+		section.put("degraded", limiter.degraded());
+		section.putAll(limiter.details());
 		List<Map<String, Object>> rules = new ArrayList<>();
-		for (RateLimitRule rule : this.rules) {
-			Map<String, Object> described = describe(rule.policy());
-			described.put("paths", rule.paths().stream().map(Object::toString).toList());
-			described.put("methods", rule.methods());
-			if (!rule.countStatus().isEmpty()) {
-				described.put("countStatus", rule.countStatus());
-			}
+		for (RateLimitPolicy policy : this.service.policies()) {
+			Map<String, Object> described = describe(policy);
+			described.putAll(this.routes.getOrDefault(policy.name(), Map.of()));
 			rules.add(described);
 		}
 		section.put("rules", rules);

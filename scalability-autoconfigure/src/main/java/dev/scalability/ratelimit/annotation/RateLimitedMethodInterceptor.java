@@ -3,6 +3,7 @@ package dev.scalability.ratelimit.annotation;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -14,8 +15,10 @@ import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitExceededException;
+import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiterService;
+import dev.scalability.redis.RedisTimeBudget;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
@@ -29,7 +32,9 @@ import org.springframework.format.datetime.standard.DurationFormatterUtils;
 /**
  * Applies {@link RateLimited} to method calls. Each annotated method is compiled once
  * (policy, key expression) when its bean is created, so that a wrong rule name or a bad
- * expression stops the start-up rather than a call.
+ * expression stops the start-up rather than a call. Keys live in their own namespace
+ * ({@link RateLimitKey#method(String)}), and a call inside a web request shares the
+ * request's Redis time budget.
  */
 public class RateLimitedMethodInterceptor implements MethodInterceptor {
 
@@ -49,8 +54,28 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 
 	private final Map<String, RateLimitPolicy> inlinePolicies = new ConcurrentHashMap<>();
 
-	public RateLimitedMethodInterceptor(Supplier<RateLimiterService> service) {
+	private final Supplier<Duration> redisBudgetSupplier;
+
+	private volatile Optional<Duration> redisBudget;
+
+	/**
+	 * Creates an interceptor.
+	 * @param service decides, found when first needed
+	 * @param redisBudget the longest a call waits for Redis, or {@code null} when the limits
+	 * are not kept in Redis; found when first needed
+	 */
+	public RateLimitedMethodInterceptor(Supplier<RateLimiterService> service, Supplier<Duration> redisBudget) {
 		this.serviceSupplier = service;
+		this.redisBudgetSupplier = redisBudget;
+	}
+
+	private Duration redisBudget() {
+		Optional<Duration> budget = this.redisBudget;
+		if (budget == null) {
+			budget = Optional.ofNullable(this.redisBudgetSupplier.get());
+			this.redisBudget = budget;
+		}
+		return budget.orElse(null);
 	}
 
 	private RateLimiterService service() {
@@ -70,8 +95,17 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 		if (limit == null) {
 			return invocation.proceed();
 		}
-		String key = limit.key(invocation, method, this.parameterNames);
-		RateLimitDecision decision = service().acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
+		RateLimitKey key = RateLimitKey.method(limit.key(invocation, method, this.parameterNames));
+		RateLimitDecision decision;
+		Duration redisBudget = redisBudget();
+		if (redisBudget != null) {
+			try (RedisTimeBudget.Scope budget = RedisTimeBudget.open(redisBudget)) {
+				decision = service().acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
+			}
+		}
+		else {
+			decision = service().acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
+		}
 		if (!decision.allowed()) {
 			throw new RateLimitExceededException(decision);
 		}

@@ -1,41 +1,38 @@
 package dev.scalability.ratelimit.autoconfigure;
 
-import java.util.Locale;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.commons.logging.LogFactory;
 
 import dev.scalability.autoconfigure.Backend;
 import dev.scalability.autoconfigure.BackendSelection;
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
+import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
-import dev.scalability.autoconfigure.ScalabilityProperties;
 import dev.scalability.ratelimit.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimitObserver;
+import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.actuate.RateLimitSnapshotContributor;
 import dev.scalability.ratelimit.annotation.RateLimitedAdvisingPostProcessor;
 import dev.scalability.ratelimit.annotation.RateLimitedMethodInterceptor;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
-import dev.scalability.ratelimit.memory.EpochNanoTicker;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.ratelimit.metrics.MicrometerRateLimitObserver;
-import dev.scalability.ratelimit.redis.ConnectionScriptExecutor;
-import dev.scalability.ratelimit.redis.LettuceScriptExecutor;
 import dev.scalability.ratelimit.redis.RedisRateLimiter;
-import dev.scalability.ratelimit.redis.ScriptExecutor;
-import dev.scalability.ratelimit.web.ClientIpResolver;
-import dev.scalability.ratelimit.web.RateLimitExceptionHandler;
-import dev.scalability.ratelimit.web.RateLimitFilter;
-import dev.scalability.ratelimit.web.RateLimitHeaders;
-import dev.scalability.ratelimit.web.RateLimitRule;
-import dev.scalability.ratelimit.web.RuleIndex;
+import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisConnectionProbe;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.time.MonotonicClock;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -47,20 +44,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.servlet.DispatcherServlet;
 
 /**
  * Rate limiting from {@code scalability.rate-limit.*}: the limiter on the configured
- * backend, the {@link RateLimiterService}, the servlet filter, {@code @RateLimited},
- * metrics, health and the {@code rateLimit} section of {@code /actuator/scalability}.
+ * backend, the {@link RateLimiterService}, {@code @RateLimited}, metrics, health and the
+ * {@code rateLimit} section of {@code /actuator/scalability}; in a servlet application the
+ * filters too ({@link RateLimitServletConfiguration}). Nothing here needs the web.
  */
 @AutoConfiguration(after = ScalabilityAutoConfiguration.class,
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
@@ -68,85 +62,65 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnScalabilityFeature("rate-limit")
 @ConditionalOnClass(Caffeine.class)
 @EnableConfigurationProperties(RateLimitProperties.class)
+@Import(RateLimitServletConfiguration.class)
 public final class RateLimitAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	ClientIpResolver rateLimitClientIpResolver(RateLimitProperties properties) {
-		return new ClientIpResolver(new RateLimitRulesBuilder(properties).trustedProxies(),
-				properties.getClientIp().getHeader());
-	}
+	static final String FEATURE = "rate-limit";
 
 	@Bean
 	@ConditionalOnMissingBean
-	RuleIndex rateLimitRuleIndex(RateLimitProperties properties, ClientIpResolver clientIp) {
-		RateLimitRulesBuilder builder = new RateLimitRulesBuilder(properties);
-		builder.checkGlobals();
-		return new RuleIndex(builder.rules(clientIp));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	RateLimiterService rateLimiterService(RateLimiter rateLimiter, RuleIndex rules,
+	RateLimiterService rateLimiterService(RateLimiter rateLimiter, RateLimitProperties properties,
 			ObjectProvider<RateLimitObserver> observer) {
-		return new RateLimiterService(rateLimiter, rules.rules().stream().map(RateLimitRule::policy).toList(),
-				observer.getIfAvailable(() -> RateLimitObserver.NONE));
+		List<RateLimitPolicy> policies = new RateLimitPoliciesBuilder(properties).policies();
+		return new RateLimiterService(rateLimiter, policies, observer.getIfAvailable(() -> RateLimitObserver.NONE));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	static RateLimitedAdvisingPostProcessor rateLimitedAdvisingPostProcessor(
-			ObjectProvider<RateLimiterService> service) {
-		return new RateLimitedAdvisingPostProcessor(new RateLimitedMethodInterceptor(service::getObject));
+			ObjectProvider<RateLimiterService> service, ObjectProvider<RedisGuards> guards,
+			ObjectProvider<RateLimitProperties> properties, Environment environment) {
+		return new RateLimitedAdvisingPostProcessor(new RateLimitedMethodInterceptor(service::getObject,
+				() -> redisBudget(environment, guards, properties)));
+	}
+
+	/**
+	 * The longest a request waits for Redis in all: the rate-limit timeout, when the limits
+	 * are kept in Redis.
+	 */
+	static Duration redisBudget(Environment environment, ObjectProvider<RedisGuards> guards,
+			ObjectProvider<RateLimitProperties> properties) {
+		if (!BackendSelection.of(environment, FEATURE).isRedis()) {
+			return null;
+		}
+		RedisGuards available = guards.getIfAvailable();
+		return (available != null) ? available.timeout(FEATURE, properties.getObject().getRedis()) : null;
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnScalabilityFeature(value = "rate-limit", backend = Backend.MEMORY)
+	@ConditionalOnScalabilityFeature(value = FEATURE, backend = Backend.MEMORY)
 	static class MemoryBackendConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(RateLimiter.class)
-		MemoryRateLimiter rateLimiter(RateLimitProperties properties) {
-			return new MemoryRateLimiter(properties.getMaxKeys(), new EpochNanoTicker());
+		MemoryRateLimiter rateLimiter(RateLimitProperties properties, MonotonicClock clock) {
+			return new MemoryRateLimiter(properties.getMaxKeys(), clock);
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnScalabilityFeature(value = "rate-limit", backend = Backend.REDIS)
+	@ConditionalOnScalabilityFeature(value = FEATURE, backend = Backend.REDIS)
 	@ConditionalOnClass({ RedisConnectionFactory.class, CircuitBreaker.class })
 	static class RedisBackendConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(RateLimiter.class)
-		FailoverRateLimiter rateLimiter(RateLimitProperties properties, ScalabilityProperties scalability,
-				RedisConnectionFactory connectionFactory) {
-			RedisRateLimiter redis = new RedisRateLimiter(scriptExecutor(properties, connectionFactory),
-					scalability.getRedis().getKeyPrefix());
-			return new FailoverRateLimiter(redis, circuitBreaker(properties.getRedis().getCircuitBreaker()),
-					properties.getFailMode(), new MemoryRateLimiter(properties.getMaxKeys(), new EpochNanoTicker()));
-		}
-
-		private static ScriptExecutor scriptExecutor(RateLimitProperties properties,
-				RedisConnectionFactory connectionFactory) {
-			if (connectionFactory instanceof LettuceConnectionFactory lettuce) {
-				SimpleAsyncTaskExecutor connector = new SimpleAsyncTaskExecutor("scalability-rate-limit-connect-");
-				connector.setDaemon(true);
-				return new LettuceScriptExecutor(lettuce, properties.getRedis().getTimeout(), connector);
-			}
-			return new ConnectionScriptExecutor(connectionFactory);
-		}
-
-		private static CircuitBreaker circuitBreaker(RateLimitProperties.CircuitBreaker properties) {
-			CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-				.failureRateThreshold(properties.getFailureRate())
-				.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-				.slidingWindowSize(properties.getWindow())
-				.minimumNumberOfCalls(Math.min(5, properties.getWindow()))
-				.waitDurationInOpenState(properties.getOpenFor())
-				.permittedNumberOfCallsInHalfOpenState(3)
-				.build();
-			return CircuitBreaker.of("scalability-rate-limit", config);
+		FailoverRateLimiter rateLimiter(RateLimitProperties properties, RedisGuards guards, RedisKeys keys,
+				InstanceRegistry instances, MonotonicClock clock) {
+			RedisRateLimiter redis = new RedisRateLimiter(guards.forFeature(FEATURE, properties.getRedis()), keys);
+			return new FailoverRateLimiter(redis, properties.getFailMode(),
+					new MemoryRateLimiter(properties.getMaxKeys(), clock), instances::instances);
 		}
 
 	}
@@ -158,54 +132,20 @@ public final class RateLimitAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(RateLimitObserver.class)
-		MicrometerRateLimitObserver rateLimitObserver(MeterRegistry registry, RuleIndex rules) {
+		MicrometerRateLimitObserver rateLimitObserver(MeterRegistry registry, RateLimitProperties properties) {
 			MicrometerRateLimitObserver observer = new MicrometerRateLimitObserver(registry);
-			rules.rules().forEach((rule) -> observer.register(rule.policy()));
+			new RateLimitPoliciesBuilder(properties).policies().forEach(observer::register);
 			return observer;
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(name = "rateLimitTrackedKeysMetrics")
 		MeterBinder rateLimitTrackedKeysMetrics(RateLimiter rateLimiter) {
-			RateLimiter local = (rateLimiter instanceof FailoverRateLimiter failover) ? failover.local() : rateLimiter;
 			return (registry) -> Gauge
-				.builder("scalability.ratelimit.keys", local,
-						(limiter) -> (limiter instanceof MemoryRateLimiter memory) ? memory.trackedKeys() : Double.NaN)
+				.builder("scalability.ratelimit.keys", rateLimiter,
+						(limiter) -> (limiter.trackedKeys() >= 0) ? limiter.trackedKeys() : Double.NaN)
 				.description("Keys tracked in memory by the rate limiter (its local fallback on Redis)")
 				.register(registry);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-	@ConditionalOnClass(OncePerRequestFilter.class)
-	static class ServletConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		RateLimitHeaders rateLimitHeaders(RateLimitProperties properties) {
-			return new RateLimitHeaders(properties.getHeaders());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean(name = "rateLimitFilter")
-		FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RuleIndex rules, RateLimiterService service,
-				RateLimitHeaders headers, RateLimitProperties properties) {
-			RateLimitFilter filter = new RateLimitFilter(rules, service, headers,
-					properties.getRedis().getCircuitBreaker().getOpenFor().toSeconds());
-			FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
-			registration.setName("rateLimitFilter");
-			registration.setOrder(properties.getFilterOrder());
-			return registration;
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		@ConditionalOnClass(DispatcherServlet.class)
-		RateLimitExceptionHandler rateLimitExceptionHandler(RateLimitHeaders headers, RateLimitProperties properties) {
-			return new RateLimitExceptionHandler(headers,
-					properties.getRedis().getCircuitBreaker().getOpenFor().toSeconds());
 		}
 
 	}
@@ -224,16 +164,37 @@ public final class RateLimitAutoConfiguration {
 
 	}
 
+	/**
+	 * Rules apply to the requests of servlet applications only: say so in a reactive one,
+	 * rather than leave them silently unapplied.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	static class ReactiveApplicationConfiguration {
+
+		ReactiveApplicationConfiguration(RateLimitProperties properties) {
+			if (!properties.getRules().isEmpty()) {
+				LogFactory.getLog(RateLimitAutoConfiguration.class)
+					.warn("scalability.rate-limit.rules apply to servlet applications only; this reactive "
+							+ "application does not pass its requests through them. @RateLimited methods and "
+							+ "RateLimiterService work as everywhere.");
+			}
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(Endpoint.class)
 	static class SnapshotConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RateLimitSnapshotContributor rateLimitSnapshotContributor(RateLimiterService service, RuleIndex rules,
-				Environment environment) {
-			String backend = BackendSelection.of(environment, "rate-limit").backend().name().toLowerCase(Locale.ROOT);
-			return new RateLimitSnapshotContributor(service, rules.rules(), backend);
+		RateLimitSnapshotContributor rateLimitSnapshotContributor(RateLimiterService service,
+				ObjectProvider<RateLimitRouteDescriptions> routes) {
+			RateLimitRouteDescriptions descriptions = routes.getIfAvailable();
+			Map<String, Map<String, Object>> described = (descriptions != null) ? descriptions.byRule()
+					: new LinkedHashMap<>();
+			return new RateLimitSnapshotContributor(service, described);
 		}
 
 	}

@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.scalability.autoconfigure.Backend;
+import dev.scalability.autoconfigure.FeatureRedisProperties;
 import dev.scalability.ratelimit.FailMode;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
-import dev.scalability.ratelimit.web.ForwardedHeader;
 import dev.scalability.ratelimit.web.HeaderStyle;
+import dev.scalability.web.ForwardedHeader;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration of rate limiting.
@@ -19,10 +21,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class RateLimitProperties {
 
 	/**
-	 * Order of the servlet filter: after Spring Security's filter chain (-100), so that
-	 * 'user' keys see the authenticated user, and before the application's handlers.
+	 * Order of the filter for rules keyed by address, header or expression: before Spring
+	 * Security's filter chain (-100), so that they see the requests it answers itself.
 	 */
-	public static final int DEFAULT_FILTER_ORDER = -90;
+	public static final int DEFAULT_FILTER_ORDER = -110;
+
+	/**
+	 * Order of the filter for rules keyed by user: after Spring Security's filter chain, so
+	 * that they see the authenticated user.
+	 */
+	public static final int DEFAULT_AUTHENTICATED_FILTER_ORDER = -90;
 
 	/**
 	 * Whether to enable rate limiting.
@@ -53,13 +61,24 @@ public class RateLimitProperties {
 	private long maxKeys = 100_000;
 
 	/**
-	 * Order of the rate-limit servlet filter.
+	 * Order of the servlet filter that checks the rules keyed by address, header or
+	 * expression; before Spring Security's (-100) by default.
 	 */
 	private int filterOrder = DEFAULT_FILTER_ORDER;
 
+	/**
+	 * Order of the servlet filter that checks the rules keyed by the authenticated user;
+	 * after Spring Security's (-100) by default.
+	 */
+	private int authenticatedFilterOrder = DEFAULT_AUTHENTICATED_FILTER_ORDER;
+
 	private final ClientIp clientIp = new ClientIp();
 
-	private final Redis redis = new Redis();
+	/**
+	 * Redis settings of rate limiting; unset ones come from 'scalability.redis'.
+	 */
+	@NestedConfigurationProperty
+	private final FeatureRedisProperties redis = new FeatureRedisProperties();
 
 	/**
 	 * Rules applied to web requests; every rule that covers a request applies.
@@ -114,11 +133,19 @@ public class RateLimitProperties {
 		this.filterOrder = filterOrder;
 	}
 
+	public int getAuthenticatedFilterOrder() {
+		return this.authenticatedFilterOrder;
+	}
+
+	public void setAuthenticatedFilterOrder(int authenticatedFilterOrder) {
+		this.authenticatedFilterOrder = authenticatedFilterOrder;
+	}
+
 	public ClientIp getClientIp() {
 		return this.clientIp;
 	}
 
-	public Redis getRedis() {
+	public FeatureRedisProperties getRedis() {
 		return this.redis;
 	}
 
@@ -144,6 +171,12 @@ public class RateLimitProperties {
 		 */
 		private ForwardedHeader header = ForwardedHeader.X_FORWARDED_FOR;
 
+		/**
+		 * Leading bits of an IPv6 address that name one client: a host usually holds a
+		 * whole /64, and could otherwise rotate through its addresses.
+		 */
+		private int ipv6Prefix = 64;
+
 		public List<String> getTrustedProxies() {
 			return this.trustedProxies;
 		}
@@ -160,71 +193,12 @@ public class RateLimitProperties {
 			this.header = header;
 		}
 
-	}
-
-	public static class Redis {
-
-		/**
-		 * Longest wait for Redis to answer one decision; then the fail-mode decides.
-		 */
-		private Duration timeout = Duration.ofMillis(200);
-
-		private final CircuitBreaker circuitBreaker = new CircuitBreaker();
-
-		public Duration getTimeout() {
-			return this.timeout;
+		public int getIpv6Prefix() {
+			return this.ipv6Prefix;
 		}
 
-		public void setTimeout(Duration timeout) {
-			this.timeout = timeout;
-		}
-
-		public CircuitBreaker getCircuitBreaker() {
-			return this.circuitBreaker;
-		}
-
-	}
-
-	public static class CircuitBreaker {
-
-		/**
-		 * Percentage of failed Redis calls over the window that opens the breaker: then
-		 * no request waits for Redis, the fail-mode decides.
-		 */
-		private int failureRate = 50;
-
-		/**
-		 * Number of recent Redis calls the failure rate is computed over.
-		 */
-		private int window = 20;
-
-		/**
-		 * How long the breaker stays open before it lets a few calls try Redis again.
-		 */
-		private Duration openFor = Duration.ofSeconds(5);
-
-		public int getFailureRate() {
-			return this.failureRate;
-		}
-
-		public void setFailureRate(int failureRate) {
-			this.failureRate = failureRate;
-		}
-
-		public int getWindow() {
-			return this.window;
-		}
-
-		public void setWindow(int window) {
-			this.window = window;
-		}
-
-		public Duration getOpenFor() {
-			return this.openFor;
-		}
-
-		public void setOpenFor(Duration openFor) {
-			this.openFor = openFor;
+		public void setIpv6Prefix(int ipv6Prefix) {
+			this.ipv6Prefix = ipv6Prefix;
 		}
 
 	}

@@ -20,6 +20,16 @@ import dev.scalability.ratelimit.RateLimitPolicy;
  * {@code [window, current, previous]} for the windows), then four for the penalty
  * {@code [violations, violationWindow, blockedUntil, level]}. Times are nanoseconds of
  * the backend's clock; {@link #UNSET} marks a slot never written.
+ *
+ * <p>A clock can step backwards (NTP, a failover to a server whose clock is behind). A state
+ * written at a later time is then pulled back into the present before anything else, never
+ * reset: a bucket ahead by more than its capacity is empty, a window counted later is the
+ * current one, a block longer than the penalty's longest ends after the longest. No key is
+ * blocked for longer than its own window or block because of a step.
+ *
+ * <p>The reset of a decision is the {@code t} of the {@code RateLimit} header: the time
+ * until more permits are available than remain. For a refusal it is the time until one
+ * permit is, so it never says more than {@code Retry-After}.
  */
 final class KeyStateMath {
 
@@ -63,15 +73,18 @@ final class KeyStateMath {
 	record Outcome(RateLimitDecision decision, long[] next) {
 	}
 
-	static Outcome evaluate(RateLimitPolicy policy, long[] state, long now, long permits, AcquireMode mode) {
+	static Outcome evaluate(RateLimitPolicy policy, long[] stored, long now, long permits, AcquireMode mode) {
+		long[] state = pullIntoPresent(policy, stored, now);
+		long[] pulled = (state != stored) ? state : null;
 		if (mode == AcquireMode.REFUND) {
-			return new Outcome(decision(true, policy, 0, 0, 0, 0), refund(policy, state, now, permits));
+			long[] refunded = refund(policy, state, now, permits);
+			return new Outcome(decision(true, policy, 0, 0, 0, 0), (refunded != null) ? refunded : pulled);
 		}
 		int penaltyBase = policy.limits().size() * SLOTS_PER_LIMIT;
 		Penalty penalty = policy.penalty();
 		if (penalty != null && state[penaltyBase + 2] != UNSET && now < state[penaltyBase + 2]) {
 			long blockedFor = state[penaltyBase + 2] - now;
-			return new Outcome(decision(false, policy, 0, 0, blockedFor, blockedFor), null);
+			return new Outcome(decision(false, policy, 0, 0, blockedFor, blockedFor), pulled);
 		}
 		List<RateLimit> limits = policy.limits();
 		long[] next = state.clone();
@@ -99,10 +112,11 @@ final class KeyStateMath {
 		}
 		if (allowed) {
 			return new Outcome(decision(true, policy, binding, bindingRemaining, bindingReset, 0),
-					(mode == AcquireMode.CHECK) ? null : next);
+					(mode == AcquireMode.CHECK) ? pulled : next);
 		}
 		if (penalty == null) {
-			return new Outcome(decision(false, policy, binding, bindingRemaining, bindingReset, retryAfter), null);
+			return new Outcome(decision(false, policy, binding, bindingRemaining, bindingReset, retryAfter),
+					pulled);
 		}
 		long[] penalized = state.clone();
 		long block = recordViolation(penalty, policy.longestWindow().toNanos(), penalized, penaltyBase, now);
@@ -111,6 +125,49 @@ final class KeyStateMath {
 			bindingReset = Math.max(bindingReset, block);
 		}
 		return new Outcome(decision(false, policy, binding, bindingRemaining, bindingReset, retryAfter), penalized);
+	}
+
+	/**
+	 * Pulls a state written at a later time (the clock stepped back since) into the
+	 * present, keeping what it counted.
+	 * @return the state itself when nothing lies ahead, else a corrected copy
+	 */
+	static long[] pullIntoPresent(RateLimitPolicy policy, long[] state, long now) {
+		long[] pulled = state;
+		List<RateLimit> limits = policy.limits();
+		for (int i = 0; i < limits.size(); i++) {
+			int base = i * SLOTS_PER_LIMIT;
+			RateLimit limit = limits.get(i);
+			if (state[base] == UNSET) {
+				continue;
+			}
+			long present;
+			if (policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET) {
+				present = Math.min(state[base], now + interval(limit) * limit.capacity());
+			}
+			else {
+				present = Math.min(state[base], Math.floorDiv(now, limit.window().toNanos()));
+			}
+			if (present != state[base]) {
+				pulled = (pulled == state) ? state.clone() : pulled;
+				pulled[base] = present;
+			}
+		}
+		Penalty penalty = policy.penalty();
+		if (penalty != null) {
+			int base = limits.size() * SLOTS_PER_LIMIT;
+			long violationWindow = Math.floorDiv(now, policy.longestWindow().toNanos());
+			if (state[base + 1] != UNSET && state[base + 1] > violationWindow) {
+				pulled = (pulled == state) ? state.clone() : pulled;
+				pulled[base + 1] = violationWindow;
+			}
+			long longestBlockEnd = now + penalty.maxBlock().toNanos();
+			if (state[base + 2] != UNSET && state[base + 2] > longestBlockEnd) {
+				pulled = (pulled == state) ? state.clone() : pulled;
+				pulled[base + 2] = longestBlockEnd;
+			}
+		}
+		return pulled;
 	}
 
 	/**
@@ -207,16 +264,24 @@ final class KeyStateMath {
 		long newTat = tat + permits * interval;
 		if (newTat - now <= tolerance) {
 			state[base] = newTat;
-			return new Step(true, (tolerance - (newTat - now)) / interval, newTat - now, 0);
+			long remaining = (tolerance - (newTat - now)) / interval;
+			return new Step(true, remaining, untilNextToken(newTat, now, interval, tolerance, remaining), 0);
 		}
 		long available = Math.max(0, (tolerance - (tat - now)) / interval);
-		return new Step(false, available, tat - now, newTat - now - tolerance);
+		return new Step(false, available, untilNextToken(tat, now, interval, tolerance, available),
+				newTat - now - tolerance);
+	}
+
+	/**
+	 * The time until a bucket holds one more token than {@code remaining}; 0 when full.
+	 */
+	static long untilNextToken(long tat, long now, long interval, long tolerance, long remaining) {
+		return (tat <= now) ? 0 : (remaining + 1) * interval - tolerance + (tat - now);
 	}
 
 	/**
 	 * Sliding-window counter: the previous fixed window's count weighted by its share of
-	 * the sliding window, plus the current one's. The quota is whole again once the current
-	 * window has become the previous one and slid out: at the end of the next window.
+	 * the sliding window, plus the current one's.
 	 */
 	private static Step slidingWindow(RateLimit limit, long[] state, int base, long now, long permits) {
 		long window = limit.window().toNanos();
@@ -234,17 +299,19 @@ final class KeyStateMath {
 		}
 		double weight = (double) (window - elapsed) / window;
 		double estimate = previous * weight + current;
-		long untilWhole = 2 * window - elapsed;
 		if (estimate + permits <= limit.limit() + ROUNDING) {
 			state[base] = index;
 			state[base + 1] = current + permits;
 			state[base + 2] = previous;
 			long remaining = (long) Math.floor(limit.limit() - (estimate + permits) + ROUNDING);
-			return new Step(true, remaining, untilWhole, 0);
+			long reset = (remaining >= limit.limit()) ? 0
+					: slidingRetryAfter(limit.limit(), window, elapsed, current + permits, previous, remaining + 1);
+			return new Step(true, remaining, reset, 0);
 		}
 		long retryAfter = slidingRetryAfter(limit.limit(), window, elapsed, current, previous, permits);
-		long remaining = (long) Math.floor(limit.limit() - estimate + ROUNDING);
-		return new Step(false, remaining, Math.max(untilWhole, retryAfter), retryAfter);
+		long remaining = Math.max(0, (long) Math.floor(limit.limit() - estimate + ROUNDING));
+		long reset = slidingRetryAfter(limit.limit(), window, elapsed, current, previous, remaining + 1);
+		return new Step(false, remaining, reset, retryAfter);
 	}
 
 	/**

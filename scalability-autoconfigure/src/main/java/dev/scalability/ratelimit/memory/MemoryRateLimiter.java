@@ -1,37 +1,46 @@
 package dev.scalability.ratelimit.memory;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
+import dev.scalability.time.MonotonicClock;
 
 /**
  * Keeps rate-limit state in this JVM: one atomic value per key, updated with a
  * compare-and-set (no lock on the hot path), in a Caffeine cache bounded to
  * {@code maxKeys} keys. Evicting a key forgets its usage, so the bound should exceed the
  * number of clients active within the longest window.
+ *
+ * <p>Keys come from clients. They are hashed with a seed chosen at start-up, and compared
+ * when their hashes collide, so that keys crafted to share one {@link String#hashCode()}
+ * cannot turn lookups into a linear search.
  */
 public class MemoryRateLimiter implements RateLimiter {
 
+	private static final int HASH_SEED = ThreadLocalRandom.current().nextInt() | 1;
+
 	private final Cache<StateKey, KeyState> states;
 
-	private final Ticker ticker;
+	private final MonotonicClock clock;
 
 	/**
 	 * Creates a limiter.
 	 * @param maxKeys how many keys to track at most
-	 * @param ticker the clock, in nanoseconds
+	 * @param clock the clock
 	 */
-	public MemoryRateLimiter(long maxKeys, Ticker ticker) {
-		this.ticker = ticker;
+	public MemoryRateLimiter(long maxKeys, MonotonicClock clock) {
+		this.clock = clock;
 		this.states = Caffeine.newBuilder().maximumSize(maxKeys).executor(Runnable::run).build();
 	}
 
@@ -47,7 +56,7 @@ public class MemoryRateLimiter implements RateLimiter {
 			state = newState(stateKey);
 			this.states.put(stateKey, state);
 		}
-		return state.acquire(policy, this.ticker, permits, mode);
+		return state.acquire(policy, this.clock, permits, mode);
 	}
 
 	private static KeyState newState(StateKey key) {
@@ -60,10 +69,23 @@ public class MemoryRateLimiter implements RateLimiter {
 				&& policy.penalty() == null;
 	}
 
+	@Override
+	public String backend() {
+		return "memory";
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("trackedKeys", trackedKeys());
+		return details;
+	}
+
 	/**
 	 * How many keys are tracked now.
 	 * @return an estimate of the number of keys
 	 */
+	@Override
 	public long trackedKeys() {
 		return this.states.estimatedSize();
 	}
@@ -80,7 +102,7 @@ public class MemoryRateLimiter implements RateLimiter {
 	 */
 	private interface KeyState {
 
-		RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode);
+		RateLimitDecision acquire(RateLimitPolicy policy, MonotonicClock clock, long permits, AcquireMode mode);
 
 		boolean fits(RateLimitPolicy policy);
 
@@ -105,10 +127,11 @@ public class MemoryRateLimiter implements RateLimiter {
 		}
 
 		@Override
-		public RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode) {
+		public RateLimitDecision acquire(RateLimitPolicy policy, MonotonicClock clock, long permits,
+				AcquireMode mode) {
 			while (true) {
 				long[] state = get();
-				KeyStateMath.Outcome outcome = KeyStateMath.evaluate(policy, state, ticker.read(), permits, mode);
+				KeyStateMath.Outcome outcome = KeyStateMath.evaluate(policy, state, clock.nanos(), permits, mode);
 				if (outcome.next() == null || compareAndSet(state, outcome.next())) {
 					return outcome.decision();
 				}
@@ -134,30 +157,40 @@ public class MemoryRateLimiter implements RateLimiter {
 		}
 
 		@Override
-		public RateLimitDecision acquire(RateLimitPolicy policy, Ticker ticker, long permits, AcquireMode mode) {
+		public RateLimitDecision acquire(RateLimitPolicy policy, MonotonicClock clock, long permits,
+				AcquireMode mode) {
 			RateLimit limit = policy.limits().get(0);
 			long interval = KeyStateMath.interval(limit);
 			long tolerance = interval * limit.capacity();
 			while (true) {
 				long stored = get();
-				long now = ticker.read();
+				long now = clock.nanos();
+				// A clock that stepped back leaves the bucket further ahead than its capacity:
+				// it is empty, not blocked for the size of the step.
+				long present = (stored == KeyStateMath.UNSET) ? stored : Math.min(stored, now + tolerance);
 				if (mode == AcquireMode.REFUND) {
-					if (stored == KeyStateMath.UNSET || stored <= now
-							|| compareAndSet(stored, Math.max(now, stored - permits * interval))) {
+					if (present == KeyStateMath.UNSET || present <= now
+							|| compareAndSet(stored, Math.max(now, present - permits * interval))) {
 						return new RateLimitDecision(true, policy, 0, 0, 0, 0, RateLimitDecision.Source.BACKEND);
 					}
 					continue;
 				}
-				long tat = (stored == KeyStateMath.UNSET) ? now : Math.max(stored, now);
+				long tat = (present == KeyStateMath.UNSET) ? now : Math.max(present, now);
 				long newTat = tat + permits * interval;
 				if (newTat - now > tolerance) {
+					if (present != stored && !compareAndSet(stored, present)) {
+						continue;
+					}
 					long available = Math.max(0, (tolerance - (tat - now)) / interval);
-					return new RateLimitDecision(false, policy, 0, available, Math.max(0, tat - now),
+					return new RateLimitDecision(false, policy, 0, available,
+							KeyStateMath.untilNextToken(tat, now, interval, tolerance, available),
 							newTat - now - tolerance, RateLimitDecision.Source.BACKEND);
 				}
 				if (mode == AcquireMode.CHECK || compareAndSet(stored, newTat)) {
-					return new RateLimitDecision(true, policy, 0, (tolerance - (newTat - now)) / interval,
-							newTat - now, 0, RateLimitDecision.Source.BACKEND);
+					long remaining = (tolerance - (newTat - now)) / interval;
+					return new RateLimitDecision(true, policy, 0, remaining,
+							KeyStateMath.untilNextToken(newTat, now, interval, tolerance, remaining), 0,
+							RateLimitDecision.Source.BACKEND);
 				}
 			}
 		}
@@ -167,7 +200,7 @@ public class MemoryRateLimiter implements RateLimiter {
 	/**
 	 * A key of one policy, by the policy's name as in Redis.
 	 */
-	private static final class StateKey {
+	static final class StateKey implements Comparable<StateKey> {
 
 		private final RateLimitPolicy policy;
 
@@ -178,18 +211,46 @@ public class MemoryRateLimiter implements RateLimiter {
 		StateKey(RateLimitPolicy policy, String key) {
 			this.policy = policy;
 			this.key = key;
-			this.hash = 31 * policy.name().hashCode() + key.hashCode();
+			this.hash = seededHash(policy.name(), key);
+		}
+
+		/**
+		 * A hash of the name and key that a client cannot predict, unlike
+		 * {@link String#hashCode()}.
+		 */
+		static int seededHash(String name, String key) {
+			int hash = HASH_SEED;
+			hash = mix(hash, name);
+			hash = mix(hash * 0x01000193, key);
+			hash ^= hash >>> 16;
+			hash *= 0x85ebca6b;
+			return hash ^ (hash >>> 13);
+		}
+
+		private static int mix(int seed, String text) {
+			int hash = seed;
+			for (int i = 0; i < text.length(); i++) {
+				hash = (hash ^ text.charAt(i)) * 0x5bd1e995;
+				hash ^= hash >>> 15;
+			}
+			return hash;
 		}
 
 		@Override
 		public boolean equals(Object other) {
-			return other instanceof StateKey that && this.key.equals(that.key)
+			return other instanceof StateKey that && this.hash == that.hash && this.key.equals(that.key)
 					&& (this.policy == that.policy || this.policy.name().equals(that.policy.name()));
 		}
 
 		@Override
 		public int hashCode() {
 			return this.hash;
+		}
+
+		@Override
+		public int compareTo(StateKey other) {
+			int byName = this.policy.name().compareTo(other.policy.name());
+			return (byName != 0) ? byName : this.key.compareTo(other.key);
 		}
 
 	}

@@ -1,7 +1,11 @@
 package dev.scalability.ratelimit.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -13,6 +17,10 @@ import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
+import dev.scalability.redis.GuardedRedis;
+import dev.scalability.redis.LuaScript;
+import dev.scalability.redis.RedisCallException;
+import dev.scalability.redis.RedisKeys;
 
 /**
  * Keeps rate-limit state in Redis, shared by every instance: one {@code EVALSHA} per
@@ -20,18 +28,34 @@ import dev.scalability.ratelimit.RateLimiter;
  * one Redis key, {@code <prefix>rl:{<rule>:<key>}}, written with an expiry no longer than
  * its state matters; the braces make it a hash tag, so that Redis Cluster routes the
  * script by it.
+ *
+ * <p>When Redis is out of memory and refuses writes ({@code maxmemory} with
+ * {@code noeviction}, as the task queue needs), a flood of new keys must not make
+ * decisions fail for the clients Redis already knows: the decision is then taken by the
+ * same script flagged {@code allow-oom}, which updates existing keys (their size does not
+ * change) and creates none; a new key gets {@link RedisCallException.Reason#OUT_OF_MEMORY},
+ * and the fail-mode decides for it. Redis's memory is watched for a second after each
+ * refusal, so that a full Redis costs one round trip per decision, not two.
  */
 public class RedisRateLimiter implements RateLimiter {
 
 	static final LuaScript SCRIPT = LuaScript.fromClassPath(RedisRateLimiter.class, "rate-limit.lua");
 
+	/**
+	 * The same script, allowed to run while Redis is out of memory; it creates no key.
+	 */
+	static final LuaScript SCRIPT_WHEN_FULL = LuaScript.of("rate-limit.lua (allow-oom)",
+			"#!lua flags=allow-oom\n" + SCRIPT.source());
+
 	private static final long NANOS_PER_MICRO = 1_000;
 
-	private final ScriptExecutor executor;
-
-	private final String keyPrefix;
+	private static final long FULL_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private static final byte[] SERVER_TIME = new byte[0];
+
+	private final GuardedRedis redis;
+
+	private final RedisKeys.Space keys;
 
 	/**
 	 * Encoded arguments per policy object, forgotten with the policy (code may build
@@ -42,36 +66,110 @@ public class RedisRateLimiter implements RateLimiter {
 	private final LongSupplier clockMicros;
 
 	/**
-	 * Creates a limiter that takes the time from the Redis server.
-	 * @param executor runs the script
-	 * @param keyPrefix the prefix of every key, such as {@code scalability:}
+	 * Until when Redis is taken to be out of memory, in {@link System#nanoTime()}.
 	 */
-	public RedisRateLimiter(ScriptExecutor executor, String keyPrefix) {
-		this(executor, keyPrefix, null);
+	private volatile long fullUntil = System.nanoTime();
+
+	/**
+	 * Creates a limiter that takes the time from the Redis server.
+	 * @param redis the guarded connection
+	 * @param keys the key builder
+	 */
+	public RedisRateLimiter(GuardedRedis redis, RedisKeys keys) {
+		this(redis, keys, null);
 	}
 
 	/**
 	 * Creates a limiter with its own clock, for tests that control time. In production the
 	 * time comes from the Redis server, the one clock all instances share.
-	 * @param executor runs the script
-	 * @param keyPrefix the prefix of every key
+	 * @param redis the guarded connection
+	 * @param keys the key builder
 	 * @param clockMicros the clock in microseconds, or {@code null} for the server's
 	 */
-	public RedisRateLimiter(ScriptExecutor executor, String keyPrefix, LongSupplier clockMicros) {
-		this.executor = executor;
-		this.keyPrefix = keyPrefix + "rl:{";
+	public RedisRateLimiter(GuardedRedis redis, RedisKeys keys, LongSupplier clockMicros) {
+		this.redis = redis;
+		this.keys = keys.space("rl");
 		this.clockMicros = clockMicros;
 	}
 
 	@Override
 	public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
-		byte[][] args = this.arguments.get(policy, PolicyArguments::new).with(mode, permits);
+		byte[][] redisKey = { this.keys.key(RedisKeys.tag(policy.name(), key)) };
+		if (System.nanoTime() - this.fullUntil < 0) {
+			return whenFull(policy, redisKey, permits, mode);
+		}
+		try {
+			return decision(policy, this.redis.script(SCRIPT, redisKey, arguments(policy, mode, permits, false)));
+		}
+		catch (RedisCallException ex) {
+			if (ex.reason() != RedisCallException.Reason.OUT_OF_MEMORY) {
+				throw ex;
+			}
+			this.fullUntil = System.nanoTime() + FULL_FOR_NANOS;
+			return whenFull(policy, redisKey, permits, mode);
+		}
+	}
+
+	private RateLimitDecision whenFull(RateLimitPolicy policy, byte[][] redisKey, long permits, AcquireMode mode) {
+		List<Object> reply = this.redis.script(SCRIPT_WHEN_FULL, redisKey, arguments(policy, mode, permits, true));
+		if ((Long) reply.get(0) < 0) {
+			throw new RedisCallException(RedisCallException.Reason.OUT_OF_MEMORY,
+					"Redis is out of memory: no room for a new key", null);
+		}
+		return decision(policy, reply);
+	}
+
+	private byte[][] arguments(RateLimitPolicy policy, AcquireMode mode, long permits, boolean existingKeysOnly) {
+		byte[][] args = this.arguments.get(policy, PolicyArguments::new).with(mode, permits, existingKeysOnly);
 		args[2] = (this.clockMicros != null) ? PolicyArguments.ascii(this.clockMicros.getAsLong()) : SERVER_TIME;
-		byte[] redisKey = (this.keyPrefix + policy.name() + ':' + key + '}').getBytes(StandardCharsets.UTF_8);
-		List<Object> reply = this.executor.execute(SCRIPT, redisKey, args);
+		return args;
+	}
+
+	private static RateLimitDecision decision(RateLimitPolicy policy, List<Object> reply) {
 		return new RateLimitDecision(((Long) reply.get(0)) == 1L, policy, ((Long) reply.get(1)).intValue(),
 				Math.max(0, (Long) reply.get(2)), Math.max(0, (Long) reply.get(3)) * NANOS_PER_MICRO,
 				Math.max(0, (Long) reply.get(4)) * NANOS_PER_MICRO, RateLimitDecision.Source.BACKEND);
+	}
+
+	/**
+	 * Connects and loads the scripts ahead of the first decision.
+	 * @param within how long to try
+	 * @return whether Redis is ready
+	 */
+	public boolean warmUp(Duration within) {
+		return this.redis.warmUp(List.of(SCRIPT, SCRIPT_WHEN_FULL), within);
+	}
+
+	/**
+	 * Whether Redis refused writes within the last second.
+	 * @return whether new keys are decided without Redis now
+	 */
+	public boolean isFull() {
+		return System.nanoTime() - this.fullUntil < 0;
+	}
+
+	public GuardedRedis redis() {
+		return this.redis;
+	}
+
+	@Override
+	public String backend() {
+		return "redis";
+	}
+
+	@Override
+	public boolean degraded() {
+		return this.redis.isHeldBack() || isFull();
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		if (this.redis.circuitBreaker() != null) {
+			details.put("circuitBreaker", this.redis.circuitBreaker().getState().name());
+		}
+		details.put("redisFull", isFull());
+		return details;
 	}
 
 	/**
@@ -81,6 +179,8 @@ public class RedisRateLimiter implements RateLimiter {
 	private static final class PolicyArguments {
 
 		private static final byte[][] MODES = { ascii(1), ascii(2), ascii(3) };
+
+		private static final byte[][] MODES_EXISTING_KEYS_ONLY = { ascii(11), ascii(12), ascii(13) };
 
 		private static final byte[] ONE_PERMIT = ascii(1);
 
@@ -115,9 +215,9 @@ public class RedisRateLimiter implements RateLimiter {
 			}
 		}
 
-		byte[][] with(AcquireMode mode, long permits) {
+		byte[][] with(AcquireMode mode, long permits, boolean existingKeysOnly) {
 			byte[][] args = this.template.clone();
-			args[0] = MODES[mode.ordinal()];
+			args[0] = (existingKeysOnly ? MODES_EXISTING_KEYS_ONLY : MODES)[mode.ordinal()];
 			args[1] = (permits == 1) ? ONE_PERMIT : ascii(permits);
 			return args;
 		}

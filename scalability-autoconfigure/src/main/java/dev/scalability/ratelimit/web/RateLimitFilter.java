@@ -1,7 +1,7 @@
 package dev.scalability.ratelimit.web;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.servlet.AsyncEvent;
@@ -13,139 +13,155 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.RateLimiterUnavailableException;
+import dev.scalability.redis.RedisTimeBudget;
+import dev.scalability.web.PathIndex;
 
-import org.springframework.http.server.PathContainer;
-import org.springframework.http.server.RequestPath;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Applies the rate-limit rules to web requests. Every rule that covers a request applies,
- * in the order declared; the first refusal ends the request with 429, its headers and a
+ * Applies rate-limit rules to web requests. Every rule that covers a request applies, in
+ * the order declared; the first refusal ends the request with 429, its headers and a
  * problem body, before any of the application's handlers run.
+ *
+ * <p>Two of these filters run: one before Spring Security, for rules keyed by address,
+ * header or expression, so that they also count the requests that Spring Security answers
+ * itself (a failed login); one after it, for rules keyed by the authenticated user. What a
+ * request took is settled once, in a {@code finally} of the first filter that took
+ * anything: see {@link RequestPermits}. The request waits for Redis no longer than one
+ * Redis timeout in all, whatever the number of rules and rate-limited methods it meets.
  */
 public class RateLimitFilter extends OncePerRequestFilter {
 
-	private final RuleIndex rules;
+	private final PathIndex<RateLimitRule> rules;
 
 	private final RateLimiterService service;
 
 	private final RateLimitHeaders headers;
 
-	private final long unavailableRetryAfterSeconds;
+	private final RateLimitProblems problems;
+
+	private final Duration redisBudget;
 
 	/**
 	 * Creates a filter.
-	 * @param rules the rules
+	 * @param name the filter's name, which also tells it apart from the other rate-limit
+	 * filter when a request passes both
+	 * @param rules the rules this filter checks
 	 * @param service decides
 	 * @param headers writes the headers
-	 * @param unavailableRetryAfterSeconds the {@code Retry-After} of a 503 when no
-	 * decision can be made
+	 * @param problems writes refusals
+	 * @param redisBudget the longest a request waits for Redis in all, or {@code null}
+	 * when the limits are not kept in Redis
 	 */
-	public RateLimitFilter(RuleIndex rules, RateLimiterService service, RateLimitHeaders headers,
-			long unavailableRetryAfterSeconds) {
+	public RateLimitFilter(String name, PathIndex<RateLimitRule> rules, RateLimiterService service,
+			RateLimitHeaders headers, RateLimitProblems problems, Duration redisBudget) {
+		setBeanName(name);
 		this.rules = rules;
 		this.service = service;
 		this.headers = headers;
-		this.unavailableRetryAfterSeconds = unavailableRetryAfterSeconds;
+		this.problems = problems;
+		this.redisBudget = redisBudget;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		PathContainer path = RequestPath.parse(request.getRequestURI(), request.getContextPath())
-			.pathWithinApplication();
-		List<RateLimitRule> matching = this.rules.match(path, request.getMethod());
+		List<RateLimitRule> matching = this.rules.matchAll(PathIndex.pathOf(request), request.getMethod());
 		if (matching.isEmpty()) {
 			chain.doFilter(request, response);
 			return;
 		}
-		List<RateLimitDecision> decisions = new ArrayList<>(matching.size());
-		List<Taken> refundable = null;
+		RequestPermits held = RequestPermits.of(request);
+		RequestPermits permits = (held != null) ? held : RequestPermits.start(request);
+		boolean settles = held == null;
+		Throwable failure = null;
+		RedisTimeBudget.Scope budget = (this.redisBudget != null) ? RedisTimeBudget.open(this.redisBudget) : null;
+		try {
+			if (takePermits(request, response, matching, permits)) {
+				this.headers.write(response, permits.decisions());
+				chain.doFilter(request, response);
+			}
+		}
+		catch (IOException | ServletException | RuntimeException | Error ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			if (settles) {
+				settle(request, response, permits, failure);
+			}
+			if (budget != null) {
+				budget.close();
+			}
+		}
+	}
+
+	/**
+	 * Takes a permit from every rule that covers the request.
+	 * @return whether the request may go on; when not, the refusal is written
+	 */
+	private boolean takePermits(HttpServletRequest request, HttpServletResponse response,
+			List<RateLimitRule> matching, RequestPermits permits) throws IOException {
 		for (RateLimitRule rule : matching) {
 			if (rule.skips(request)) {
 				continue;
 			}
-			String key = rule.key(request);
+			RateLimitKey key = rule.key(request);
 			RateLimitDecision decision;
 			try {
 				decision = this.service.acquire(rule.policy(), key, 1, AcquireMode.ACQUIRE);
 			}
 			catch (RateLimiterUnavailableException ex) {
-				ProblemResponses.unavailable(response, request.getRequestURI(), ex.getMessage(),
-						this.unavailableRetryAfterSeconds);
-				return;
+				permits.refused();
+				this.problems.unavailable(request, response, ex);
+				return false;
 			}
-			decisions.add(decision);
+			permits.decided(decision);
 			if (!decision.allowed()) {
-				refuse(request, response, decisions, decision);
-				return;
+				permits.refused();
+				this.headers.write(response, permits.decisions());
+				this.problems.quotaExceeded(request, response, decision);
+				return false;
 			}
-			if (rule.countsByStatus()) {
-				refundable = (refundable != null) ? refundable : new ArrayList<>(2);
-				refundable.add(new Taken(rule, key));
-			}
+			permits.took(rule, key);
 		}
-		this.headers.write(response, decisions);
-		chain.doFilter(request, response);
-		if (refundable != null) {
-			refundAfterResponse(request, response, refundable);
-		}
+		return true;
 	}
 
-	private void refuse(HttpServletRequest request, HttpServletResponse response, List<RateLimitDecision> decisions,
-			RateLimitDecision refusal) throws IOException {
-		this.headers.write(response, decisions);
-		ProblemResponses.quotaExceeded(response, request.getRequestURI(), refusal);
-	}
-
-	/**
-	 * With {@code count-status}, the permit was taken before the request (so that
-	 * concurrent requests cannot slip past the limit together) and is given back when the
-	 * response's status does not count.
-	 */
-	private void refundAfterResponse(HttpServletRequest request, HttpServletResponse response, List<Taken> taken) {
-		if (request.isAsyncStarted()) {
+	private void settle(HttpServletRequest request, HttpServletResponse response, RequestPermits permits,
+			Throwable failure) {
+		if (failure == null && request.isAsyncStarted()) {
 			request.getAsyncContext().addListener(new AsyncListener() {
 
 				@Override
 				public void onComplete(AsyncEvent event) {
-					refundUncounted(response.getStatus(), taken);
+					permits.settle(RateLimitFilter.this.service, response.getStatus());
 				}
 
 				@Override
 				public void onTimeout(AsyncEvent event) {
+					// Completed after, with the status the timeout handling chose.
 				}
 
 				@Override
 				public void onError(AsyncEvent event) {
+					// Completed after, with the status the error handling chose.
 				}
 
 				@Override
 				public void onStartAsync(AsyncEvent event) {
+					event.getAsyncContext().addListener(this);
 				}
 
 			});
 			return;
 		}
-		refundUncounted(response.getStatus(), taken);
-	}
-
-	private void refundUncounted(int status, List<Taken> taken) {
-		for (Taken permit : taken) {
-			if (!permit.rule.counts(status)) {
-				try {
-					this.service.acquire(permit.rule.policy(), permit.key, 1, AcquireMode.REFUND);
-				}
-				catch (RateLimiterUnavailableException ex) {
-					// The backend is gone: the permit stays taken, which errs on the safe side.
-				}
-			}
-		}
-	}
-
-	private record Taken(RateLimitRule rule, String key) {
+		// An exception on its way to the container becomes a 500, unless a status went out.
+		int status = (failure != null && !response.isCommitted()) ? 500 : response.getStatus();
+		permits.settle(this.service, status);
 	}
 
 }

@@ -83,11 +83,33 @@ public class RateLimitHeaders {
 			separate(field).append('"')
 				.append(PolicyNames.of(policy, i))
 				.append("\";q=")
-				.append(limit.capacity())
+				.append(advertisedQuota(limit))
 				.append(";w=")
-				.append(RateLimitDecision.ceilSeconds(limit.window().toNanos()));
+				.append(advertisedWindowSeconds(limit));
 		}
 		return field.toString();
+	}
+
+	/**
+	 * The window of the policy header: whole seconds, as the draft allows no less.
+	 */
+	static long advertisedWindowSeconds(RateLimit limit) {
+		return Math.max(1, RateLimitDecision.ceilSeconds(limit.window().toNanos()));
+	}
+
+	/**
+	 * The quota of the policy header, over the advertised window: a window that is not whole
+	 * seconds (100ms, 1500ms) is stretched to the next whole second, and its limit with it
+	 * (rounded down), so that a client pacing itself by the header never goes faster than
+	 * the limit, nor far slower. The burst is added once.
+	 */
+	static long advertisedQuota(RateLimit limit) {
+		long windowMillis = limit.window().toMillis();
+		long advertisedMillis = advertisedWindowSeconds(limit) * 1000;
+		if (advertisedMillis == windowMillis) {
+			return limit.capacity();
+		}
+		return (long) Math.floor((double) limit.limit() * advertisedMillis / windowMillis) + limit.burst();
 	}
 
 }

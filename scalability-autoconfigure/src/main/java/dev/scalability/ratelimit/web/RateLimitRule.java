@@ -1,16 +1,15 @@
 package dev.scalability.ratelimit.web;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.web.Route;
 
 import org.springframework.expression.Expression;
-import org.springframework.util.Assert;
 import org.springframework.web.util.pattern.PathPattern;
 
 /**
@@ -21,15 +20,15 @@ public final class RateLimitRule {
 
 	private final RateLimitPolicy policy;
 
-	private final List<PathPattern> paths;
-
-	private final Set<String> methods;
+	private final Route<RateLimitRule> route;
 
 	private final RequestKeyResolver keyResolver;
 
 	private final Expression skip;
 
 	private final Set<Integer> countStatus;
+
+	private final boolean needsAuthentication;
 
 	/**
 	 * Creates a rule.
@@ -39,16 +38,17 @@ public final class RateLimitRule {
 	 * @param keyResolver whom a request counts against
 	 * @param skip when true for a request, the rule does not apply; may be {@code null}
 	 * @param countStatus only responses with these statuses consume; empty for all
+	 * @param needsAuthentication whether the key or skip reads the authenticated user, so
+	 * that the rule is checked after authentication rather than before
 	 */
 	public RateLimitRule(RateLimitPolicy policy, List<PathPattern> paths, Set<String> methods,
-			RequestKeyResolver keyResolver, Expression skip, Set<Integer> countStatus) {
-		Assert.notEmpty(paths, "a rule needs at least one path");
+			RequestKeyResolver keyResolver, Expression skip, Set<Integer> countStatus, boolean needsAuthentication) {
 		this.policy = policy;
-		this.paths = List.copyOf(paths);
-		this.methods = methods.stream().map((method) -> method.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+		this.route = new Route<>(paths, methods, this);
 		this.keyResolver = keyResolver;
 		this.skip = skip;
 		this.countStatus = Set.copyOf(countStatus);
+		this.needsAuthentication = needsAuthentication;
 	}
 
 	public RateLimitPolicy policy() {
@@ -59,25 +59,33 @@ public final class RateLimitRule {
 		return this.policy.name();
 	}
 
+	public Route<RateLimitRule> route() {
+		return this.route;
+	}
+
 	public List<PathPattern> paths() {
-		return this.paths;
+		return this.route.paths();
 	}
 
 	public Set<String> methods() {
-		return this.methods;
+		return this.route.methods();
 	}
 
-	boolean coversMethod(String method) {
-		// Spring MVC answers HEAD with the GET handler: a limit on GET must cover it too.
-		return this.methods.isEmpty() || this.methods.contains(method)
-				|| ("HEAD".equals(method) && this.methods.contains("GET"));
+	/**
+	 * Whether the rule is checked after authentication: its key or its skip reads the
+	 * authenticated user. Every other rule is checked before, so that it also sees the
+	 * requests that Spring Security answers itself, such as failed logins.
+	 * @return whether it needs the authenticated user
+	 */
+	public boolean needsAuthentication() {
+		return this.needsAuthentication;
 	}
 
 	boolean skips(HttpServletRequest request) {
 		return this.skip != null && RequestExpressions.test(this.skip, request);
 	}
 
-	String key(HttpServletRequest request) {
+	RateLimitKey key(HttpServletRequest request) {
 		return this.keyResolver.resolve(request);
 	}
 

@@ -2,10 +2,17 @@ package dev.scalability.ratelimit.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.scalability.ratelimit.RateLimitKey;
+import dev.scalability.web.ClientIpResolver;
+
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionParser;
 import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelNode;
+import org.springframework.expression.spel.ast.MethodReference;
+import org.springframework.expression.spel.ast.PropertyOrFieldReference;
+import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
@@ -59,8 +66,31 @@ public final class RequestExpressions {
 		return (request) -> {
 			Object value = evaluate(expression, request);
 			String key = (value != null) ? value.toString() : "";
-			return key.isEmpty() ? "ip:" + clientIp.resolve(request) : "expr:" + key;
+			return key.isEmpty() ? RateLimitKey.web("ip", clientIp.resolve(request)) : RateLimitKey.web("expr", key);
 		};
+	}
+
+	/**
+	 * Whether an expression reads the authenticated user ({@code request.getUserName()} or
+	 * {@code request.userName}), so that it must run after authentication.
+	 * @param expression a parsed expression
+	 * @return whether it reads the user
+	 */
+	public static boolean readsUser(Expression expression) {
+		return (expression instanceof SpelExpression spel) ? readsUser(spel.getAST()) : true;
+	}
+
+	private static boolean readsUser(SpelNode node) {
+		if ((node instanceof MethodReference method && method.getName().equals("getUserName"))
+				|| (node instanceof PropertyOrFieldReference property && property.getName().equals("userName"))) {
+			return true;
+		}
+		for (int i = 0; i < node.getChildCount(); i++) {
+			if (readsUser(node.getChild(i))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -4,10 +4,13 @@ import java.security.Principal;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import dev.scalability.ratelimit.RateLimitKey;
+import dev.scalability.web.ClientIpResolver;
+
 /**
- * Says who a request counts against. Keys carry a short prefix telling their kind
- * ({@code ip:}, {@code user:}, {@code header:}, {@code expr:}), so that a user named like an
- * address never shares its quota.
+ * Says who a request counts against. Keys carry their kind ({@code ip}, {@code user},
+ * {@code header}, {@code expr}), so that a user named like an address never shares its
+ * quota.
  */
 @FunctionalInterface
 public interface RequestKeyResolver {
@@ -17,7 +20,7 @@ public interface RequestKeyResolver {
 	 * @param request the request
 	 * @return the key, never {@code null}
 	 */
-	String resolve(HttpServletRequest request);
+	RateLimitKey resolve(HttpServletRequest request);
 
 	/**
 	 * The client's IP address.
@@ -25,7 +28,7 @@ public interface RequestKeyResolver {
 	 * @return the resolver
 	 */
 	static RequestKeyResolver ip(ClientIpResolver clientIp) {
-		return (request) -> "ip:" + clientIp.resolve(request);
+		return (request) -> RateLimitKey.web("ip", clientIp.resolve(request));
 	}
 
 	/**
@@ -37,9 +40,9 @@ public interface RequestKeyResolver {
 		return (request) -> {
 			Principal principal = request.getUserPrincipal();
 			if (principal != null && principal.getName() != null && !principal.getName().isEmpty()) {
-				return "user:" + principal.getName();
+				return RateLimitKey.web("user", principal.getName());
 			}
-			return "ip:" + clientIp.resolve(request);
+			return RateLimitKey.web("ip", clientIp.resolve(request));
 		};
 	}
 
@@ -52,7 +55,8 @@ public interface RequestKeyResolver {
 	static RequestKeyResolver header(String name, ClientIpResolver clientIp) {
 		return (request) -> {
 			String value = request.getHeader(name);
-			return (value != null && !value.isEmpty()) ? "header:" + value : "ip:" + clientIp.resolve(request);
+			return (value != null && !value.isEmpty()) ? RateLimitKey.web("header", value)
+					: RateLimitKey.web("ip", clientIp.resolve(request));
 		};
 	}
 

@@ -6,13 +6,21 @@
 --          three slots per limit ([tat] or [window, current, previous]), then the penalty
 --          [violations, violation window, blocked until, level]; a single token bucket
 --          without penalty keeps just its tat
--- ARGV     mode (1 acquire, 2 check, 3 refund), permits, the time to use instead of TIME
---          (empty in production; tests pass their own clock), then either
+-- ARGV     mode (1 acquire, 2 check, 3 refund; plus 10: the server is out of memory, so
+--          decide on existing keys only and answer {-1} for a new one), permits, the time
+--          to use instead of TIME (empty in production; tests pass their own clock), then
+--          either
 --          'b', emission interval, tolerance          (a single token bucket, no penalty)
 --          or algorithm (1 token bucket, 2 sliding window, 3 fixed window), penalty after
 --          (0 = none), penalty block, penalty max block, longest window, then limit,
 --          window, burst, emission interval for each limit
--- returns  {allowed (1/0), binding limit (0-based), remaining, reset, retry after}
+-- returns  {allowed (1/0), binding limit (0-based), remaining, time until more permits
+--          are available (the RateLimit header's t), retry after}
+--
+-- A state written at a later time (the server's clock stepped back: NTP, a failover to a
+-- server whose clock is behind) is pulled into the present, never reset: a bucket ahead
+-- by more than its capacity is empty, a window counted later is the current one, a block
+-- longer than the longest ends after the longest.
 --
 -- Redis runs scripts one at a time, so every instruction here is paid by every client of
 -- the server: the default rule shape takes a short path first, with no parsing at all.
@@ -25,30 +33,46 @@ end
 local mode = tonumber(ARGV[1])
 local permits = tonumber(ARGV[2])
 
+if mode > 10 then
+  mode = mode - 10
+  if redis.call('EXISTS', KEYS[1]) == 0 then
+    if mode == 3 then return {1, 0, 0, 0, 0} end
+    return {-1}
+  end
+end
+
 if ARGV[4] == 'b' then
   local interval = tonumber(ARGV[5])
   local tolerance = tonumber(ARGV[6])
   local stored = tonumber(redis.call('GET', KEYS[1]))
+  local present = stored
+  if present and present > now + tolerance then present = now + tolerance end
   if mode == 3 then
-    if stored and stored > now then
-      local refunded = stored - permits * interval
+    if present and present > now then
+      local refunded = present - permits * interval
       if refunded < now then refunded = now end
       redis.call('SET', KEYS[1], string.format('%.0f', refunded), 'PX', math.ceil((refunded - now) / 1000) + 1)
     end
     return {1, 0, 0, 0, 0}
   end
-  local tat = stored
+  local tat = present
   if not tat or tat < now then tat = now end
   local new_tat = tat + permits * interval
   if new_tat - now > tolerance then
+    if present ~= stored then
+      redis.call('SET', KEYS[1], string.format('%.0f', present), 'PX', math.ceil((present - now) / 1000))
+    end
     local available = math.floor((tolerance - (tat - now)) / interval)
     if available < 0 then available = 0 end
-    return {0, 0, available, tat - now, new_tat - now - tolerance}
+    local reset = 0
+    if tat > now then reset = (available + 1) * interval - tolerance + (tat - now) end
+    return {0, 0, available, reset, new_tat - now - tolerance}
   end
   if mode ~= 2 then
     redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
   end
-  return {1, 0, math.floor((tolerance - (new_tat - now)) / interval), new_tat - now, 0}
+  local remaining = math.floor((tolerance - (new_tat - now)) / interval)
+  return {1, 0, remaining, (remaining + 1) * interval - tolerance + (new_tat - now), 0}
 end
 
 local algorithm = tonumber(ARGV[4])
@@ -67,6 +91,36 @@ if raw then
   for value in string.gmatch(raw .. ',', '([^,]*),') do
     i = i + 1
     state[i] = tonumber(value)
+  end
+end
+
+local pulled = false
+for l = 0, limits - 1 do
+  local stored = state[l * 3 + 1]
+  if stored then
+    local present
+    if algorithm == 1 then
+      present = now + tonumber(ARGV[12 + l * 4]) * (tonumber(ARGV[9 + l * 4]) + tonumber(ARGV[11 + l * 4]))
+    else
+      present = math.floor(now / tonumber(ARGV[10 + l * 4]))
+    end
+    if stored > present then
+      state[l * 3 + 1] = present
+      pulled = true
+    end
+  end
+end
+if penalty_after > 0 then
+  local present_window = math.floor(now / longest)
+  local violation_window = state[penalty_base + 2]
+  if violation_window and violation_window > present_window then
+    state[penalty_base + 2] = present_window
+    pulled = true
+  end
+  local blocked = state[penalty_base + 3]
+  if blocked and blocked > now + penalty_max then
+    state[penalty_base + 3] = now + penalty_max
+    pulled = true
   end
 end
 
@@ -112,8 +166,24 @@ local function store(values)
   redis.call('SET', KEYS[1], table.concat(parts, ','), 'PX', math.ceil(ttl / 1000))
 end
 
+-- The earliest time from now at which `wanted` more permits fit under a sliding window.
+local function sliding_retry(limit, window, elapsed, current, previous, wanted)
+  if current + wanted <= limit and previous > 0 then
+    local at = window - (limit - current - wanted) * window / previous
+    local retry = math.ceil(at) - elapsed
+    if retry < 1 then retry = 1 end
+    return retry
+  end
+  local at_next = 0
+  if current > 0 then
+    at_next = window - (limit - wanted) * window / current
+    if at_next < 0 then at_next = 0 end
+  end
+  return (window - elapsed) + math.ceil(at_next)
+end
+
 if mode == 3 then
-  local changed = false
+  local changed = pulled
   for l = 0, limits - 1 do
     local base = l * 3
     local window = tonumber(ARGV[10 + l * 4])
@@ -155,6 +225,7 @@ end
 
 local blocked_until = state[penalty_base + 3]
 if penalty_after > 0 and blocked_until and now < blocked_until then
+  if pulled then store(state) end
   local blocked_for = blocked_until - now
   return {0, 0, 0, blocked_for, blocked_for}
 end
@@ -178,11 +249,14 @@ for l = 0, limits - 1 do
     local new_tat = tat + permits * interval
     if new_tat - now <= tolerance then
       next_state[base + 1] = new_tat
-      ok, remaining, reset, retry = true, math.floor((tolerance - (new_tat - now)) / interval), new_tat - now, 0
+      remaining = math.floor((tolerance - (new_tat - now)) / interval)
+      ok, reset, retry = true, (remaining + 1) * interval - tolerance + (new_tat - now), 0
     else
       remaining = math.floor((tolerance - (tat - now)) / interval)
       if remaining < 0 then remaining = 0 end
-      ok, reset, retry = false, tat - now, new_tat - now - tolerance
+      reset = 0
+      if tat > now then reset = (remaining + 1) * interval - tolerance + (tat - now) end
+      ok, retry = false, new_tat - now - tolerance
     end
   elseif algorithm == 2 then
     -- Sliding-window counter.
@@ -197,28 +271,21 @@ for l = 0, limits - 1 do
       if next_state[base + 1] == index - 1 then previous = next_state[base + 2] or 0 else previous = 0 end
     end
     local estimate = previous * ((window - elapsed) / window) + current
-    local until_whole = 2 * window - elapsed
     if estimate + permits <= limit + 1e-9 then
       next_state[base + 1] = index
       next_state[base + 2] = current + permits
       next_state[base + 3] = previous
-      ok, remaining, reset, retry = true, math.floor(limit - (estimate + permits) + 1e-9), until_whole, 0
-    else
-      if current + permits <= limit and previous > 0 then
-        local at = window - (limit - current - permits) * window / previous
-        retry = math.ceil(at) - elapsed
-        if retry < 1 then retry = 1 end
-      else
-        local at_next = 0
-        if current > 0 then
-          at_next = window - (limit - permits) * window / current
-          if at_next < 0 then at_next = 0 end
-        end
-        retry = (window - elapsed) + math.ceil(at_next)
+      remaining = math.floor(limit - (estimate + permits) + 1e-9)
+      reset = 0
+      if remaining < limit then
+        reset = sliding_retry(limit, window, elapsed, current + permits, previous, remaining + 1)
       end
+      ok, retry = true, 0
+    else
+      retry = sliding_retry(limit, window, elapsed, current, previous, permits)
       remaining = math.floor(limit - estimate + 1e-9)
       if remaining < 0 then remaining = 0 end
-      if retry > until_whole then reset = retry else reset = until_whole end
+      reset = sliding_retry(limit, window, elapsed, current, previous, remaining + 1)
       ok = false
     end
   else
@@ -253,11 +320,12 @@ for l = 0, limits - 1 do
 end
 
 if allowed then
-  if mode ~= 2 then store(next_state) end
+  if mode ~= 2 then store(next_state) elseif pulled then store(state) end
   return {1, binding, binding_remaining, binding_reset, 0}
 end
 
 if penalty_after == 0 then
+  if pulled then store(state) end
   return {0, binding, binding_remaining, binding_reset, retry_after}
 end
 

@@ -7,9 +7,8 @@ import java.util.Map;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.scalability.autoconfigure.RedisBackendUnavailableException;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
-import dev.scalability.ratelimit.FailMode;
+import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
@@ -22,13 +21,10 @@ import dev.scalability.ratelimit.actuate.RateLimitSnapshotContributor;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.ratelimit.web.RateLimitFilter;
-import dev.scalability.ratelimit.web.RuleIndex;
-import dev.scalability.test.redis.RedisEndpoint;
-import dev.scalability.test.redis.RedisTest;
+import dev.scalability.ratelimit.web.RateLimitRules;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -37,7 +33,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@RedisTest
+/**
+ * Rate limiting's auto-configuration on the memory backend: what it defines, what backs
+ * off, and what it counts.
+ */
 class RateLimitAutoConfigurationTests {
 
 	private static final String RULE = "scalability.rate-limit.rules[0].";
@@ -52,7 +51,6 @@ class RateLimitAutoConfigurationTests {
 			assertThat(context).hasNotFailed()
 				.hasSingleBean(MemoryRateLimiter.class)
 				.hasSingleBean(RateLimiterService.class)
-				.hasSingleBean(RuleIndex.class)
 				.hasSingleBean(RateLimitHealthIndicator.class)
 				.hasSingleBean(RateLimitSnapshotContributor.class)
 				.doesNotHaveBean(FailoverRateLimiter.class);
@@ -72,34 +70,60 @@ class RateLimitAutoConfigurationTests {
 	}
 
 	@Test
-	void theFilterIsRegisteredInWebApplicationsAfterSpringSecurity() {
+	void twoFiltersAreRegisteredInWebApplicationsOneOnEachSideOfSpringSecurity() {
 		new WebApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(ScalabilityAutoConfiguration.class, RateLimitAutoConfiguration.class))
 			.run((context) -> {
-				FilterRegistrationBean<?> registration = context.getBean("rateLimitFilter", FilterRegistrationBean.class);
-				assertThat(registration.getFilter()).isInstanceOf(RateLimitFilter.class);
-				assertThat(registration.getOrder()).isEqualTo(-90).isGreaterThan(-100);
+				assertThat(context).hasSingleBean(RateLimitRules.class);
+				FilterRegistrationBean<?> before = context.getBean("rateLimitFilter", FilterRegistrationBean.class);
+				assertThat(before.getFilter()).isInstanceOf(RateLimitFilter.class);
+				assertThat(before.getOrder()).isEqualTo(-110).isLessThan(-100);
+				FilterRegistrationBean<?> after = context.getBean("rateLimitAuthenticatedFilter",
+						FilterRegistrationBean.class);
+				assertThat(after.getFilter()).isInstanceOf(RateLimitFilter.class);
+				assertThat(after.getOrder()).isEqualTo(-90).isGreaterThan(-100);
 			});
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ScalabilityAutoConfiguration.class, RateLimitAutoConfiguration.class))
-			.run((context) -> assertThat(context).doesNotHaveBean("rateLimitFilter"));
+			.run((context) -> assertThat(context).doesNotHaveBean("rateLimitFilter")
+				.doesNotHaveBean("rateLimitAuthenticatedFilter"));
 	}
 
 	@Test
-	void filterOrderCanBeChanged() {
+	void filterOrdersCanBeChanged() {
 		new WebApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(ScalabilityAutoConfiguration.class, RateLimitAutoConfiguration.class))
-			.withPropertyValues("scalability.rate-limit.filter-order=5")
-			.run((context) -> assertThat(context.getBean("rateLimitFilter", FilterRegistrationBean.class).getOrder())
-				.isEqualTo(5));
+			.withPropertyValues("scalability.rate-limit.filter-order=5",
+					"scalability.rate-limit.authenticated-filter-order=6")
+			.run((context) -> {
+				assertThat(context.getBean("rateLimitFilter", FilterRegistrationBean.class).getOrder()).isEqualTo(5);
+				assertThat(context.getBean("rateLimitAuthenticatedFilter", FilterRegistrationBean.class).getOrder())
+					.isEqualTo(6);
+			});
 	}
 
 	@Test
 	void userDefinedLimiterAndServiceReplaceTheDefaults() {
-		RateLimiter custom = (policy, key, permits, mode) -> new RateLimitDecision(true, policy, 0, 42, 0, 0,
-				RateLimitDecision.Source.BACKEND);
+		RateLimiter custom = new RateLimiter() {
+
+			@Override
+			public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
+				return new RateLimitDecision(true, policy, 0, 42, 0, 0, RateLimitDecision.Source.BACKEND);
+			}
+
+			@Override
+			public String backend() {
+				return "custom";
+			}
+
+			@Override
+			public Map<String, Object> details() {
+				return Map.of();
+			}
+
+		};
 		this.contextRunner.withBean("customLimiter", RateLimiter.class, () -> custom).run((context) -> {
 			assertThat(context).doesNotHaveBean(MemoryRateLimiter.class);
 			assertThat(context.getBean(RateLimiterService.class).tryAcquire("ai", "k").remaining()).isEqualTo(42);
@@ -147,7 +171,10 @@ class RateLimitAutoConfigurationTests {
 	@Test
 	@SuppressWarnings("unchecked")
 	void snapshotDescribesBackendAndRules() {
-		this.contextRunner.run((context) -> {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(ScalabilityAutoConfiguration.class,
+				RateLimitAutoConfiguration.class))
+			.withPropertyValues(RULE + "name=ai", RULE + "paths=/api/ai/**", RULE + "limit=2", RULE + "window=1h")
+			.run((context) -> {
 			Map<String, Object> snapshot = (Map<String, Object>) context.getBean(RateLimitSnapshotContributor.class)
 				.snapshot();
 			assertThat(snapshot).containsEntry("backend", "memory").containsKey("trackedKeys");
@@ -160,6 +187,11 @@ class RateLimitAutoConfigurationTests {
 					.satisfies((limit) -> assertThat(limit).containsEntry("limit", 2L).containsEntry("window", "PT1H"));
 			});
 		});
+		this.contextRunner.run((context) -> assertThat(
+				(List<Map<String, Object>>) ((Map<String, Object>) context.getBean(RateLimitSnapshotContributor.class)
+					.snapshot()).get("rules"))
+			.singleElement()
+			.satisfies((rule) -> assertThat(rule).containsEntry("name", "ai").doesNotContainKey("paths")));
 	}
 
 	@Test
@@ -169,55 +201,6 @@ class RateLimitAutoConfigurationTests {
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("backend", "memory");
 		});
-	}
-
-	private ApplicationContextRunner onRedis() {
-		return this.contextRunner.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
-			.withPropertyValues("scalability.rate-limit.backend=redis",
-					"scalability.redis.key-prefix=autoconfig-" + System.nanoTime() + ":");
-	}
-
-	@Test
-	void redisBackendSharesLimitsBetweenApplications(RedisEndpoint redis) {
-		ApplicationContextRunner runner = onRedis().withPropertyValues(redis.springProperties());
-		runner.run((first) -> runner.run((second) -> {
-			assertThat(first).hasSingleBean(FailoverRateLimiter.class).doesNotHaveBean(MemoryRateLimiter.class);
-			RateLimiterService one = first.getBean(RateLimiterService.class);
-			RateLimiterService two = second.getBean(RateLimiterService.class);
-			assertThat(one.tryAcquire("ai", "shared").source()).isEqualTo(RateLimitDecision.Source.BACKEND);
-			assertThat(two.tryAcquire("ai", "shared").allowed()).isTrue();
-			assertThat(one.tryAcquire("ai", "shared").allowed()).isFalse();
-			Health health = first.getBean(RateLimitHealthIndicator.class).health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("backend", "redis")
-				.containsEntry("redis", "UP")
-				.containsEntry("failMode", "local");
-		}));
-	}
-
-	@Test
-	void unreachableRedisLeavesTheServiceUpButDegradedUnlessFailModeIsClosed() {
-		onRedis().withPropertyValues("spring.data.redis.port=1").run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(FailoverRateLimiter.class).failMode()).isEqualTo(FailMode.LOCAL);
-			Health health = context.getBean(RateLimitHealthIndicator.class).health(true);
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("redis", "DOWN").containsEntry("degraded", true);
-			RateLimitDecision decision = context.getBean(RateLimiterService.class).tryAcquire("ai", "k");
-			assertThat(decision.source()).isEqualTo(RateLimitDecision.Source.FALLBACK);
-		});
-		onRedis().withPropertyValues("spring.data.redis.port=1", "scalability.rate-limit.fail-mode=closed")
-			.run((context) -> assertThat(context.getBean(RateLimitHealthIndicator.class).health(true).getStatus())
-				.isEqualTo(Status.DOWN));
-	}
-
-	@Test
-	void redisBackendWithoutRedisConnectionIsExplained() {
-		this.contextRunner.withPropertyValues("scalability.rate-limit.backend=redis")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.isInstanceOf(RedisBackendUnavailableException.class)
-				.hasMessageContaining("scalability.rate-limit.backend=redis"));
 	}
 
 	@Test

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +22,7 @@ class RateLimitConfigurationFailureTests {
 
 	private static final String RULE = "scalability.rate-limit.rules[0].";
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ScalabilityAutoConfiguration.class, RateLimitAutoConfiguration.class))
 		.withPropertyValues(RULE + "name=ai", RULE + "paths=/api/ai/**", RULE + "limit=10", RULE + "window=1m");
 
@@ -45,7 +45,8 @@ class RateLimitConfigurationFailureTests {
 			client-ip.trusted-proxies           | 10.0.0.0/33           | client-ip.trusted-proxies[0] | prefix length
 			client-ip.trusted-proxies           | proxy.internal        | client-ip.trusted-proxies[0] | not an IP address
 			max-keys                            | 0                     | max-keys                  | at least 1
-			redis.timeout                       | 0s                    | redis.timeout             | must be positive
+			client-ip.ipv6-prefix               | 129                   | client-ip.ipv6-prefix     | between 1 and 128
+			rules[0].window                     | 1500us                | rules[0].window           | whole milliseconds
 			""")
 	void aWrongValueStopsTheStartUpNamingTheProperty(String property, String value, String named, String reason) {
 		this.contextRunner.withPropertyValues("scalability.rate-limit." + property + "=" + value).run((context) -> {
@@ -81,8 +82,8 @@ class RateLimitConfigurationFailureTests {
 			the same window twice          | rules[0].limits[0].limit=5      | rules[0].limits[1].limit=6 | same window
 			""")
 	void inconsistentLimitsStopTheStartUp(String what, String first, String second, String reason) {
-		ApplicationContextRunner runner = what.startsWith("the same window")
-				? new ApplicationContextRunner()
+		WebApplicationContextRunner runner = what.startsWith("the same window")
+				? new WebApplicationContextRunner()
 					.withConfiguration(
 							AutoConfigurations.of(ScalabilityAutoConfiguration.class, RateLimitAutoConfiguration.class))
 					.withPropertyValues(RULE + "name=ai", RULE + "limits[0].window=1m", RULE + "limits[1].window=60s")

@@ -8,7 +8,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import dev.scalability.ratelimit.AcquireMode;
-import dev.scalability.ratelimit.ManualClock;
+import dev.scalability.test.time.ManualClock;
 import dev.scalability.ratelimit.Penalty;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
@@ -18,6 +18,9 @@ import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.test.redis.RedisEndpoint;
 import dev.scalability.test.redis.RedisTest;
 import dev.scalability.test.redis.TestRedis;
+import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.TestGuards;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,8 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The Lua script and the memory backend's arithmetic are two copies of one algorithm:
  * random sequences of requests, on random policies, on one clock, must get the same
- * decisions from both (times to the microsecond, Redis's unit).
+ * decisions from both (times to the microsecond, Redis's unit), also when the clock steps
+ * back.
  */
 @RedisTest
 class BackendEquivalenceTests {
@@ -58,14 +62,18 @@ class BackendEquivalenceTests {
 			ManualClock clock = new ManualClock();
 			MemoryRateLimiter memory = new MemoryRateLimiter(1_000, clock::nanos);
 			RedisRateLimiter redis = new RedisRateLimiter(
-					LettuceFactories.executor(connectionFactory, Duration.ofSeconds(5)),
-					"equivalence:" + UUID.randomUUID() + ":", clock::micros);
+					TestGuards.bounded(connectionFactory, Duration.ofSeconds(5)),
+					new RedisKeys("equivalence:" + UUID.randomUUID() + ":"), clock::micros);
 			RateLimitPolicy policy = randomPolicy(random, "p" + round);
 			long capacity = policy.limits().stream().mapToLong(RateLimit::capacity).min().orElseThrow();
 			for (int step = 0; step < 80; step++) {
+				long window = policy.longestWindow().toNanos() / 1_000;
 				if (random.nextInt(10) < 6) {
-					long window = policy.longestWindow().toNanos() / 1_000;
 					clock.advance(Duration.ofNanos(1_000L * (1 + random.nextLong(Math.max(1, window / 4)))));
+				}
+				else if (random.nextInt(15) == 0) {
+					// The server's clock steps back (NTP, a failover): both pull the state into the present alike.
+					clock.stepBack(Duration.ofNanos(1_000L * (1 + random.nextLong(2 * window))));
 				}
 				AcquireMode mode = randomMode(random);
 				long permits = 1 + random.nextInt((int) Math.min(capacity, 3));

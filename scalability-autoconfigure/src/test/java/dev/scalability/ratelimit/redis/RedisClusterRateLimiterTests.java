@@ -10,6 +10,9 @@ import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.test.redis.RedisClusterProcesses;
 import dev.scalability.test.redis.TestRedis;
+import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.redis.RedisKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +46,8 @@ class RedisClusterRateLimiterTests {
 
 	@Test
 	void decisionsRunOnEveryMasterAndStayExact() {
-		RedisRateLimiter limiter = new RedisRateLimiter(LettuceFactories.executor(connectionFactory,
-				Duration.ofSeconds(5)), "cluster:");
+		RedisRateLimiter limiter = new RedisRateLimiter(TestGuards.bounded(connectionFactory,
+				Duration.ofSeconds(5)), new RedisKeys("cluster:"));
 		RateLimitPolicy policy = RateLimitPolicy.of("api", RateLimitAlgorithm.SLIDING_WINDOW,
 				RateLimit.of(3, Duration.ofMinutes(1)), RateLimit.of(100, Duration.ofHours(1)));
 		Set<Integer> masters = new HashSet<>();

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import java.util.function.IntSupplier;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.FailMode;
 import dev.scalability.ratelimit.FailoverRateLimiter;
@@ -17,8 +17,12 @@ import dev.scalability.ratelimit.RateLimitDecision.Source;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiterUnavailableException;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.time.MonotonicClock;
 import dev.scalability.test.redis.RedisServerProcess;
 import dev.scalability.test.redis.TestRedis;
+import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.redis.RedisKeys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,17 +65,19 @@ class RedisFailModeTests {
 	}
 
 	private FailoverRateLimiter limiter(FailMode failMode) {
-		CircuitBreaker breaker = CircuitBreaker.of("test", CircuitBreakerConfig.custom()
-			.slidingWindowSize(4)
-			.minimumNumberOfCalls(2)
-			.failureRateThreshold(50)
-			.waitDurationInOpenState(Duration.ofMillis(500))
-			.permittedNumberOfCallsInHalfOpenState(1)
-			.build());
-		RedisRateLimiter redisLimiter = new RedisRateLimiter(LettuceFactories.executor(this.connectionFactory, TIMEOUT),
-				"fail:");
-		return new FailoverRateLimiter(redisLimiter, breaker, failMode,
-				new MemoryRateLimiter(1_000, Ticker.systemTicker()));
+		return limiter(this.connectionFactory, failMode, () -> 1);
+	}
+
+	private static FailoverRateLimiter limiter(LettuceConnectionFactory connectionFactory, FailMode failMode,
+			IntSupplier instances) {
+		RedisRateLimiter redisLimiter = new RedisRateLimiter(
+				TestGuards.withBreaker(connectionFactory, TIMEOUT, Duration.ofMillis(500)), new RedisKeys("fail:"));
+		return new FailoverRateLimiter(redisLimiter, failMode, new MemoryRateLimiter(1_000, MonotonicClock.system()),
+				instances);
+	}
+
+	private static CircuitBreaker breaker(FailoverRateLimiter limiter) {
+		return limiter.redis().redis().circuitBreaker();
 	}
 
 	private List<RateLimitDecision> timedAcquires(FailoverRateLimiter limiter, String key, int count) {
@@ -123,7 +129,7 @@ class RedisFailModeTests {
 		limiter.acquire(this.policy, "a", 1, AcquireMode.ACQUIRE);
 		this.redis.stop();
 		timedAcquires(limiter, "a", 4);
-		assertThat(limiter.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(breaker(limiter).getState()).isEqualTo(CircuitBreaker.State.OPEN);
 		this.redis.restart();
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> limiter.acquire(this.policy, "a", 1, AcquireMode.CHECK).source() == Source.BACKEND);
@@ -132,7 +138,7 @@ class RedisFailModeTests {
 		RateLimitDecision decision = limiter.acquire(this.policy, "a", 1, AcquireMode.ACQUIRE);
 		assertThat(decision.source()).isEqualTo(Source.BACKEND);
 		assertThat(decision.remaining()).isEqualTo(2);
-		assertThat(limiter.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(breaker(limiter).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 	}
 
 	@Test
@@ -156,14 +162,7 @@ class RedisFailModeTests {
 		this.redis.stop();
 		LettuceConnectionFactory late = LettuceFactories.standalone(this.redis.endpoint());
 		try {
-			RedisRateLimiter redisLimiter = new RedisRateLimiter(LettuceFactories.executor(late, TIMEOUT), "late:");
-			FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter,
-					CircuitBreaker.of("late", CircuitBreakerConfig.custom()
-						.slidingWindowSize(4)
-						.minimumNumberOfCalls(2)
-						.waitDurationInOpenState(Duration.ofMillis(500))
-						.build()),
-					FailMode.LOCAL, new MemoryRateLimiter(1_000, Ticker.systemTicker()));
+			FailoverRateLimiter limiter = limiter(late, FailMode.LOCAL, () -> 1);
 			assertThat(timedAcquires(limiter, "a", 3))
 				.allSatisfy((decision) -> assertThat(decision.source()).isEqualTo(Source.FALLBACK));
 			this.redis.restart();

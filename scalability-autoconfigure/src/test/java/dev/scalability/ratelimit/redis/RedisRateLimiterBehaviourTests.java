@@ -8,6 +8,9 @@ import dev.scalability.ratelimit.RateLimiterBehaviourTests;
 import dev.scalability.test.redis.RedisEndpoint;
 import dev.scalability.test.redis.RedisTest;
 import dev.scalability.test.redis.TestRedis;
+import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.redis.RedisKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -31,8 +34,7 @@ class RedisRateLimiterBehaviourTests extends RateLimiterBehaviourTests {
 
 	@Override
 	protected RateLimiter limiter() {
-		return new RedisRateLimiter(LettuceFactories.executor(connectionFactory, Duration.ofSeconds(2)),
-				"test:" + UUID.randomUUID() + ":", this.clock::micros);
+		return new RedisRateLimiter(TestGuards.bounded(connectionFactory, Duration.ofSeconds(2)), new RedisKeys("test:" + UUID.randomUUID() + ":"), this.clock::micros);
 	}
 
 }

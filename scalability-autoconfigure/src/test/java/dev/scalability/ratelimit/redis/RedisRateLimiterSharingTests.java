@@ -13,12 +13,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.ratelimit.AcquireMode;
-import dev.scalability.ratelimit.ManualClock;
+import dev.scalability.test.time.ManualClock;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.test.redis.RedisServerProcess;
 import dev.scalability.test.redis.TestRedis;
+import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.redis.RedisKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,7 +61,7 @@ class RedisRateLimiterSharingTests {
 	}
 
 	private static RedisRateLimiter limiter(LettuceConnectionFactory factory) {
-		return new RedisRateLimiter(LettuceFactories.executor(factory, Duration.ofSeconds(5)), "share:");
+		return new RedisRateLimiter(TestGuards.bounded(factory, Duration.ofSeconds(5)), new RedisKeys("share:"));
 	}
 
 	@ParameterizedTest
@@ -70,8 +73,8 @@ class RedisRateLimiterSharingTests {
 		// One clock for both, fixed: a window boundary must not fall in the middle of the test.
 		ManualClock clock = new ManualClock();
 		List<RedisRateLimiter> instances = List.of(
-				new RedisRateLimiter(LettuceFactories.executor(first, Duration.ofSeconds(5)), "share:", clock::micros),
-				new RedisRateLimiter(LettuceFactories.executor(second, Duration.ofSeconds(5)), "share:", clock::micros));
+				new RedisRateLimiter(TestGuards.bounded(first, Duration.ofSeconds(5)), new RedisKeys("share:"), clock::micros),
+				new RedisRateLimiter(TestGuards.bounded(second, Duration.ofSeconds(5)), new RedisKeys("share:"), clock::micros));
 		AtomicInteger allowed = new AtomicInteger();
 		CountDownLatch start = new CountDownLatch(1);
 		ExecutorService callers = Executors.newFixedThreadPool(32);

@@ -34,7 +34,7 @@ class RateLimitExceptionHandlerTests {
 					.andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON))
 					.andExpect(header().string("Retry-After", matchesPattern("[1-9][0-9]*")))
 					.andExpect(header().string("RateLimit-Policy", "\"quotes\";q=1;w=60"))
-					.andExpect(jsonPath("$.type").value(ProblemResponses.QUOTA_EXCEEDED_TYPE))
+					.andExpect(jsonPath("$.type").value(RateLimitProblems.QUOTA_EXCEEDED_TYPE))
 					.andExpect(jsonPath("$.violated-policies[0]").value("quotes"))
 					.andExpect(jsonPath("$.instance").value("/quotes/acme"));
 				mvc.perform(get("/quotes/globex")).andExpect(status().isOk());

@@ -51,9 +51,9 @@ class RateLimitFilterTests {
 				.andExpect(jsonPath("$.violated-policies[0]").value("ai"))
 				.andExpect(header().string("RateLimit-Policy", "\"ai\";q=2;w=60"))
 				.andReturn();
-			// One permit comes back every 30 s; the bucket is whole again in 60.
+			// One permit comes back every 30 s: the request passes then, and the quota grows then.
 			assertThat(refused.getResponse().getHeader("Retry-After")).isEqualTo("30");
-			assertThat(refused.getResponse().getHeader("RateLimit")).isEqualTo("\"ai\";r=0;t=60");
+			assertThat(refused.getResponse().getHeader("RateLimit")).isEqualTo("\"ai\";r=0;t=30");
 		});
 	}
 

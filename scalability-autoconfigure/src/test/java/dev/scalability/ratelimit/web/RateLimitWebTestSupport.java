@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.autoconfigure.RateLimitAutoConfiguration;
+import dev.scalability.test.web.RemoteAddress;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
@@ -39,18 +40,22 @@ final class RateLimitWebTestSupport {
 			.withUserConfiguration(Endpoints.class);
 	}
 
+	/**
+	 * MockMvc with both rate-limit filters, in their order.
+	 * @param context the application
+	 * @return MockMvc
+	 */
 	@SuppressWarnings("unchecked")
 	static MockMvc mockMvc(WebApplicationContext context) {
-		FilterRegistrationBean<RateLimitFilter> filter = context.getBean("rateLimitFilter",
+		FilterRegistrationBean<RateLimitFilter> before = context.getBean("rateLimitFilter",
 				FilterRegistrationBean.class);
-		return MockMvcBuilders.webAppContextSetup(context).addFilters(filter.getFilter()).build();
+		FilterRegistrationBean<RateLimitFilter> after = context.getBean("rateLimitAuthenticatedFilter",
+				FilterRegistrationBean.class);
+		return MockMvcBuilders.webAppContextSetup(context).addFilters(before.getFilter(), after.getFilter()).build();
 	}
 
 	static RequestPostProcessor from(String remoteAddress) {
-		return (request) -> {
-			request.setRemoteAddr(remoteAddress);
-			return request;
-		};
+		return RemoteAddress.from(remoteAddress);
 	}
 
 	@RestController

@@ -1,0 +1,258 @@
+package dev.scalability.redis;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+/**
+ * Every Redis call of a feature, bounded and guarded the same way: one deadline covers the
+ * whole call (connecting, sending, and for scripts {@code EVALSHA} then {@code EVAL} when
+ * the server does not know the script), never later than what is left of the caller's
+ * {@link RedisTimeBudget}; and a Resilience4j circuit breaker stops calls altogether while
+ * Redis keeps failing, so that no caller waits for a dead server.
+ *
+ * <p>The breaker judges reachability: timeouts, broken connections and replies such as
+ * {@code CLUSTERDOWN} or {@code BUSY} count against Redis; an {@code OOM} reply or a script
+ * error does not (Redis answered). Outcomes are reported to the breaker from the first
+ * failure on, for 30 seconds after the last one: its window then holds the calls around
+ * the failures, and a healthy Redis costs no bookkeeping per call.
+ */
+public class GuardedRedis {
+
+	private static final long WATCH_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private final RedisConnector connector;
+
+	private final long timeoutNanos;
+
+	private final CircuitBreaker circuitBreaker;
+
+	/**
+	 * Until when successes are reported to the breaker, in {@link System#nanoTime()}.
+	 */
+	private volatile long watchUntil = System.nanoTime();
+
+	/**
+	 * Creates a guard.
+	 * @param connector the connection
+	 * @param timeout the longest one call waits
+	 * @param circuitBreaker the breaker, or {@code null} for calls that are only bounded
+	 */
+	public GuardedRedis(RedisConnector connector, Duration timeout, CircuitBreaker circuitBreaker) {
+		this.connector = connector;
+		this.timeoutNanos = timeout.toNanos();
+		this.circuitBreaker = circuitBreaker;
+	}
+
+	/**
+	 * Sends one command and waits for its answer.
+	 * @param <T> the type of the answer
+	 * @param command the command
+	 * @return the answer
+	 * @throws RedisCallException when there is no answer to use
+	 */
+	public <T> T call(RedisCommand<T> command) {
+		return guarded((commands, deadline) -> await(command.send(commands), deadline));
+	}
+
+	/**
+	 * Runs a script: {@code EVALSHA}, and {@code EVAL} within the same deadline when the
+	 * server does not know the script (after a restart or a failover).
+	 * @param script the script
+	 * @param keys its keys, all in one hash slot
+	 * @param args its arguments
+	 * @return its array reply, integers as {@link Long}
+	 * @throws RedisCallException when there is no answer to use
+	 */
+	public List<Object> script(LuaScript script, byte[][] keys, byte[]... args) {
+		return guarded((commands, deadline) -> {
+			try {
+				return await(commands.<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args),
+						deadline);
+			}
+			catch (ExecutionException ex) {
+				if (!LuaScript.isNoScript(ex)) {
+					throw ex;
+				}
+				return await(commands.<List<Object>>eval(script.source(), ScriptOutputType.MULTI, keys, args),
+						deadline);
+			}
+		});
+	}
+
+	/**
+	 * Connects and loads scripts ahead of the first call, so that the first requests of a
+	 * fresh instance pay neither; outside the breaker, since slowness at start-up says
+	 * nothing of Redis.
+	 * @param scripts the scripts to load
+	 * @param within how long to try
+	 * @return whether the connection is up and every script loaded
+	 */
+	public boolean warmUp(Collection<LuaScript> scripts, Duration within) {
+		long deadline = System.nanoTime() + within.toNanos();
+		try {
+			RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands(deadline);
+			for (LuaScript script : scripts) {
+				await(commands.scriptLoad(script.source()), deadline);
+			}
+			return true;
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * The breaker of this guard.
+	 * @return the breaker, or {@code null} when calls are only bounded
+	 */
+	public CircuitBreaker circuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	/**
+	 * Whether calls are held back now: the breaker is not closed.
+	 * @return whether the breaker is open or half open
+	 */
+	public boolean isHeldBack() {
+		return this.circuitBreaker != null && this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED;
+	}
+
+	public Duration timeout() {
+		return Duration.ofNanos(this.timeoutNanos);
+	}
+
+	public RedisConnector connector() {
+		return this.connector;
+	}
+
+	private <T> T guarded(Attempt<T> attempt) {
+		long budget = RedisTimeBudget.remainingNanos();
+		if (budget <= 0) {
+			throw new RedisCallException(RedisCallException.Reason.BUDGET_SPENT,
+					"this request already waited its whole Redis time budget", null);
+		}
+		if (this.circuitBreaker != null && !this.circuitBreaker.tryAcquirePermission()) {
+			throw new RedisCallException(RedisCallException.Reason.CIRCUIT_OPEN,
+					"circuit breaker '" + this.circuitBreaker.getName() + "' is " + this.circuitBreaker.getState(),
+					null);
+		}
+		long wait = Math.min(this.timeoutNanos, budget);
+		long start = System.nanoTime();
+		RedisClusterAsyncCommands<byte[], byte[]> commands = null;
+		try {
+			commands = this.connector.commands(start + wait);
+			T result = attempt.run(commands, start + wait);
+			succeeded(start);
+			return result;
+		}
+		catch (TimeoutException ex) {
+			RedisCallException failure = new RedisCallException(RedisCallException.Reason.TIMEOUT,
+					"Redis did not answer within " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms", ex);
+			if (wait == this.timeoutNanos) {
+				failed(start, failure);
+			}
+			else {
+				// Cut short by the request's budget: that says nothing of Redis.
+				released();
+			}
+			throw failure;
+		}
+		catch (ExecutionException ex) {
+			throw failure((ex.getCause() != null) ? ex.getCause() : ex, commands, start);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			released();
+			throw new RedisCallException(RedisCallException.Reason.UNAVAILABLE, "interrupted while waiting for Redis",
+					ex);
+		}
+		catch (RuntimeException ex) {
+			throw failure(ex, commands, start);
+		}
+		finally {
+			RedisTimeBudget.spend(System.nanoTime() - start);
+		}
+	}
+
+	private RedisCallException failure(Throwable cause, RedisClusterAsyncCommands<byte[], byte[]> commands,
+			long start) {
+		if (RedisErrors.hasReply(cause, "OOM")) {
+			succeeded(start);
+			return new RedisCallException(RedisCallException.Reason.OUT_OF_MEMORY, cause.getMessage(), cause);
+		}
+		boolean errorReply = RedisErrors.isErrorReply(cause);
+		if (errorReply && !RedisErrors.isUnavailableReply(cause)) {
+			succeeded(start);
+			return new RedisCallException(RedisCallException.Reason.ERROR_REPLY, cause.getMessage(), cause);
+		}
+		if (!errorReply && commands != null) {
+			this.connector.connectionBroken(commands);
+		}
+		RedisCallException failure = new RedisCallException(RedisCallException.Reason.UNAVAILABLE,
+				"Redis failed: " + cause.getMessage(), cause);
+		failed(start, failure);
+		return failure;
+	}
+
+	private void succeeded(long start) {
+		if (this.circuitBreaker == null) {
+			return;
+		}
+		if (start - this.watchUntil < 0 || this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+			this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private void failed(long start, Throwable failure) {
+		if (this.circuitBreaker == null) {
+			return;
+		}
+		long end = System.nanoTime();
+		if (end - this.watchUntil >= 0 && this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
+			// The first failure after a quiet spell: outcomes recorded around an earlier
+			// incident, maybe days ago, must not count towards this one.
+			this.circuitBreaker.reset();
+		}
+		this.watchUntil = end + WATCH_AFTER_FAILURE_NANOS;
+		this.circuitBreaker.onError(end - start, TimeUnit.NANOSECONDS, failure);
+	}
+
+	private void released() {
+		if (this.circuitBreaker != null && this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+			this.circuitBreaker.releasePermission();
+		}
+	}
+
+	private static <T> T await(Future<T> future, long deadline)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		try {
+			return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(false);
+			throw ex;
+		}
+	}
+
+	@FunctionalInterface
+	private interface Attempt<T> {
+
+		T run(RedisClusterAsyncCommands<byte[], byte[]> commands, long deadline)
+				throws InterruptedException, ExecutionException, TimeoutException;
+
+	}
+
+}

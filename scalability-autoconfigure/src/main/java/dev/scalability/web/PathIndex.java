@@ -1,0 +1,197 @@
+package dev.scalability.web;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
+import org.springframework.web.util.pattern.PathPattern;
+
+/**
+ * Finds the routes that cover a request without trying every route: each pattern is filed
+ * under its leading literal segments in a tree ({@code /api/ai/**} under
+ * {@code api → ai}), and a path only tries the patterns filed along its own segments.
+ * With hundreds of routes spread over distinct prefixes a lookup tries a handful. Rate
+ * limiting asks for every route that covers a request; the request queue for the first.
+ *
+ * @param <T> what a route carries (a rule, a priority)
+ */
+public final class PathIndex<T> {
+
+	/**
+	 * Up to this many patterns, trying each is cheaper than walking the tree.
+	 */
+	private static final int SCAN_THRESHOLD = 12;
+
+	private final List<Route<T>> routes;
+
+	private final Node root = new Node();
+
+	private final boolean scan;
+
+	/**
+	 * Creates an index.
+	 * @param routes the routes, in the order they were declared
+	 */
+	public PathIndex(List<Route<T>> routes) {
+		this.routes = List.copyOf(routes);
+		int patterns = 0;
+		for (int order = 0; order < this.routes.size(); order++) {
+			for (PathPattern pattern : this.routes.get(order).paths()) {
+				file(pattern, order);
+				patterns++;
+			}
+		}
+		this.scan = patterns <= SCAN_THRESHOLD;
+	}
+
+	/**
+	 * The path of a request within the application, as the index matches it.
+	 * @param request the request
+	 * @return the path
+	 */
+	public static PathContainer pathOf(HttpServletRequest request) {
+		return RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
+	}
+
+	private void file(PathPattern pattern, int order) {
+		Node node = this.root;
+		for (String segment : pattern.getPatternString().split("/")) {
+			if (segment.isEmpty()) {
+				continue;
+			}
+			if (!isLiteral(segment)) {
+				break;
+			}
+			node = node.children.computeIfAbsent(segment, (ignored) -> new Node());
+		}
+		node.entries.add(new Entry(pattern, order));
+	}
+
+	private static boolean isLiteral(String segment) {
+		for (int i = 0; i < segment.length(); i++) {
+			char c = segment.charAt(i);
+			if (c == '*' || c == '?' || c == '{' || c == '}') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Every route that covers a request, in the order declared.
+	 * @param path the path within the application
+	 * @param method the HTTP method
+	 * @return what the routes carry, possibly nothing
+	 */
+	public List<T> matchAll(PathContainer path, String method) {
+		if (this.scan) {
+			return scan(path, method, false);
+		}
+		BitSet matched = walk(path, method);
+		if (matched == null) {
+			return List.of();
+		}
+		List<T> result = new ArrayList<>(matched.cardinality());
+		for (int order = matched.nextSetBit(0); order >= 0; order = matched.nextSetBit(order + 1)) {
+			result.add(this.routes.get(order).value());
+		}
+		return result;
+	}
+
+	/**
+	 * The first route declared that covers a request.
+	 * @param path the path within the application
+	 * @param method the HTTP method
+	 * @return what the route carries, or {@code null} when none covers it
+	 */
+	public T matchFirst(PathContainer path, String method) {
+		if (this.scan) {
+			List<T> first = scan(path, method, true);
+			return first.isEmpty() ? null : first.get(0);
+		}
+		BitSet matched = walk(path, method);
+		return (matched != null) ? this.routes.get(matched.nextSetBit(0)).value() : null;
+	}
+
+	private BitSet walk(PathContainer path, String method) {
+		BitSet matched = null;
+		Node node = this.root;
+		List<PathContainer.Element> elements = path.elements();
+		int index = 0;
+		while (node != null) {
+			for (Entry entry : node.entries) {
+				if ((matched == null || !matched.get(entry.order)) && this.routes.get(entry.order).coversMethod(method)
+						&& entry.pattern.matches(path)) {
+					if (matched == null) {
+						matched = new BitSet(this.routes.size());
+					}
+					matched.set(entry.order);
+				}
+			}
+			node = next(node, elements, index);
+			index = nextSegment(elements, index) + 1;
+		}
+		return matched;
+	}
+
+	private List<T> scan(PathContainer path, String method, boolean firstOnly) {
+		List<T> result = null;
+		for (Route<T> route : this.routes) {
+			if (route.coversMethod(method) && matchesAny(route.paths(), path)) {
+				if (firstOnly) {
+					return List.of(route.value());
+				}
+				result = (result != null) ? result : new ArrayList<>(2);
+				result.add(route.value());
+			}
+		}
+		return (result != null) ? result : List.of();
+	}
+
+	private static boolean matchesAny(List<PathPattern> patterns, PathContainer path) {
+		for (PathPattern pattern : patterns) {
+			if (pattern.matches(path)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static Node next(Node node, List<PathContainer.Element> elements, int from) {
+		int segment = nextSegment(elements, from);
+		if (segment >= elements.size() || node.children.isEmpty()) {
+			return null;
+		}
+		return node.children.get(((PathContainer.PathSegment) elements.get(segment)).valueToMatch());
+	}
+
+	private static int nextSegment(List<PathContainer.Element> elements, int from) {
+		int index = from;
+		while (index < elements.size() && !(elements.get(index) instanceof PathContainer.PathSegment)) {
+			index++;
+		}
+		return index;
+	}
+
+	public List<Route<T>> routes() {
+		return this.routes;
+	}
+
+	private record Entry(PathPattern pattern, int order) {
+	}
+
+	private static final class Node {
+
+		private final Map<String, Node> children = new HashMap<>();
+
+		private final List<Entry> entries = new ArrayList<>();
+
+	}
+
+}

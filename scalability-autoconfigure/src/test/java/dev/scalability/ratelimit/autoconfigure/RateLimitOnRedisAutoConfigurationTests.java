@@ -1,0 +1,96 @@
+package dev.scalability.ratelimit.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+
+import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
+import dev.scalability.ratelimit.FailoverRateLimiter;
+import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimiterService;
+import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
+import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.test.redis.RedisEndpoint;
+import dev.scalability.test.redis.RedisTest;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Rate limiting's auto-configuration on a real Redis: limits shared between applications,
+ * health, and the breaker in the application's Resilience4j registry.
+ */
+@RedisTest
+class RateLimitOnRedisAutoConfigurationTests {
+
+	private static final String RULE = "scalability.rate-limit.rules[0].";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ScalabilityAutoConfiguration.class, RateLimitAutoConfiguration.class,
+				DataRedisAutoConfiguration.class))
+		.withPropertyValues(RULE + "name=ai", RULE + "paths=/api/ai/**", RULE + "limit=2", RULE + "window=1h",
+				"scalability.rate-limit.backend=redis",
+				"scalability.redis.key-prefix=autoconfig-" + System.nanoTime() + ":");
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void redisBackendSharesLimitsBetweenApplications(RedisEndpoint redis) {
+		ApplicationContextRunner runner = this.contextRunner.withPropertyValues(redis.springProperties());
+		runner.run((first) -> runner.run((second) -> {
+			assertThat(first).hasSingleBean(FailoverRateLimiter.class).doesNotHaveBean(MemoryRateLimiter.class);
+			RateLimiterService one = first.getBean(RateLimiterService.class);
+			RateLimiterService two = second.getBean(RateLimiterService.class);
+			assertThat(one.tryAcquire("ai", "shared").source()).isEqualTo(RateLimitDecision.Source.BACKEND);
+			assertThat(two.tryAcquire("ai", "shared").allowed()).isTrue();
+			assertThat(one.tryAcquire("ai", "shared").allowed()).isFalse();
+			Health health = first.getBean(RateLimitHealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("backend", "redis").containsEntry("failMode", "local");
+			assertThat((Map<String, Object>) health.getDetails().get("redis")).containsEntry("status", "UP")
+				.containsKey("maxmemoryPolicy");
+		}));
+	}
+
+	@Test
+	void theBreakerIsCreatedInResilience4jsOwnRegistry(RedisEndpoint redis) {
+		this.contextRunner.withPropertyValues(redis.springProperties())
+			.withConfiguration(AutoConfigurations.of(CircuitBreakerAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CircuitBreakerRegistry.class);
+				CircuitBreakerRegistry registry = context.getBean(CircuitBreakerRegistry.class);
+				assertThat(registry.find("scalability-rate-limit")).isPresent();
+				assertThat(registry.find("scalability-rate-limit").get())
+					.isSameAs(context.getBean(FailoverRateLimiter.class).redis().redis().circuitBreaker());
+			});
+	}
+
+	@Test
+	void aFeaturesOwnRedisSettingsOverrideTheSharedOnes(RedisEndpoint redis) {
+		this.contextRunner.withPropertyValues(redis.springProperties())
+			.withPropertyValues("scalability.redis.timeout=300ms", "scalability.redis.circuit-breaker.open-for=11s",
+					"scalability.redis.circuit-breaker.window=40",
+					"scalability.rate-limit.redis.circuit-breaker.open-for=7s")
+			.run((context) -> {
+				FailoverRateLimiter limiter = context.getBean(FailoverRateLimiter.class);
+				CircuitBreaker breaker = limiter.redis().redis().circuitBreaker();
+				assertThat(limiter.redis().redis().timeout()).isEqualTo(Duration.ofMillis(300));
+				assertThat(breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(40);
+				assertThat(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1))
+					.isEqualTo(7_000L);
+			});
+		this.contextRunner.withPropertyValues(redis.springProperties())
+			.withPropertyValues("scalability.rate-limit.redis.timeout=50ms")
+			.run((context) -> assertThat(context.getBean(FailoverRateLimiter.class).redis().redis().timeout())
+				.isEqualTo(Duration.ofMillis(50)));
+	}
+
+}

@@ -1,0 +1,107 @@
+package dev.scalability.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The index finds exactly the routes a scan of every route would find, in declaration
+ * order, for any mix of literal, wildcard and variable patterns; and the first of them.
+ */
+class PathIndexTests {
+
+	private static final String[] SEGMENTS = { "api", "v1", "v2", "users", "orders", "ai", "x", "" };
+
+	private static final String[] PATTERN_PARTS = { "api", "v1", "v2", "users", "orders", "ai", "*", "**", "{id}",
+			"x*" };
+
+	@Test
+	void findsTheSameRoutesAsAScanOfEveryRoute() {
+		Random random = new Random(20261123L);
+		for (int round = 0; round < 50; round++) {
+			List<Route<String>> routes = new ArrayList<>();
+			for (int i = 0; i < 1 + random.nextInt(60); i++) {
+				routes.add(route("r" + i, randomPattern(random), random.nextInt(4) == 0 ? Set.of("POST") : Set.of()));
+			}
+			PathIndex<String> index = new PathIndex<>(routes);
+			for (int probe = 0; probe < 200; probe++) {
+				PathContainer path = RequestPath.parse(randomPath(random), null).pathWithinApplication();
+				String method = random.nextBoolean() ? "GET" : "POST";
+				List<String> expected = scan(routes, path, method);
+				assertThat(index.matchAll(path, method)).as(path.value() + " " + method)
+					.containsExactlyElementsOf(expected);
+				assertThat(index.matchFirst(path, method)).as("first of " + path.value() + " " + method)
+					.isEqualTo(expected.isEmpty() ? null : expected.get(0));
+			}
+		}
+	}
+
+	@Test
+	void aRouteWithSeveralMatchingPathsAppearsOnce() {
+		Route<String> both = new Route<>(List.of(PathPatternParser.defaultInstance.parse("/api/**"),
+				PathPatternParser.defaultInstance.parse("/api/ai/**")), Set.of(), "both");
+		PathIndex<String> index = new PathIndex<>(List.of(both));
+		assertThat(index.matchAll(RequestPath.parse("/api/ai/complete", null).pathWithinApplication(), "GET"))
+			.containsExactly("both");
+	}
+
+	@Test
+	void aRouteOnGetCoversHead() {
+		PathIndex<String> index = new PathIndex<>(
+				List.of(new Route<>(List.of(PathPatternParser.defaultInstance.parse("/api/**")), Set.of("GET"), "get")));
+		PathContainer path = RequestPath.parse("/api/x", null).pathWithinApplication();
+		assertThat(index.matchFirst(path, "HEAD")).isEqualTo("get");
+		assertThat(index.matchFirst(path, "POST")).isNull();
+	}
+
+	private static List<String> scan(List<Route<String>> routes, PathContainer path, String method) {
+		List<String> matching = new ArrayList<>();
+		for (Route<String> route : routes) {
+			if (route.coversMethod(method) && route.paths().stream().anyMatch((pattern) -> pattern.matches(path))) {
+				matching.add(route.value());
+			}
+		}
+		return matching;
+	}
+
+	private static String randomPattern(Random random) {
+		StringBuilder pattern = new StringBuilder();
+		int depth = 1 + random.nextInt(4);
+		for (int i = 0; i < depth; i++) {
+			String part = PATTERN_PARTS[random.nextInt(PATTERN_PARTS.length)];
+			if (part.equals("{id}")) {
+				part = "{id" + i + "}";
+			}
+			pattern.append('/').append(part);
+			if (part.equals("**")) {
+				break;
+			}
+		}
+		return pattern.toString();
+	}
+
+	private static String randomPath(Random random) {
+		StringBuilder path = new StringBuilder();
+		int depth = 1 + random.nextInt(5);
+		for (int i = 0; i < depth; i++) {
+			path.append('/').append(SEGMENTS[random.nextInt(SEGMENTS.length)]);
+		}
+		return path.toString();
+	}
+
+	private static Route<String> route(String name, String pattern, Set<String> methods) {
+		PathPattern parsed = PathPatternParser.defaultInstance.parse(pattern);
+		return new Route<>(List.of(parsed), methods, name);
+	}
+
+}
