@@ -16,7 +16,7 @@ import java.util.function.Function;
 
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.FailMode;
-import dev.scalability.ratelimit.FailoverRateLimiter;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;

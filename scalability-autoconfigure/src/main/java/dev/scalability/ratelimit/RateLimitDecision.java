@@ -69,7 +69,12 @@ public record RateLimitDecision(boolean allowed, RateLimitPolicy policy, int lim
 		return ceilSeconds(this.resetNanos);
 	}
 
-	RateLimitDecision withSource(Source source) {
+	/**
+	 * The same decision, made by someone else.
+	 * @param source who made it
+	 * @return the decision
+	 */
+	public RateLimitDecision withSource(Source source) {
 		return new RateLimitDecision(this.allowed, this.policy, this.limitIndex, this.remaining, this.resetNanos,
 				this.retryAfterNanos, source);
 	}

@@ -17,7 +17,7 @@ import dev.scalability.autoconfigure.BackendSelection;
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
 import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
-import dev.scalability.ratelimit.FailoverRateLimiter;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimitObserver;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.AcquireMode;
-import dev.scalability.ratelimit.FailoverRateLimiter;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;

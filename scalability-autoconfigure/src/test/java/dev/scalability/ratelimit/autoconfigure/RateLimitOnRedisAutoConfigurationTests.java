@@ -8,7 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
-import dev.scalability.ratelimit.FailoverRateLimiter;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;

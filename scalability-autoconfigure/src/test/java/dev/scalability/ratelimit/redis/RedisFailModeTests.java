@@ -9,7 +9,7 @@ import java.util.function.IntSupplier;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.FailMode;
-import dev.scalability.ratelimit.FailoverRateLimiter;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;

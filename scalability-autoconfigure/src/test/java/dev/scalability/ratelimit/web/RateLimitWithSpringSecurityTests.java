@@ -49,7 +49,8 @@ class RateLimitWithSpringSecurityTests {
 		assertThat(post("/api/ai/complete", "alice").statusCode()).isEqualTo(200);
 		HttpResponse<String> refused = post("/api/ai/complete", "alice");
 		assertThat(refused.statusCode()).isEqualTo(429);
-		assertThat(refused.headers().firstValue("RateLimit")).hasValueSatisfying((value) -> value.startsWith("\"ai\";r=0"));
+		assertThat(refused.headers().firstValue("RateLimit"))
+			.hasValueSatisfying((value) -> assertThat(value).startsWith("\"ai\";r=0"));
 		assertThat(post("/api/ai/complete", "bob").statusCode()).isEqualTo(200);
 	}
 

@@ -1,4 +1,4 @@
-package dev.scalability.ratelimit;
+package dev.scalability.ratelimit.redis;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,7 +9,12 @@ import java.util.function.IntSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.scalability.ratelimit.redis.RedisRateLimiter;
+import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.FailMode;
+import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.RateLimiter;
+import dev.scalability.ratelimit.RateLimiterUnavailableException;
 import dev.scalability.redis.RedisCallException;
 import dev.scalability.redis.RedisWarmUp;
 import org.apache.commons.logging.Log;
