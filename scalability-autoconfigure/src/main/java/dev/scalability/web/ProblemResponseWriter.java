@@ -2,6 +2,7 @@ package dev.scalability.web;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,26 +45,31 @@ public class ProblemResponseWriter {
 	public static ProblemDetail problem(HttpStatusCode status, String reason, String detail,
 			HttpServletRequest request) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		URI instance = instance(request);
-		if (instance != null) {
-			problem.setInstance(instance);
-		}
+		problem.setInstance(instance(request));
 		problem.setProperty(REASON, reason);
 		return problem;
 	}
 
 	/**
-	 * The request's path as the problem's {@code instance}.
+	 * The request's path as the problem's {@code instance}: as the client sent it, or
+	 * quoted where it holds characters a URI may not (a refusal must never turn into an
+	 * error because of an odd path, and Spring MVC would parse the raw path itself when a
+	 * problem has no instance).
 	 * @param request the request
-	 * @return the path, or {@code null} when it is not a valid URI reference (a refusal
-	 * must never turn into an error because of an odd path)
+	 * @return the path as a URI reference
 	 */
 	public static URI instance(HttpServletRequest request) {
+		String path = request.getRequestURI();
 		try {
-			return URI.create(request.getRequestURI());
+			return URI.create(path);
 		}
 		catch (IllegalArgumentException ex) {
-			return null;
+			try {
+				return new URI(null, null, path, null);
+			}
+			catch (URISyntaxException notEvenQuoted) {
+				return URI.create("about:blank");
+			}
 		}
 	}
 

@@ -1,6 +1,9 @@
 package dev.scalability.ratelimit.web;
 
+import java.net.http.HttpResponse;
 import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import dev.scalability.test.web.HttpTestClient;
 import org.junit.jupiter.api.Nested;
@@ -63,7 +66,7 @@ class ForwardHeadersStrategiesTests {
 
 		@Test
 		void aClientForgingXForwardedForIsStillRefusedOnItsThirdRequest() {
-			assertSpoofingChangesNothing(this.port);
+			assertSpoofingChangesNothing(this.port, false);
 		}
 
 	}
@@ -78,7 +81,7 @@ class ForwardHeadersStrategiesTests {
 
 		@Test
 		void aClientForgingXForwardedForIsStillRefusedOnItsThirdRequest() {
-			assertSpoofingChangesNothing(this.port);
+			assertSpoofingChangesNothing(this.port, false);
 		}
 
 	}
@@ -109,7 +112,7 @@ class ForwardHeadersStrategiesTests {
 
 		@Test
 		void aClientForgingXForwardedForIsStillRefusedOnItsThirdRequest() {
-			assertSpoofingChangesNothing(this.port);
+			assertSpoofingChangesNothing(this.port, true);
 		}
 
 	}
@@ -133,11 +136,17 @@ class ForwardHeadersStrategiesTests {
 	/**
 	 * A client writing a different forged address on every request is refused on its
 	 * third, as it would be without the header.
+	 * @param port the application's port
+	 * @param appSeesForgedAddress whether the application's remote address is the forged
+	 * one, as with {@code framework}, rather than the connection's peer
 	 */
-	private static void assertSpoofingChangesNothing(int port) {
+	private static void assertSpoofingChangesNothing(int port, boolean appSeesForgedAddress) {
 		HttpTestClient client = new HttpTestClient(port);
 		int first = ThreadLocalRandom.current().nextInt(1, 250);
-		assertThat(client.get("/api/hello", "X-Forwarded-For", "203.0.113." + first).statusCode()).isEqualTo(200);
+		HttpResponse<String> allowed = client.get("/api/hello", "X-Forwarded-For", "203.0.113." + first);
+		assertThat(allowed.statusCode()).isEqualTo(200);
+		assertThat(allowed.body()).as("the application's remote address")
+			.isEqualTo(appSeesForgedAddress ? "203.0.113." + first : "127.0.0.1");
 		assertThat(client.get("/api/hello", "X-Forwarded-For", "203.0.113." + (first + 1)).statusCode())
 			.isEqualTo(200);
 		assertThat(client.get("/api/hello", "X-Forwarded-For", "203.0.113." + (first + 2)).statusCode())
@@ -151,14 +160,19 @@ class ForwardHeadersStrategiesTests {
 	 */
 	private static void assertClientsBehindTheProxyAreCountedApart(int port) {
 		HttpTestClient client = new HttpTestClient(port);
-		assertThat(client.get("/api/hello", "X-Forwarded-For", "198.51.100.1").statusCode()).isEqualTo(200);
-		assertThat(client.get("/api/hello", "X-Forwarded-For", "198.51.100.1").statusCode()).isEqualTo(200);
-		assertThat(client.get("/api/hello", "X-Forwarded-For", "198.51.100.2").statusCode()).isEqualTo(200);
+		HttpResponse<String> first = client.get("/api/hello", "X-Forwarded-For", "198.51.100.1");
+		assertThat(first.statusCode()).as("first request of 198.51.100.1").isEqualTo(200);
+		assertThat(first.body()).as("the application's remote address").isEqualTo("198.51.100.1");
+		assertThat(client.get("/api/hello", "X-Forwarded-For", "198.51.100.1").statusCode())
+			.as("second request of 198.51.100.1").isEqualTo(200);
+		assertThat(client.get("/api/hello", "X-Forwarded-For", "198.51.100.2").statusCode())
+			.as("first request of 198.51.100.2, which has a quota of its own").isEqualTo(200);
 		assertThat(client.get("/api/hello", "X-Forwarded-For", "1.1.1.1, 198.51.100.1").statusCode())
-			.isEqualTo(429);
+			.as("third request of 198.51.100.1, with a forged left entry").isEqualTo(429);
 		assertThat(client.get("/api/hello", "X-Forwarded-For", "1.1.1.1, 198.51.100.2").statusCode())
-			.isEqualTo(200);
-		assertThat(client.get("/api/hello", "X-Forwarded-For", "198.51.100.2").statusCode()).isEqualTo(429);
+			.as("second request of 198.51.100.2, with a forged left entry").isEqualTo(200);
+		assertThat(client.get("/api/hello", "X-Forwarded-For", "198.51.100.2").statusCode())
+			.as("third request of 198.51.100.2").isEqualTo(429);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -178,8 +192,8 @@ class ForwardHeadersStrategiesTests {
 	static class Endpoints {
 
 		@GetMapping("/api/hello")
-		String hello() {
-			return "hello";
+		String hello(HttpServletRequest request) {
+			return request.getRemoteAddr();
 		}
 
 	}

@@ -7,18 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 /**
- * The filter on the Redis backend: two applications share one quota; with Redis gone the
- * fail-mode decides what clients see.
+ * The filter on the Redis backend: two applications share one quota.
  */
 @RedisTest
 class RateLimitFilterOnRedisTests {
@@ -41,42 +36,6 @@ class RateLimitFilterOnRedisTests {
 			one.perform(post("/api/ai/complete")).andExpect(status().isTooManyRequests());
 			two.perform(post("/api/ai/complete")).andExpect(status().isTooManyRequests());
 		}));
-	}
-
-	@Test
-	void closedFailModeAnswers503WhileRedisIsUnreachable() {
-		this.contextRunner.withPropertyValues("spring.data.redis.port=1", "scalability.rate-limit.fail-mode=closed",
-				"scalability.rate-limit.redis.circuit-breaker.open-for=7s")
-			.run((context) -> {
-				MockMvc mvc = RateLimitWebTestSupport.mockMvc(context);
-				mvc.perform(post("/api/ai/complete"))
-					.andExpect(status().isServiceUnavailable())
-					.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-					.andExpect(header().string("Retry-After", "7"))
-					.andExpect(jsonPath("$.status").value(503));
-				mvc.perform(post("/api/hello")).andExpect(status().isMethodNotAllowed());
-			});
-	}
-
-	@Test
-	void localFailModeKeepsLimitingWhileRedisIsUnreachable() {
-		this.contextRunner.withPropertyValues("spring.data.redis.port=1").run((context) -> {
-			MockMvc mvc = RateLimitWebTestSupport.mockMvc(context);
-			mvc.perform(post("/api/ai/complete")).andExpect(status().isOk());
-			mvc.perform(post("/api/ai/complete")).andExpect(status().isOk());
-			mvc.perform(post("/api/ai/complete")).andExpect(status().isTooManyRequests());
-		});
-	}
-
-	@Test
-	void openFailModeLetsEveryRequestThroughWhileRedisIsUnreachable() {
-		this.contextRunner.withPropertyValues("spring.data.redis.port=1", "scalability.rate-limit.fail-mode=open")
-			.run((context) -> {
-				MockMvc mvc = RateLimitWebTestSupport.mockMvc(context);
-				for (int i = 0; i < 5; i++) {
-					mvc.perform(post("/api/ai/complete")).andExpect(status().isOk());
-				}
-			});
 	}
 
 }

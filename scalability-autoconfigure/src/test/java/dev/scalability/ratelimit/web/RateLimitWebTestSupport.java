@@ -86,6 +86,11 @@ final class RateLimitWebTestSupport {
 			return ok ? ResponseEntity.ok("welcome") : ResponseEntity.status(HttpStatus.UNAUTHORIZED).body("denied");
 		}
 
+		@PostMapping("/api/auth/broken-login")
+		String brokenLogin() {
+			throw new IllegalStateException("the user store is down");
+		}
+
 	}
 
 }
