@@ -58,12 +58,14 @@ public class ClientIpResolver {
 	}
 
 	private String clientAddress(HttpServletRequest request) {
-		String peer = peerAddress(request);
+		HttpServletRequest received = asReceived(request);
+		String peer = received.getRemoteAddr();
 		if (this.trustedProxies.isEmpty() || !isTrusted(peer)) {
 			return peer;
 		}
-		List<String> hops = (this.header == ForwardedHeader.FORWARDED) ? forwardedHops(request)
-				: xForwardedForHops(request);
+		// Read as received too: Spring's ForwardedHeaderFilter hides the headers it used.
+		List<String> hops = (this.header == ForwardedHeader.FORWARDED) ? forwardedHops(received)
+				: xForwardedForHops(received);
 		for (int i = hops.size() - 1; i >= 0; i--) {
 			String hop = hops.get(i);
 			if (!isTrusted(hop)) {
@@ -79,12 +81,19 @@ public class ClientIpResolver {
 	 * @param request the request, possibly wrapped
 	 * @return the peer's address
 	 */
-	public static String peerAddress(ServletRequest request) {
+	public static String peerAddress(HttpServletRequest request) {
+		return asReceived(request).getRemoteAddr();
+	}
+
+	/**
+	 * The request as the servlet container made it, beneath every wrapper.
+	 */
+	private static HttpServletRequest asReceived(HttpServletRequest request) {
 		ServletRequest innermost = request;
 		while (innermost instanceof ServletRequestWrapper wrapper) {
 			innermost = wrapper.getRequest();
 		}
-		return innermost.getRemoteAddr();
+		return (innermost instanceof HttpServletRequest http) ? http : request;
 	}
 
 	private boolean isTrusted(String address) {
