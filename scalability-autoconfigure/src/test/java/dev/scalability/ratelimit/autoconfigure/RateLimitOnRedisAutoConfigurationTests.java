@@ -1,13 +1,28 @@
 package dev.scalability.ratelimit.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 
+import dev.scalability.autoconfigure.RedisWarmUpLifecycle;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
+import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitKey;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.redis.RedisRateLimiter;
+import dev.scalability.ratelimit.redis.RedisRateLimiterScripts;
+import dev.scalability.redis.RedisConnector;
 import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimiterService;
@@ -22,6 +37,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +74,46 @@ class RateLimitOnRedisAutoConfigurationTests {
 			assertThat((Map<String, Object>) health.getDetails().get("redis")).containsEntry("status", "UP")
 				.containsKey("maxmemoryPolicy");
 		}));
+	}
+
+	@Test
+	void aFreshInstanceIsConnectedAndHasItsScriptsLoadedBeforeItTakesTrafficAndIsNotFloodedIntoItsFallback(
+			RedisEndpoint redis) {
+		this.contextRunner.withPropertyValues(redis.springProperties()).run((context) -> {
+			assertThat(context.getBean(RedisConnector.class).isConnected()).isTrue();
+			RedisRateLimiter limiter = context.getBean(FailoverRateLimiter.class).redis();
+			List<Boolean> loaded = limiter.redis()
+				.call((commands) -> commands.scriptExists(RedisRateLimiterScripts.shas()));
+			assertThat(loaded).containsOnly(true);
+			assertThat(context.getBean(RedisWarmUpLifecycle.class).getPhase()).as("before the web server starts")
+				.isLessThan(WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
+			RateLimiterService service = context.getBean(RateLimiterService.class);
+			RateLimitPolicy unlimited = RateLimitPolicy.of("flood", RateLimitAlgorithm.TOKEN_BUCKET,
+					RateLimit.of(1_000_000, Duration.ofSeconds(1)));
+			AtomicInteger fallbacks = new AtomicInteger();
+			ExecutorService callers = Executors.newFixedThreadPool(32);
+			try {
+				List<Future<?>> done = new ArrayList<>();
+				for (int caller = 0; caller < 32; caller++) {
+					done.add(callers.submit(() -> {
+						for (int i = 0; i < 20; i++) {
+							if (service.acquire(unlimited, RateLimitKey.application("hot"), 1, AcquireMode.ACQUIRE)
+								.source() == RateLimitDecision.Source.FALLBACK) {
+								fallbacks.incrementAndGet();
+							}
+						}
+					}));
+				}
+				for (Future<?> future : done) {
+					future.get();
+				}
+			}
+			finally {
+				callers.shutdownNow();
+			}
+			assertThat(fallbacks).hasValue(0);
+			assertThat(limiter.redis().circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		});
 	}
 
 	@Test

@@ -101,6 +101,22 @@ class RedisFailModeTests {
 	}
 
 	@Test
+	void eachInstanceAdmitsOnlyItsShareOfTheLimitWhileRedisIsDown() {
+		RateLimitPolicy hundred = RateLimitPolicy.of("share", RateLimitAlgorithm.FIXED_WINDOW,
+				RateLimit.of(100, Duration.ofHours(1)));
+		FailoverRateLimiter limiter = limiter(this.connectionFactory, FailMode.LOCAL, () -> 4);
+		this.redis.stop();
+		int allowed = 0;
+		for (int i = 0; i < 200; i++) {
+			if (limiter.acquire(hundred, "a", 1, AcquireMode.ACQUIRE).allowed()) {
+				allowed++;
+			}
+		}
+		assertThat(allowed).as("a quarter of 100 with four instances sharing it").isEqualTo(25);
+		assertThat(limiter.details()).containsEntry("instances", 4);
+	}
+
+	@Test
 	void openFailModeAllowsEverythingWhileRedisIsDown() {
 		FailoverRateLimiter limiter = limiter(FailMode.OPEN);
 		this.redis.stop();
