@@ -16,7 +16,9 @@
 #   mvn -pl sample-app -am package -DskipTests
 #   benchmarks/load/cold-start-flood.sh [jar] [duration, default 20s] [connections per instance, default 100]
 #
-# FLOOD_LOG_DIR=dir keeps the two app logs, Redis' log and wrk's outputs in dir.
+# FLOOD_LOG_DIR=dir keeps the two app logs, Redis' log, wrk's outputs and the scraped
+# Prometheus pages in dir. FLOOD_JAVA_OPTS adds JVM options and FLOOD_APP_ARGS application
+# arguments to both instances (for experiments, such as a longer Redis timeout).
 #
 # The limit is a token bucket of 2000 that refills 2000 an hour: over a 20 s run it may
 # admit about 11 more than 2000, which the check allows (the refill over the duration,
@@ -36,6 +38,8 @@ connections=${3:-100}
 limit=2000
 window_seconds=3600
 log_dir=${FLOOD_LOG_DIR:-}
+read -r -a java_opts <<< "${FLOOD_JAVA_OPTS:-}"
+read -r -a app_args <<< "${FLOOD_APP_ARGS:-}"
 work=$(mktemp -d)
 pids=()
 
@@ -52,12 +56,19 @@ cleanup() {
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
+  # The apps are not children of this shell: wait for them to be gone (graceful shutdown
+  # is quick once wrk has stopped), so that a next run does not start beside them.
   for pid in "${pids[@]}"; do
+    for _ in $(seq 1 150); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
   if [ -n "$log_dir" ]; then
     mkdir -p "$log_dir"
-    cp "$work"/*.log "$work"/*.wrk "$log_dir"/ 2>/dev/null || true
+    cp "$work"/*.log "$work"/*.wrk "$work"/*.prom "$work"/*.ready "$log_dir"/ 2>/dev/null || true
   fi
   rm -rf "$work"
 }
@@ -126,9 +137,10 @@ rule=(--scalability.rate-limit.rules[0].name=flood --scalability.rate-limit.rule
 # on a path the rule does not cover), then floods it. Runs in the background.
 flood() {
   local name=$1 port=$2
-  java -Xms512m -Xmx512m -jar "$jar" --server.port="$port" --spring.profiles.active=redis \
-    --spring.data.redis.port="$redis_port" --logging.level.root=WARN \
-    --management.health.redis.enabled=false "${rule[@]}" > "$work/$name.log" 2>&1 &
+  java -Xms512m -Xmx512m ${java_opts[@]+"${java_opts[@]}"} -jar "$jar" --server.port="$port" \
+    --spring.profiles.active=redis --spring.data.redis.port="$redis_port" --logging.level.root=WARN \
+    --management.health.redis.enabled=false "${rule[@]}" ${app_args[@]+"${app_args[@]}"} \
+    > "$work/$name.log" 2>&1 &
   local app=$!
   echo "$app" > "$work/$name.pid"
   local start=$(date +%s.%N)
@@ -140,7 +152,9 @@ flood() {
     fi
     sleep 0.02
   done
+  # Seconds from launch to the first answer, and the wall clock then (to read the log by).
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", e - s }' > "$work/$name.ready"
+  date -u +%H:%M:%S.%3N >> "$work/$name.ready"
   wrk -t2 -c"$connections" -d"$duration" --timeout 10s -s "$work/count.lua" \
     "http://127.0.0.1:$port/api/hello" > "$work/$name.wrk" 2>&1
 }
@@ -159,6 +173,21 @@ for f in "${flooders[@]}"; do
 done
 [ "$status" = 0 ] || { for name in a b; do echo "--- $name.log" >&2; tail -n 40 "$work/$name.log" >&2; done; exit 1; }
 
+diagnose() {
+  # What the instance saw of Redis: Lettuce's own timing of EVALSHA (from sending to the
+  # answer or to the cancel of a call that timed out; the max decays over minutes, so it
+  # still holds the flood),
+  # the longest GC pause, and when the flood began.
+  local name=$1
+  awk -v name="$name" -v began="$(sed -n 2p "$work/$name.ready")" '
+    /^lettuce_seconds_count\{/ && /db_operation="EVALSHA"/ { n += $NF; if ($0 !~ /error="none"/) failed += $NF }
+    /^lettuce_seconds_sum\{/ && /db_operation="EVALSHA"/ { sum += $NF }
+    /^lettuce_seconds_max\{/ && /db_operation="EVALSHA"/ { if ($NF > max) max = $NF }
+    /^jvm_gc_pause_seconds_max\{/ { if ($NF > gc) gc = $NF }
+    END { printf "%s: flood began %s UTC; lettuce EVALSHA %d (%d not answered in time: cancelled or failed), mean %.1f ms, max %.0f ms; longest GC pause %.0f ms\n",
+      name, began, n, failed, (n ? sum / n * 1000 : 0), max * 1000, gc * 1000 }' "$work/$name.prom"
+}
+
 counter() {
   # One counter of the flood rule from a Prometheus page, 0 when absent.
   awk -v outcome="outcome=\"$2\"" '
@@ -172,6 +201,7 @@ status_count() {
 
 printf '%-9s %8s %9s %8s %8s %9s %9s %8s %6s %s\n' instance ready-s admitted 429s other \
   allowed rejected fallback error "breaker-transitions/warm-up-warnings"
+diagnostics=()
 total_admitted=0; total_429=0; total_other=0; total_allowed=0; total_rejected=0; total_fallback=0; total_error=0
 for i in 0 1; do
   name=$([ "$i" = 0 ] && echo a || echo b)
@@ -187,8 +217,9 @@ for i in 0 1; do
   error=$(counter "$work/$name.prom" error)
   transitions=$(grep -c "Circuit breaker 'scalability-rate-limit' went from" "$work/$name.log" || true)
   warmup=$(grep -c "Redis was not ready within" "$work/$name.log" || true)
-  printf '%-9s %8s %9d %8d %8d %9d %9d %8d %6d %s\n' "$name:$port" "$(cat "$work/$name.ready")" \
+  printf '%-9s %8s %9d %8d %8d %9d %9d %8d %6d %s\n' "$name:$port" "$(sed -n 1p "$work/$name.ready")" \
     "$admitted" "$rejected429" "$other" "$allowed" "$rejected" "$fallback" "$error" "$transitions/$warmup"
+  diagnostics+=("$(diagnose "$name")")
   total_admitted=$(( total_admitted + admitted )); total_429=$(( total_429 + rejected429 ))
   total_other=$(( total_other + other )); total_allowed=$(( total_allowed + allowed ))
   total_rejected=$(( total_rejected + rejected )); total_fallback=$(( total_fallback + fallback ))
@@ -204,3 +235,6 @@ echo "shared limit $limit (+$slack for refill and rounding): admitted $total_adm
 for name in a b; do
   grep -h '^errors' "$work/$name.wrk" | sed "s/^/$name wrk /"
 done
+printf '%s\n' "${diagnostics[@]}"
+# Redis' own time per script call: microseconds while it is healthy.
+redis-cli -p "$redis_port" info commandstats | tr -d '\r' | grep -E '^cmdstat_(evalsha|eval):' | sed 's/^/redis /'

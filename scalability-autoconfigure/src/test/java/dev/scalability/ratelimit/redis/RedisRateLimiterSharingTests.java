@@ -122,7 +122,7 @@ class RedisRateLimiterSharingTests {
 	void aFlushedScriptCacheIsReloadedWithoutFailingTheDecision() {
 		RedisRateLimiter limiter = limiter(first);
 		RateLimitPolicy policy = RateLimitPolicy.of("reloaded", RateLimitAlgorithm.TOKEN_BUCKET,
-				RateLimit.of(5, Duration.ofSeconds(1)));
+				RateLimit.of(5, Duration.ofHours(1)));
 		limiter.acquire(policy, "a", 1, AcquireMode.ACQUIRE);
 		try (RedisConnection connection = first.getConnection()) {
 			connection.scriptingCommands().scriptFlush();

@@ -4,13 +4,17 @@ import java.util.concurrent.Callable;
 
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.autoconfigure.RateLimitAutoConfiguration;
+import dev.scalability.test.time.ManualClock;
 import dev.scalability.test.web.RemoteAddress;
+import dev.scalability.time.MonotonicClock;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -32,12 +36,17 @@ final class RateLimitWebTestSupport {
 	private RateLimitWebTestSupport() {
 	}
 
+	/**
+	 * The application, on a clock that stands still unless a test moves it (a
+	 * {@link ManualClock} bean), so that nothing depends on how fast the test runs.
+	 * @return the runner
+	 */
 	static WebApplicationContextRunner contextRunner() {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ScalabilityAutoConfiguration.class,
 					RateLimitAutoConfiguration.class, WebMvcAutoConfiguration.class,
 					HttpMessageConvertersAutoConfiguration.class, JacksonAutoConfiguration.class))
-			.withUserConfiguration(Endpoints.class);
+			.withUserConfiguration(StandingClock.class, Endpoints.class);
 	}
 
 	/**
@@ -56,6 +65,21 @@ final class RateLimitWebTestSupport {
 
 	static RequestPostProcessor from(String remoteAddress) {
 		return RemoteAddress.from(remoteAddress);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StandingClock {
+
+		@Bean
+		ManualClock manualClock() {
+			return new ManualClock();
+		}
+
+		@Bean
+		MonotonicClock clock(ManualClock manualClock) {
+			return manualClock::nanos;
+		}
+
 	}
 
 	@RestController
