@@ -16,16 +16,16 @@ import java.util.function.Function;
 
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.FailMode;
-import dev.scalability.ratelimit.redis.FailoverRateLimiter;
-import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimitObserver;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.redis.RedisRateLimiter;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisConnector;

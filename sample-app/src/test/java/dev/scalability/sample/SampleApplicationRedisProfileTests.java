@@ -5,6 +5,7 @@ import java.net.http.HttpResponse;
 import dev.scalability.test.redis.RedisEndpoint;
 import dev.scalability.test.redis.RedisTest;
 import dev.scalability.test.redis.TestRedis;
+import dev.scalability.test.web.HttpTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -36,30 +37,30 @@ class SampleApplicationRedisProfileTests {
 
 	@Test
 	void healthIsUpWithRedisIncluded() {
-		HttpResponse<String> health = new HttpSupport(this.port).get("/actuator/health");
+		HttpResponse<String> health = new HttpTestClient(this.port).get("/actuator/health");
 		assertThat(health.statusCode()).isEqualTo(200);
-		JsonNode body = HttpSupport.json(health);
+		JsonNode body = HttpTestClient.json(health);
 		assertThat(body.path("status").asString()).isEqualTo("UP");
 		assertThat(body.path("components").path("redis").path("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
 	void scalabilityEndpointShowsRedisUp() {
-		HttpResponse<String> snapshot = new HttpSupport(this.port).get("/actuator/scalability");
+		HttpResponse<String> snapshot = new HttpTestClient(this.port).get("/actuator/scalability");
 		assertThat(snapshot.statusCode()).isEqualTo(200);
-		JsonNode backend = HttpSupport.json(snapshot).path("backend");
+		JsonNode backend = HttpTestClient.json(snapshot).path("backend");
 		assertThat(backend.path("default").asString()).isEqualTo("redis");
 		assertThat(backend.path("redis").path("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
 	void rateLimitsAreKeptInRedis() {
-		HttpSupport http = new HttpSupport(this.port);
+		HttpTestClient http = new HttpTestClient(this.port);
 		for (int i = 0; i < 5; i++) {
 			assertThat(http.post("/api/upload", "{}").statusCode()).isEqualTo(200);
 		}
 		assertThat(http.post("/api/upload", "{}").statusCode()).isEqualTo(429);
-		JsonNode rateLimit = HttpSupport.json(http.get("/actuator/scalability")).path("rateLimit");
+		JsonNode rateLimit = HttpTestClient.json(http.get("/actuator/scalability")).path("rateLimit");
 		assertThat(rateLimit.path("backend").asString()).isEqualTo("redis");
 		assertThat(rateLimit.path("circuitBreaker").asString()).isEqualTo("CLOSED");
 		try (RedisServerKeys keys = new RedisServerKeys(TestRedis.shared().orElseThrow())) {

@@ -2,6 +2,7 @@ package dev.scalability.sample;
 
 import java.net.http.HttpResponse;
 
+import dev.scalability.test.web.HttpTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,7 @@ class SampleApplicationTests extends SampleWithoutRedis {
 	void healthIsUpWithoutRedis() {
 		HttpResponse<String> health = this.http.get("/actuator/health");
 		assertThat(health.statusCode()).isEqualTo(200);
-		assertThat(HttpSupport.json(health).path("status").asString()).isEqualTo("UP");
+		assertThat(HttpTestClient.json(health).path("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
@@ -61,7 +62,7 @@ class SampleApplicationTests extends SampleWithoutRedis {
 	void scalabilityEndpointShowsTheMemoryBackend() {
 		HttpResponse<String> snapshot = this.http.get("/actuator/scalability");
 		assertThat(snapshot.statusCode()).isEqualTo(200);
-		assertThat(HttpSupport.json(snapshot).path("backend").path("default").asString()).isEqualTo("memory");
+		assertThat(HttpTestClient.json(snapshot).path("backend").path("default").asString()).isEqualTo("memory");
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.scalability.sample;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.scalability.test.web.HttpTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -32,7 +33,7 @@ class SampleRateLimitTests extends SampleWithoutRedis {
 				(seconds) -> assertThat(Long.parseLong(seconds)).isBetween(1L, 66L));
 		assertThat(refused.headers().firstValue("RateLimit")).hasValueSatisfying(
 				(value) -> assertThat(value).startsWith("\"ai\";r=0;t="));
-		JsonNode problem = HttpSupport.json(refused);
+		JsonNode problem = HttpTestClient.json(refused);
 		assertThat(problem.path("type").asString())
 			.isEqualTo("https://iana.org/assignments/http-problem-types#quota-exceeded");
 		assertThat(problem.path("status").asInt()).isEqualTo(429);
@@ -80,10 +81,10 @@ class SampleRateLimitTests extends SampleWithoutRedis {
 		this.http.post("/api/upload", "{}");
 		assertThat(this.http.get("/actuator/prometheus").body())
 			.contains("scalability_ratelimit_decisions_total{outcome=\"allowed\",rule=\"upload\"} 1.0");
-		JsonNode snapshot = HttpSupport.json(this.http.get("/actuator/scalability"));
+		JsonNode snapshot = HttpTestClient.json(this.http.get("/actuator/scalability"));
 		assertThat(snapshot.path("rateLimit").path("backend").asString()).isEqualTo("memory");
 		assertThat(snapshot.path("rateLimit").path("rules")).hasSize(3);
-		JsonNode health = HttpSupport.json(this.http.get("/actuator/health"));
+		JsonNode health = HttpTestClient.json(this.http.get("/actuator/health"));
 		assertThat(health.path("components").path("rateLimit").path("status").asString()).isEqualTo("UP");
 	}
 

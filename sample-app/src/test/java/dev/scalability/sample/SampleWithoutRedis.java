@@ -1,5 +1,7 @@
 package dev.scalability.sample;
 
+import dev.scalability.test.redis.UnreachableRedis;
+import dev.scalability.test.web.HttpTestClient;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -17,17 +19,17 @@ abstract class SampleWithoutRedis {
 	@LocalServerPort
 	private int port;
 
-	protected HttpSupport http;
+	protected HttpTestClient http;
 
 	@DynamicPropertySource
 	static void noRedisAnywhere(DynamicPropertyRegistry registry) {
-		int closedPort = HttpSupport.closedPort();
+		int closedPort = UnreachableRedis.port();
 		registry.add("spring.data.redis.port", () -> closedPort);
 	}
 
 	@BeforeEach
 	void client() {
-		this.http = new HttpSupport(this.port);
+		this.http = new HttpTestClient(this.port);
 	}
 
 }

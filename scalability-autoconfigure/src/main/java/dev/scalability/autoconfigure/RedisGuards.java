@@ -2,14 +2,13 @@ package dev.scalability.autoconfigure;
 
 import java.time.Duration;
 
+import dev.scalability.redis.GuardedRedis;
+import dev.scalability.redis.RedisConnector;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import dev.scalability.redis.GuardedRedis;
-import dev.scalability.redis.RedisConnector;
 
 /**
  * Builds each feature's guarded access to Redis from {@code scalability.redis.*} and the

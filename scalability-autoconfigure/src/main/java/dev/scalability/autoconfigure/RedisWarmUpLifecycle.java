@@ -3,11 +3,10 @@ package dev.scalability.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
 import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisWarmUp;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;

@@ -2,12 +2,6 @@ package dev.scalability.autoconfigure;
 
 import java.time.Duration;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
-
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisConnectionProbe;
@@ -15,6 +9,11 @@ import dev.scalability.redis.RedisConnector;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.RedisWarmUp;
 import dev.scalability.time.MonotonicClock;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.redis.RedisConnector;
-import dev.scalability.time.MonotonicClock;
 import dev.scalability.test.redis.UnreachableRedis;
+import dev.scalability.time.MonotonicClock;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -1,11 +1,11 @@
 package dev.scalability.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
-import java.util.List;
 
 import dev.scalability.test.redis.LettuceFactories;
 import dev.scalability.test.redis.RedisServerProcess;

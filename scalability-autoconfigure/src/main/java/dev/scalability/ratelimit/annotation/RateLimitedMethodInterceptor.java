@@ -8,9 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-import org.aopalliance.intercept.MethodInterceptor;
-import org.aopalliance.intercept.MethodInvocation;
-
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitDecision;
@@ -19,6 +16,8 @@ import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.redis.RedisTimeBudget;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.context.expression.MethodBasedEvaluationContext;

@@ -6,18 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import org.apache.commons.logging.LogFactory;
-
 import dev.scalability.autoconfigure.Backend;
 import dev.scalability.autoconfigure.BackendSelection;
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
 import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
-import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimitObserver;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
@@ -28,11 +21,17 @@ import dev.scalability.ratelimit.annotation.RateLimitedMethodInterceptor;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.ratelimit.metrics.MicrometerRateLimitObserver;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.redis.RedisRateLimiter;
 import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.time.MonotonicClock;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;

@@ -4,11 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
-
 import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.web.RateLimitExceptionHandler;
@@ -19,6 +14,10 @@ import dev.scalability.ratelimit.web.RateLimitRule;
 import dev.scalability.ratelimit.web.RateLimitRules;
 import dev.scalability.web.ClientIpResolver;
 import dev.scalability.web.ProblemResponseWriter;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

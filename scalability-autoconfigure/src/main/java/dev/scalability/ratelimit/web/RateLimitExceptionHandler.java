@@ -2,11 +2,10 @@ package dev.scalability.ratelimit.web;
 
 import java.util.List;
 
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import dev.scalability.ratelimit.RateLimitExceededException;
 import dev.scalability.ratelimit.RateLimiterUnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;

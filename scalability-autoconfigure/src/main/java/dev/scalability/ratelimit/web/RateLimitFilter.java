@@ -4,13 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitKey;
@@ -18,6 +11,12 @@ import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.RateLimiterUnavailableException;
 import dev.scalability.redis.RedisTimeBudget;
 import dev.scalability.web.PathIndex;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 

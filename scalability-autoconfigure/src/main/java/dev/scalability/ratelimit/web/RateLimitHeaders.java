@@ -2,13 +2,12 @@ package dev.scalability.ratelimit.web;
 
 import java.util.List;
 
-import jakarta.servlet.http.HttpServletResponse;
-
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitPolicy;
+import jakarta.servlet.http.HttpServletResponse;
 
 /**
  * Writes the rate-limit headers of a response from the decisions taken for it. Times are

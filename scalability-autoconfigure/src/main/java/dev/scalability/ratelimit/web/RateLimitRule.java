@@ -3,11 +3,10 @@ package dev.scalability.ratelimit.web;
 import java.util.List;
 import java.util.Set;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.web.Route;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.expression.Expression;
 import org.springframework.web.util.pattern.PathPattern;

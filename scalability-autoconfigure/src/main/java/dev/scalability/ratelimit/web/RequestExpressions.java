@@ -1,9 +1,8 @@
 package dev.scalability.ratelimit.web;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.web.ClientIpResolver;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;

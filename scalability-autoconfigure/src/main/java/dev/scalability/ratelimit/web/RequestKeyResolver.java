@@ -2,10 +2,9 @@ package dev.scalability.ratelimit.web;
 
 import java.security.Principal;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.web.ClientIpResolver;
+import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Says who a request counts against. Keys carry their kind ({@code ip}, {@code user},

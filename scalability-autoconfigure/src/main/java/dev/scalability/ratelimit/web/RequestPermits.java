@@ -3,12 +3,11 @@ package dev.scalability.ratelimit.web;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimiterService;
+import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * What one request took from which rule, kept in the request from the first rate-limit

@@ -4,12 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.AcquireMode;
-import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;
@@ -20,8 +16,12 @@ import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.actuate.RateLimitSnapshotContributor;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.web.RateLimitFilter;
 import dev.scalability.ratelimit.web.RateLimitRules;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

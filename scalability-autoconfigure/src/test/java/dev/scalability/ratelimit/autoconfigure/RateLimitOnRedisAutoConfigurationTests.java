@@ -9,27 +9,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
-
 import dev.scalability.autoconfigure.RedisWarmUpLifecycle;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimitPolicy;
-import dev.scalability.ratelimit.redis.RedisRateLimiter;
-import dev.scalability.ratelimit.redis.RedisRateLimiterScripts;
-import dev.scalability.redis.RedisConnector;
-import dev.scalability.ratelimit.redis.FailoverRateLimiter;
-import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
+import dev.scalability.ratelimit.redis.RedisRateLimiter;
+import dev.scalability.ratelimit.redis.RedisRateLimiterScripts;
+import dev.scalability.redis.RedisConnector;
 import dev.scalability.test.redis.RedisEndpoint;
 import dev.scalability.test.redis.RedisTest;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

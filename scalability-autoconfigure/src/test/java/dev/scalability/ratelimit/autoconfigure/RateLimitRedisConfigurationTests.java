@@ -6,10 +6,10 @@ import dev.scalability.autoconfigure.InvalidPropertyException;
 import dev.scalability.autoconfigure.RedisBackendUnavailableException;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.FailMode;
-import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
+import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.test.redis.UnreachableRedis;
 import org.junit.jupiter.api.Test;
 

@@ -5,12 +5,12 @@ import java.util.UUID;
 
 import dev.scalability.ratelimit.RateLimiter;
 import dev.scalability.ratelimit.RateLimiterBehaviourTests;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.test.redis.LettuceFactories;
 import dev.scalability.test.redis.RedisEndpoint;
 import dev.scalability.test.redis.RedisTest;
 import dev.scalability.test.redis.TestRedis;
-import dev.scalability.test.redis.LettuceFactories;
-import dev.scalability.redis.TestGuards;
-import dev.scalability.redis.RedisKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

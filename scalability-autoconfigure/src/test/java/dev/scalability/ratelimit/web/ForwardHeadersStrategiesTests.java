@@ -3,9 +3,8 @@ package dev.scalability.ratelimit.web;
 import java.net.http.HttpResponse;
 import java.util.concurrent.ThreadLocalRandom;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 import dev.scalability.test.web.HttpTestClient;
+import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
