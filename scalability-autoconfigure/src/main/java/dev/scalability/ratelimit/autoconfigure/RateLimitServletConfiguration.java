@@ -2,9 +2,11 @@ package dev.scalability.ratelimit.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.scalability.autoconfigure.RedisGuards;
+import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.web.RateLimitExceptionHandler;
 import dev.scalability.ratelimit.web.RateLimitFilter;
@@ -64,13 +66,12 @@ class RateLimitServletConfiguration {
 	@ConditionalOnMissingBean
 	RateLimitRules rateLimitRules(RateLimitProperties properties, RateLimiterService service,
 			ClientIpResolver clientIp) {
-		return new RateLimitRules(new RateLimitWebRulesBuilder(properties)
-			.rules(service.policies().stream().filter((policy) -> isRule(properties, policy.name())).toList(),
-					clientIp));
-	}
-
-	private static boolean isRule(RateLimitProperties properties, String name) {
-		return properties.getRules().stream().anyMatch((rule) -> name.equals(rule.getName()));
+		// The service's own policy objects where it has them (a replaced service may not).
+		List<RateLimitPolicy> policies = new RateLimitPoliciesBuilder(properties).policies()
+			.stream()
+			.map((policy) -> service.policy(policy.name()).orElse(policy))
+			.toList();
+		return new RateLimitRules(new RateLimitWebRulesBuilder(properties).rules(policies, clientIp));
 	}
 
 	@Bean

@@ -1,8 +1,8 @@
 package dev.scalability.ratelimit.memory;
 
+import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,7 +28,7 @@ import dev.scalability.time.MonotonicClock;
  */
 public class MemoryRateLimiter implements RateLimiter {
 
-	private static final int HASH_SEED = ThreadLocalRandom.current().nextInt() | 1;
+	private static final int HASH_SEED = new SecureRandom().nextInt() | 1;
 
 	private final Cache<StateKey, KeyState> states;
 

@@ -2,6 +2,7 @@ package dev.scalability.ratelimit.web;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.RateLimitDecision;
@@ -24,9 +25,9 @@ final class RequestPermits {
 
 	private final List<Taken> taken = new ArrayList<>(2);
 
-	private boolean refused;
+	private volatile boolean refused;
 
-	private boolean settled;
+	private final AtomicBoolean settled = new AtomicBoolean();
 
 	/**
 	 * The permits of a request.
@@ -64,11 +65,10 @@ final class RequestPermits {
 	 * @param service takes the permits back
 	 * @param status the response's final status
 	 */
-	synchronized void settle(RateLimiterService service, int status) {
-		if (this.settled) {
+	void settle(RateLimiterService service, int status) {
+		if (!this.settled.compareAndSet(false, true)) {
 			return;
 		}
-		this.settled = true;
 		boolean refusal = this.refused || status == 429;
 		for (Taken permit : this.taken) {
 			boolean keep = refusal ? permit.rule.counts(status)
