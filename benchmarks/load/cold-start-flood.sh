@@ -41,7 +41,7 @@ log_dir=${FLOOD_LOG_DIR:-}
 read -r -a java_opts <<< "${FLOOD_JAVA_OPTS:-}"
 read -r -a app_args <<< "${FLOOD_APP_ARGS:-}"
 work=$(mktemp -d)
-pids=()
+redis_pid=""
 
 for tool in wrk redis-server redis-cli curl python3 java; do
   command -v "$tool" > /dev/null || { echo "$tool is not on the PATH" >&2; exit 1; }
@@ -50,22 +50,25 @@ done
 
 cleanup() {
   local pid f
-  for f in "$work"/*.pid; do
-    [ -f "$f" ] && pids+=("$(cat "$f")")
-  done
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
+  # The apps first, then Redis: an app that loses Redis while it stops only logs noise.
   # The apps are not children of this shell: wait for them to be gone (graceful shutdown
   # is quick once wrk has stopped), so that a next run does not start beside them.
-  for pid in "${pids[@]}"; do
+  for f in "$work"/*.pid; do
+    [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+  done
+  for f in "$work"/*.pid; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f")
     for _ in $(seq 1 150); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
     kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
   done
+  if [ -n "$redis_pid" ]; then
+    kill "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+  fi
   if [ -n "$log_dir" ]; then
     mkdir -p "$log_dir"
     cp "$work"/*.log "$work"/*.wrk "$work"/*.prom "$work"/*.ready "$log_dir"/ 2>/dev/null || true
@@ -124,7 +127,7 @@ EOF
 
 redis_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no > "$work/redis.log" 2>&1 &
-pids+=($!)
+redis_pid=$!
 for _ in $(seq 1 100); do
   redis-cli -p "$redis_port" ping > /dev/null 2>&1 && break
   sleep 0.05

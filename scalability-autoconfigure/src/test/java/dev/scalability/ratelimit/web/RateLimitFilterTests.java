@@ -195,6 +195,38 @@ class RateLimitFilterTests {
 	}
 
 	@Test
+	void everySpellingOfAnAddressAndEveryAddressOfAnIpv6NetworkIsOneClient() {
+		this.contextRunner.run((context) -> {
+			MockMvc mvc = mvc(context);
+			mvc.perform(post("/api/ai/complete").with(RateLimitWebTestSupport.from("192.0.2.9")))
+				.andExpect(status().isOk());
+			mvc.perform(post("/api/ai/complete").with(RateLimitWebTestSupport.from("::ffff:192.0.2.9")))
+				.andExpect(status().isOk());
+			mvc.perform(post("/api/ai/complete").with(RateLimitWebTestSupport.from("0:0:0:0:0:ffff:c000:209")))
+				.andExpect(status().isTooManyRequests());
+			mvc.perform(post("/api/ai/complete").with(RateLimitWebTestSupport.from("2001:db8:7:7::1")))
+				.andExpect(status().isOk());
+			mvc.perform(post("/api/ai/complete").with(RateLimitWebTestSupport.from("2001:db8:7:7:ffff::2")))
+				.andExpect(status().isOk());
+			mvc.perform(post("/api/ai/complete").with(RateLimitWebTestSupport.from("2001:db8:7:7:1234:5678:9abc:def0")))
+				.andExpect(status().isTooManyRequests());
+			mvc.perform(post("/api/ai/complete").with(RateLimitWebTestSupport.from("2001:db8:7:8::1")))
+				.andExpect(status().isOk());
+		});
+	}
+
+	@Test
+	void theIpv6PrefixThatNamesAClientCanBeChanged() {
+		this.contextRunner.withPropertyValues("scalability.rate-limit.client-ip.ipv6-prefix=128").run((context) -> {
+			MockMvc mvc = mvc(context);
+			for (int host = 1; host <= 4; host++) {
+				mvc.perform(post("/api/ai/complete").with(RateLimitWebTestSupport.from("2001:db8:7:7::" + host)))
+					.andExpect(status().isOk());
+			}
+		});
+	}
+
+	@Test
 	void aLimitOnGetCoversHeadToo() {
 		String rule = "scalability.rate-limit.rules[1].";
 		this.contextRunner
