@@ -7,9 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.lettuce.core.ScriptOutputType;
+import dev.scalability.time.PauseDetector;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
@@ -19,21 +21,34 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * {@link RedisTimeBudget}; and a Resilience4j circuit breaker stops calls altogether while
  * Redis keeps failing, so that no caller waits for a dead server.
  *
- * <p>The breaker judges reachability: timeouts, broken connections and replies such as
- * {@code CLUSTERDOWN} or {@code BUSY} count against Redis; an {@code OOM} reply or a script
- * error does not (Redis answered). Outcomes are reported to the breaker from the first
- * failure on, for 30 seconds after the last one: its window then holds the calls around
- * the failures, and a healthy Redis costs no bookkeeping per call.
+ * <p>The breaker judges Redis: timeouts, broken connections and replies such as
+ * {@code CLUSTERDOWN} or {@code BUSY} count against it; an {@code OOM} reply or a script
+ * error does not (Redis answered), and neither does a timeout while this JVM itself was
+ * paused (a garbage collection, a cold JVM with more runnable threads than cores, as when
+ * a fresh instance is flooded the moment it is ready): the answer may have arrived and not
+ * been read yet. Such a call still gives up at its deadline. Outcomes are reported to the
+ * breaker from the first failure on, for 30 seconds after the last one: its window then
+ * holds the calls around the failures, and a healthy Redis costs no bookkeeping per call.
  */
 public class GuardedRedis {
 
 	private static final long WATCH_AFTER_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private static final ThreadLocal<Boolean> WARMING = new ThreadLocal<>();
 
 	private final RedisConnector connector;
 
 	private final long timeoutNanos;
 
 	private final CircuitBreaker circuitBreaker;
+
+	private final PauseDetector pauses;
+
+	/**
+	 * A wait that overran by this much, or during which the JVM paused this long, timed out
+	 * because of this JVM, not of Redis.
+	 */
+	private final long localPauseNanos;
 
 	/**
 	 * Until when successes are reported to the breaker, in {@link System#nanoTime()}.
@@ -47,9 +62,23 @@ public class GuardedRedis {
 	 * @param circuitBreaker the breaker, or {@code null} for calls that are only bounded
 	 */
 	public GuardedRedis(RedisConnector connector, Duration timeout, CircuitBreaker circuitBreaker) {
+		this(connector, timeout, circuitBreaker, (circuitBreaker != null) ? PauseDetector.jvm() : (since) -> 0);
+	}
+
+	/**
+	 * Creates a guard that asks a given detector whether this JVM paused.
+	 * @param connector the connection
+	 * @param timeout the longest one call waits
+	 * @param circuitBreaker the breaker, or {@code null} for calls that are only bounded
+	 * @param pauses tells timeouts caused by this JVM from those caused by Redis
+	 */
+	public GuardedRedis(RedisConnector connector, Duration timeout, CircuitBreaker circuitBreaker,
+			PauseDetector pauses) {
 		this.connector = connector;
 		this.timeoutNanos = timeout.toNanos();
 		this.circuitBreaker = circuitBreaker;
+		this.pauses = pauses;
+		this.localPauseNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(20), this.timeoutNanos / 4);
 	}
 
 	/**
@@ -115,6 +144,24 @@ public class GuardedRedis {
 	}
 
 	/**
+	 * Runs calls that prepare this instance before it takes traffic (such as exercising a
+	 * feature's path until the JIT has compiled it), bounded as always but outside the
+	 * breaker: slowness at start-up says nothing of Redis.
+	 * @param <T> the type of the result
+	 * @param work the calls
+	 * @return what the work returns
+	 */
+	public <T> T warming(Supplier<T> work) {
+		WARMING.set(Boolean.TRUE);
+		try {
+			return work.get();
+		}
+		finally {
+			WARMING.remove();
+		}
+	}
+
+	/**
 	 * The breaker of this guard.
 	 * @return the breaker, or {@code null} when calls are only bounded
 	 */
@@ -144,7 +191,8 @@ public class GuardedRedis {
 			throw new RedisCallException(RedisCallException.Reason.BUDGET_SPENT,
 					"this request already waited its whole Redis time budget", null);
 		}
-		if (this.circuitBreaker != null && !this.circuitBreaker.tryAcquirePermission()) {
+		CircuitBreaker circuitBreaker = (WARMING.get() == null) ? this.circuitBreaker : null;
+		if (circuitBreaker != null && !circuitBreaker.tryAcquirePermission()) {
 			throw new RedisCallException(RedisCallException.Reason.CIRCUIT_OPEN,
 					"circuit breaker '" + this.circuitBreaker.getName() + "' is " + this.circuitBreaker.getState(),
 					null);
@@ -155,47 +203,57 @@ public class GuardedRedis {
 		try {
 			commands = this.connector.commands(start + wait);
 			T result = attempt.run(commands, start + wait);
-			succeeded(start);
+			succeeded(circuitBreaker, start);
 			return result;
 		}
 		catch (TimeoutException ex) {
 			RedisCallException failure = new RedisCallException(RedisCallException.Reason.TIMEOUT,
 					"Redis did not answer within " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms", ex);
-			if (wait == this.timeoutNanos) {
-				failed(start, failure);
+			if (wait == this.timeoutNanos && !pausedLocally(start, start + wait)) {
+				failed(circuitBreaker, start, failure);
 			}
 			else {
-				// Cut short by the request's budget: that says nothing of Redis.
-				released();
+				// Cut short by the request's budget, or by this JVM's own pause: that says
+				// nothing of Redis.
+				released(circuitBreaker);
 			}
 			throw failure;
 		}
 		catch (ExecutionException ex) {
-			throw failure((ex.getCause() != null) ? ex.getCause() : ex, commands, start);
+			throw failure(circuitBreaker, (ex.getCause() != null) ? ex.getCause() : ex, commands, start);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			released();
+			released(circuitBreaker);
 			throw new RedisCallException(RedisCallException.Reason.UNAVAILABLE, "interrupted while waiting for Redis",
 					ex);
 		}
 		catch (RuntimeException ex) {
-			throw failure(ex, commands, start);
+			throw failure(circuitBreaker, ex, commands, start);
 		}
 		finally {
 			RedisTimeBudget.spend(System.nanoTime() - start);
 		}
 	}
 
-	private RedisCallException failure(Throwable cause, RedisClusterAsyncCommands<byte[], byte[]> commands,
-			long start) {
+	/**
+	 * Whether a wait that timed out was held up by this JVM: it woke well after its deadline,
+	 * or the JVM paused for a good part of it.
+	 */
+	private boolean pausedLocally(long start, long deadline) {
+		return System.nanoTime() - deadline >= this.localPauseNanos
+				|| this.pauses.longestPauseSince(start) >= this.localPauseNanos;
+	}
+
+	private RedisCallException failure(CircuitBreaker circuitBreaker, Throwable cause,
+			RedisClusterAsyncCommands<byte[], byte[]> commands, long start) {
 		if (RedisErrors.hasReply(cause, "OOM")) {
-			succeeded(start);
+			succeeded(circuitBreaker, start);
 			return new RedisCallException(RedisCallException.Reason.OUT_OF_MEMORY, cause.getMessage(), cause);
 		}
 		boolean errorReply = RedisErrors.isErrorReply(cause);
 		if (errorReply && !RedisErrors.isUnavailableReply(cause)) {
-			succeeded(start);
+			succeeded(circuitBreaker, start);
 			return new RedisCallException(RedisCallException.Reason.ERROR_REPLY, cause.getMessage(), cause);
 		}
 		if (!errorReply && commands != null) {
@@ -203,36 +261,36 @@ public class GuardedRedis {
 		}
 		RedisCallException failure = new RedisCallException(RedisCallException.Reason.UNAVAILABLE,
 				"Redis failed: " + cause.getMessage(), cause);
-		failed(start, failure);
+		failed(circuitBreaker, start, failure);
 		return failure;
 	}
 
-	private void succeeded(long start) {
-		if (this.circuitBreaker == null) {
+	private void succeeded(CircuitBreaker circuitBreaker, long start) {
+		if (circuitBreaker == null) {
 			return;
 		}
-		if (start - this.watchUntil < 0 || this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
-			this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		if (start - this.watchUntil < 0 || circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+			circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 		}
 	}
 
-	private void failed(long start, Throwable failure) {
-		if (this.circuitBreaker == null) {
+	private void failed(CircuitBreaker circuitBreaker, long start, Throwable failure) {
+		if (circuitBreaker == null) {
 			return;
 		}
 		long end = System.nanoTime();
-		if (end - this.watchUntil >= 0 && this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
+		if (end - this.watchUntil >= 0 && circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
 			// The first failure after a quiet spell: outcomes recorded around an earlier
 			// incident, maybe days ago, must not count towards this one.
-			this.circuitBreaker.reset();
+			circuitBreaker.reset();
 		}
 		this.watchUntil = end + WATCH_AFTER_FAILURE_NANOS;
-		this.circuitBreaker.onError(end - start, TimeUnit.NANOSECONDS, failure);
+		circuitBreaker.onError(end - start, TimeUnit.NANOSECONDS, failure);
 	}
 
-	private void released() {
-		if (this.circuitBreaker != null && this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
-			this.circuitBreaker.releasePermission();
+	private void released(CircuitBreaker circuitBreaker) {
+		if (circuitBreaker != null && circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+			circuitBreaker.releasePermission();
 		}
 	}
 

@@ -20,6 +20,8 @@ public class InstanceRegistry implements RedisWarmUp, AutoCloseable {
 
 	static final LuaScript HEARTBEAT = LuaScript.fromClassPath(InstanceRegistry.class, "instances.lua");
 
+	private static final int EARLY_BEATS = 10;
+
 	private final GuardedRedis redis;
 
 	private final byte[][] key;
@@ -107,8 +109,14 @@ public class InstanceRegistry implements RedisWarmUp, AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
+		// Instances started together each see only those that beat before them: beat every
+		// second at first, so that the count settles within seconds.
+		for (int i = 1; i <= EARLY_BEATS; i++) {
+			this.scheduler.schedule(this::heartbeat, i, TimeUnit.SECONDS);
+		}
 		long millis = this.interval.toMillis();
-		this.scheduler.scheduleWithFixedDelay(this::heartbeat, millis, millis, TimeUnit.MILLISECONDS);
+		this.scheduler.scheduleWithFixedDelay(this::heartbeat, Math.max(millis, EARLY_BEATS * 1000L), millis,
+				TimeUnit.MILLISECONDS);
 	}
 
 	/**

@@ -53,6 +53,17 @@ public class RedisRateLimiter implements RateLimiter {
 
 	private static final byte[] SERVER_TIME = new byte[0];
 
+	private static final long EXERCISE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+	private static final int EXERCISE_CALLS = 10_000;
+
+	private static final RateLimitPolicy WARM_UP = RateLimitPolicy.of("warm-up", RateLimitAlgorithm.TOKEN_BUCKET,
+			RateLimit.of(1_000_000, Duration.ofSeconds(1)));
+
+	private static final RateLimitPolicy WARM_UP_SEVERAL_LIMITS = RateLimitPolicy.of("warm-up",
+			RateLimitAlgorithm.SLIDING_WINDOW, RateLimit.of(1_000_000, Duration.ofSeconds(1)),
+			RateLimit.of(1_000_000, Duration.ofHours(1)));
+
 	private final GuardedRedis redis;
 
 	private final RedisKeys.Space keys;
@@ -132,12 +143,45 @@ public class RedisRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * Connects and loads the scripts ahead of the first decision.
-	 * @param within how long to try
+	 * Connects and loads the scripts ahead of the first decision, then takes decisions that
+	 * change nothing (checks of a key no request uses) on two threads for a while, so that
+	 * the JIT has compiled the path to Redis and back before the first request arrives: a
+	 * cold JVM flooded the moment it is ready is slow, and slow calls time out.
+	 * @param within how long to try in all
 	 * @return whether Redis is ready
 	 */
 	public boolean warmUp(Duration within) {
-		return this.redis.warmUp(List.of(SCRIPT, SCRIPT_WHEN_FULL), within);
+		long deadline = System.nanoTime() + within.toNanos();
+		if (!this.redis.warmUp(List.of(SCRIPT, SCRIPT_WHEN_FULL), within)) {
+			return false;
+		}
+		long exerciseUntil = Math.min(deadline, System.nanoTime() + EXERCISE_NANOS);
+		Thread second = new Thread(() -> exercise(exerciseUntil), "scalability-rate-limit-warm-up");
+		second.setDaemon(true);
+		second.start();
+		boolean answered = exercise(exerciseUntil);
+		try {
+			second.join(TimeUnit.NANOSECONDS.toMillis(Math.max(0, deadline - System.nanoTime())) + 1);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return answered;
+	}
+
+	private boolean exercise(long until) {
+		return this.redis.warming(() -> {
+			boolean answered = true;
+			for (int i = 0; i < EXERCISE_CALLS && System.nanoTime() - until < 0; i++) {
+				try {
+					acquire(((i & 1) == 0) ? WARM_UP : WARM_UP_SEVERAL_LIMITS, "warm-up", 1, AcquireMode.CHECK);
+				}
+				catch (RedisCallException ex) {
+					answered = false;
+				}
+			}
+			return answered;
+		});
 	}
 
 	/**

@@ -1,0 +1,27 @@
+package dev.scalability.time;
+
+/**
+ * Notices when this JVM stops running its threads on time: a garbage collection pause, or
+ * more runnable threads than cores (a cold JVM compiling under a flood of requests). A
+ * wait that timed out while the JVM itself was paused says nothing about what it waited
+ * for: the answer may have arrived and not been read yet.
+ */
+@FunctionalInterface
+public interface PauseDetector {
+
+	/**
+	 * The longest pause of this JVM that ended after a moment.
+	 * @param since the moment, in {@link System#nanoTime()}
+	 * @return the pause in nanoseconds, 0 when there was none
+	 */
+	long longestPauseSince(long since);
+
+	/**
+	 * The detector of this JVM, started on first use: one daemon thread for the JVM.
+	 * @return the detector
+	 */
+	static PauseDetector jvm() {
+		return JvmPauseDetector.shared();
+	}
+
+}

@@ -1,0 +1,110 @@
+package dev.scalability.redis;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.test.redis.RedisServerProcess;
+import dev.scalability.test.redis.TestRedis;
+import dev.scalability.time.PauseDetector;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * What the breaker holds against Redis: timeouts of a frozen Redis, but not timeouts while
+ * this JVM itself was paused, nor calls that warm an instance up, nor calls cut short by a
+ * request's time budget.
+ */
+class GuardedRedisTests {
+
+	private static final Duration TIMEOUT = Duration.ofMillis(100);
+
+	private static final PauseDetector NO_PAUSE = (since) -> 0;
+
+	private static final PauseDetector PAUSED = (since) -> Duration.ofSeconds(1).toNanos();
+
+	private RedisServerProcess redis;
+
+	private LettuceConnectionFactory connectionFactory;
+
+	@BeforeEach
+	void start() {
+		TestRedis.requireRedisServerOnPath();
+		this.redis = RedisServerProcess.start();
+		this.connectionFactory = LettuceFactories.standalone(this.redis.endpoint());
+	}
+
+	@AfterEach
+	void stop() {
+		this.redis.thaw();
+		this.connectionFactory.destroy();
+		this.redis.close();
+	}
+
+	private GuardedRedis guard(PauseDetector pauses) {
+		CircuitBreaker breaker = CircuitBreaker.of("guard", CircuitBreakerConfig.custom()
+			.slidingWindowSize(4)
+			.minimumNumberOfCalls(2)
+			.waitDurationInOpenState(Duration.ofMinutes(1))
+			.build());
+		GuardedRedis guard = new GuardedRedis(TestGuards.connector(this.connectionFactory), TIMEOUT, breaker, pauses);
+		assertThat(guard.warmUp(List.of(), Duration.ofSeconds(10))).as("connected").isTrue();
+		return guard;
+	}
+
+	private static void timeOut(GuardedRedis guard, int calls) {
+		for (int i = 0; i < calls; i++) {
+			assertThatExceptionOfType(RedisCallException.class).isThrownBy(() -> guard.call((commands) -> commands.ping()))
+				.satisfies((ex) -> assertThat(ex.reason()).isIn(RedisCallException.Reason.TIMEOUT,
+						RedisCallException.Reason.CIRCUIT_OPEN, RedisCallException.Reason.BUDGET_SPENT));
+		}
+	}
+
+	@Test
+	void timeoutsOfAFrozenRedisOpenTheBreaker() {
+		GuardedRedis guard = guard(NO_PAUSE);
+		this.redis.freeze();
+		timeOut(guard, 4);
+		assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+	}
+
+	@Test
+	void timeoutsWhileThisJvmWasPausedDoNotOpenTheBreaker() {
+		GuardedRedis guard = guard(PAUSED);
+		this.redis.freeze();
+		timeOut(guard, 6);
+		assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void callsThatWarmAnInstanceUpLeaveTheBreakerAlone() {
+		GuardedRedis guard = guard(NO_PAUSE);
+		this.redis.freeze();
+		guard.warming(() -> {
+			timeOut(guard, 6);
+			return null;
+		});
+		assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void callsCutShortByTheRequestsBudgetAreNoFailureOfRedis() {
+		GuardedRedis guard = guard(NO_PAUSE);
+		this.redis.freeze();
+		for (int i = 0; i < 6; i++) {
+			try (RedisTimeBudget.Scope budget = RedisTimeBudget.open(TIMEOUT.dividedBy(2))) {
+				timeOut(guard, 3);
+			}
+		}
+		assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+}
