@@ -14,9 +14,12 @@ import org.springframework.boot.health.contributor.Health;
  * Health of a feature's backend, the same way for every feature. In memory: up. On Redis:
  * up while Redis answers and the feature uses it; {@code degraded: true} while it serves
  * without it (Redis unreachable, its breaker open, or out of memory), which keeps the
- * instance up and ready, since it keeps serving; down only when the feature stops
- * serving without Redis (such as rate limiting with fail-mode {@code closed}). Details
- * name Redis's state, its latency and its eviction policy.
+ * instance up and ready: Redis is shared by every instance, so taking one out of rotation
+ * for it would take them all out, and a restart would not bring Redis back. Down only for
+ * a feature that cannot serve at all without Redis (none of rate limiting's fail-modes:
+ * with {@code closed} only the limited routes answer 503). Details name Redis's state, its
+ * latency and its eviction policy. Health never waits long for Redis: see
+ * {@link RedisConnectionProbe}.
  */
 public final class BackendHealth {
 
@@ -55,6 +58,9 @@ public final class BackendHealth {
 	private static Map<String, Object> redis(RedisConnectionState state) {
 		Map<String, Object> redis = new LinkedHashMap<>();
 		redis.put("status", state.status());
+		if (state.stale()) {
+			redis.put("stale", true);
+		}
 		if (!state.reachable()) {
 			redis.put("error", state.error());
 			return redis;

@@ -44,6 +44,12 @@ public final class ScalabilityAutoConfiguration {
 
 	static final Duration REDIS_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
+	/**
+	 * The longest a health check waits for a fresh answer from Redis: well under the 1 s a
+	 * Kubernetes readiness probe allows by default.
+	 */
+	static final Duration REDIS_PROBE_MAX_WAIT = Duration.ofMillis(250);
+
 	static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
 	@Bean
@@ -99,7 +105,7 @@ public final class ScalabilityAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		RedisConnectionProbe scalabilityRedisConnectionProbe(RedisConnector connector) {
-			return new RedisConnectionProbe(connector, REDIS_PROBE_TIMEOUT);
+			return new RedisConnectionProbe(connector, REDIS_PROBE_TIMEOUT, REDIS_PROBE_MAX_WAIT);
 		}
 
 		@Bean

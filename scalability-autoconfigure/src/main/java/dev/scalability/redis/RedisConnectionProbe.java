@@ -1,76 +1,130 @@
 package dev.scalability.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Checks whether Redis answers a {@code PING}, and reads its memory settings, waiting no
- * longer than a bound whatever the client's own timeouts are, so that an endpoint asking
- * for the state never hangs on a dead server. Checks go through the asynchronous API of
- * the shared connection: no thread is started or held per check, so health polled every
- * second against a frozen Redis piles nothing up.
+ * Checks whether Redis answers a {@code PING}, and reads its memory settings, for health
+ * and endpoints, which must answer fast whatever Redis does: a readiness probe that hangs
+ * on a frozen Redis would take every instance out of rotation at once.
+ *
+ * <p>Checks run in the background, on the asynchronous API of the shared connection, one
+ * at a time, each bounded by its timeout; no thread is started or held per check. A
+ * caller gets the last state seen when it is recent, else waits for a fresh one at most
+ * {@code maxWait}, and otherwise gets the last state seen, marked stale, or DOWN when
+ * there is none yet. {@code INFO} is optional: a Redis whose ACL forbids it is still UP,
+ * its memory unknown.
  */
 public class RedisConnectionProbe {
+
+	private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final RedisConnector connector;
 
 	private final long timeoutNanos;
 
-	public RedisConnectionProbe(RedisConnector connector, Duration timeout) {
+	private final long maxWaitNanos;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private volatile Seen last;
+
+	private CompletableFuture<RedisConnectionState> checking;
+
+	/**
+	 * Creates a probe.
+	 * @param connector the connection
+	 * @param timeout the longest one check waits for Redis, in the background
+	 * @param maxWait the longest a caller waits for a fresh state
+	 */
+	public RedisConnectionProbe(RedisConnector connector, Duration timeout, Duration maxWait) {
 		this.connector = connector;
 		this.timeoutNanos = timeout.toNanos();
+		this.maxWaitNanos = maxWait.toNanos();
 	}
 
 	/**
-	 * Pings Redis once and reads {@code INFO memory}.
-	 * @return the state seen
+	 * The state of Redis: recent, or as fresh as {@code maxWait} allows.
+	 * @return the state
 	 */
 	public RedisConnectionState probe() {
-		long start = System.nanoTime();
-		long deadline = start + this.timeoutNanos;
+		Seen seen = this.last;
+		if (seen != null && System.nanoTime() - seen.at < FRESH_NANOS) {
+			return seen.state;
+		}
+		CompletableFuture<RedisConnectionState> check = check();
 		try {
-			RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands(deadline);
-			Future<String> info = commands.info("memory");
-			await(commands.ping(), deadline);
-			Duration latency = Duration.ofNanos(System.nanoTime() - start);
-			return RedisConnectionState.up(latency, RedisMemory.parse(await(info, deadline)));
+			return check.get(this.maxWaitNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			return RedisConnectionState.down("no answer within " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos)
-					+ " ms");
+			return (seen != null) ? seen.state.asStale()
+					: RedisConnectionState.down("no answer yet, still checking");
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			return RedisConnectionState.down(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+			return RedisConnectionState.down(String.valueOf(ex.getCause()));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return RedisConnectionState.down("interrupted");
 		}
-		catch (RuntimeException ex) {
-			return RedisConnectionState.down(ex.getClass().getSimpleName() + ": " + ex.getMessage());
-		}
 	}
 
-	private static <T> T await(Future<T> future, long deadline)
-			throws InterruptedException, ExecutionException, TimeoutException {
+	private CompletableFuture<RedisConnectionState> check() {
+		this.lock.lock();
 		try {
-			return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			CompletableFuture<RedisConnectionState> underWay = this.checking;
+			if (underWay == null) {
+				long start = System.nanoTime();
+				CompletableFuture<RedisConnectionState> check = this.connector.commandsAsync()
+					.thenCompose((commands) -> {
+						CompletableFuture<RedisMemory> memory = commands.info("memory")
+							.toCompletableFuture()
+							.thenApply(RedisMemory::parse)
+							.exceptionally((failure) -> null);
+						return commands.ping()
+							.toCompletableFuture()
+							.thenApply((pong) -> Duration.ofNanos(System.nanoTime() - start))
+							.thenCombine(memory, RedisConnectionState::up);
+					})
+					.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS)
+					.exceptionally(RedisConnectionProbe::down);
+				this.checking = check;
+				underWay = check;
+				check.whenComplete((state, failure) -> {
+					this.last = new Seen(state, System.nanoTime());
+					this.lock.lock();
+					try {
+						if (this.checking == check) {
+							this.checking = null;
+						}
+					}
+					finally {
+						this.lock.unlock();
+					}
+				});
+			}
+			return underWay;
 		}
-		catch (TimeoutException ex) {
-			future.cancel(false);
-			throw ex;
+		finally {
+			this.lock.unlock();
 		}
 	}
 
-	static String text(Object reply) {
-		return (reply instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+	private static RedisConnectionState down(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+				? failure.getCause() : failure;
+		if (cause instanceof TimeoutException) {
+			return RedisConnectionState.down("no answer in time");
+		}
+		return RedisConnectionState.down(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+	}
+
+	private record Seen(RedisConnectionState state, long at) {
 	}
 
 }

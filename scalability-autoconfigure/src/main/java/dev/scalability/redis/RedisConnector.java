@@ -1,6 +1,7 @@
 package dev.scalability.redis;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,28 @@ public class RedisConnector {
 		}
 		this.connected = current;
 		return current.commands;
+	}
+
+	/**
+	 * The commands, without waiting: completed when a connection is held, else when the
+	 * connection attempt under way (one at a time) ends.
+	 * @return the commands to come
+	 */
+	public CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> commandsAsync() {
+		Connected current = this.connected;
+		if (current != null) {
+			return CompletableFuture.completedFuture(current.commands);
+		}
+		CompletableFuture<Connected> attempt = connecting();
+		return attempt.handle((connected, failure) -> {
+			if (failure != null) {
+				forget(attempt);
+				throw (failure instanceof CompletionException completion) ? completion
+						: new CompletionException(failure);
+			}
+			this.connected = connected;
+			return connected.commands;
+		});
 	}
 
 	/**

@@ -111,7 +111,7 @@ class ScalabilityAutoConfigurationTests {
 		this.withSpringDataRedis.withPropertyValues("scalability.backend=redis")
 			.withPropertyValues(UnreachableRedis.springProperties())
 			.withBean("customProbe", RedisConnectionProbe.class,
-					() -> new RedisConnectionProbe(null, Duration.ofSeconds(1)))
+					() -> new RedisConnectionProbe(null, Duration.ofSeconds(1), Duration.ofMillis(100)))
 			.withBean(MonotonicClock.class, () -> clock)
 			.run((context) -> {
 				assertThat(context).getBean(RedisConnectionProbe.class).isSameAs(context.getBean("customProbe"));

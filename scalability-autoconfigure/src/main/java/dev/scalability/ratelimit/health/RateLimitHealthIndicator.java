@@ -9,9 +9,10 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of rate limiting: up in memory; on Redis, whether Redis answers and which
- * fail-mode is in force. An unreachable Redis leaves the service up with {@code local}
- * or {@code open} (it keeps serving; the details say it is degraded) and down with
- * {@code closed} (limited routes refuse every request).
+ * fail-mode is in force. An unreachable Redis leaves the service up, with
+ * {@code degraded: true}, whatever the fail-mode: with {@code closed} only the limited
+ * routes refuse requests, and taking every instance out of rotation for a Redis they all
+ * share would take the whole service down.
  */
 public class RateLimitHealthIndicator extends AbstractHealthIndicator {
 

@@ -130,11 +130,6 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 	}
 
 	@Override
-	public boolean downWithoutBackend() {
-		return this.failMode == FailMode.CLOSED;
-	}
-
-	@Override
 	public Map<String, Object> details() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("failMode", failModeName());

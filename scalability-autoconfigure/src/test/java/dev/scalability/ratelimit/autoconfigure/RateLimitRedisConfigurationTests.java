@@ -8,6 +8,7 @@ import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.FailMode;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimiterService;
+import dev.scalability.ratelimit.RateLimiterUnavailableException;
 import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
 import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.test.redis.UnreachableRedis;
@@ -20,6 +21,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Rate limiting set to Redis without a usable Redis: down, not configured, the wrong
@@ -40,7 +42,7 @@ class RateLimitRedisConfigurationTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
-	void unreachableRedisLeavesTheServiceUpButDegradedUnlessFailModeIsClosed() {
+	void unreachableRedisLeavesTheServiceUpButDegradedWhateverTheFailMode() {
 		onRedis().withPropertyValues(UnreachableRedis.springProperties()).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(FailoverRateLimiter.class).failMode()).isEqualTo(FailMode.LOCAL);
@@ -53,8 +55,14 @@ class RateLimitRedisConfigurationTests {
 		});
 		onRedis().withPropertyValues(UnreachableRedis.springProperties())
 			.withPropertyValues("scalability.rate-limit.fail-mode=closed")
-			.run((context) -> assertThat(context.getBean(RateLimitHealthIndicator.class).health(true).getStatus())
-				.isEqualTo(Status.DOWN));
+			.run((context) -> {
+				assertThatExceptionOfType(RateLimiterUnavailableException.class)
+					.isThrownBy(() -> context.getBean(RateLimiterService.class).tryAcquire("ai", "k"));
+				Health health = context.getBean(RateLimitHealthIndicator.class).health(true);
+				// Only the limited routes refuse: the instance keeps serving the rest.
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).containsEntry("degraded", true).containsEntry("failMode", "closed");
+			});
 	}
 
 	@Test
