@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisConnector;
+import dev.scalability.redis.RedisTimeBudget;
+import dev.scalability.time.PauseDetector;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -35,7 +37,8 @@ public class RedisGuards {
 	}
 
 	/**
-	 * The guarded access of one feature.
+	 * The guarded access of one feature, with a time budget per unit of work as long as
+	 * one call's timeout.
 	 * @param feature the feature's property name, such as {@code rate-limit}
 	 * @param overrides the feature's own settings
 	 * @return the guard
@@ -77,7 +80,7 @@ public class RedisGuards {
 					+ "' went from " + event.getStateTransition().getFromState() + " to "
 					+ event.getStateTransition().getToState() + ": "
 					+ describe(event.getStateTransition().getToState(), openFor)));
-		return new GuardedRedis(this.connector, timeout, breaker);
+		return new GuardedRedis(this.connector, timeout, breaker, PauseDetector.jvm(), new RedisTimeBudget(timeout));
 	}
 
 	/**

@@ -80,6 +80,23 @@ public record RateLimitDecision(boolean allowed, RateLimitPolicy policy, int lim
 	}
 
 	/**
+	 * How long the permits this decision granted stay taken under its binding limit: past
+	 * that, the limit has recovered them on its own, and giving them back would grant them
+	 * twice. A token bucket recovers a permit one emission interval after the time it is
+	 * full again; windows recover theirs when they roll, which their refunds check
+	 * themselves.
+	 * @return nanoseconds, {@link Long#MAX_VALUE} when the limit is not a token bucket
+	 */
+	public long heldForNanos() {
+		if (this.policy.algorithm() != RateLimitAlgorithm.TOKEN_BUCKET || !this.allowed) {
+			return Long.MAX_VALUE;
+		}
+		RateLimit limit = limit();
+		long interval = limit.emissionIntervalMicros() * 1_000;
+		return this.resetNanos - (this.remaining + 1) * interval + interval * limit.capacity();
+	}
+
+	/**
 	 * Whole seconds in a duration, rounded up.
 	 * @param nanos the duration in nanoseconds
 	 * @return the seconds

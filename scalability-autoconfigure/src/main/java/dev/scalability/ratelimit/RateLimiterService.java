@@ -93,6 +93,16 @@ public class RateLimiterService {
 	}
 
 	/**
+	 * Gives back permits taken earlier, to the backend that granted them.
+	 * @param taken the decision that granted them
+	 * @param key who took them
+	 * @param permits how many
+	 */
+	public void refund(RateLimitDecision taken, RateLimitKey key, long permits) {
+		this.limiter.refund(taken.policy(), key.value(), permits, taken.source());
+	}
+
+	/**
 	 * A named rule's policy.
 	 * @param rule the name
 	 * @return the policy, if a rule has that name

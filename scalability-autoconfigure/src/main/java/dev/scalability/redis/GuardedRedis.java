@@ -17,9 +17,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 /**
  * Every Redis call of a feature, bounded and guarded the same way: one deadline covers the
  * whole call (connecting, sending, and for scripts {@code EVALSHA} then {@code EVAL} when
- * the server does not know the script), never later than what is left of the caller's
- * {@link RedisTimeBudget}; and a Resilience4j circuit breaker stops calls altogether while
- * Redis keeps failing, so that no caller waits for a dead server.
+ * the server does not know the script), never later than what is left of the feature's
+ * {@link RedisTimeBudget} on this thread; and a Resilience4j circuit breaker stops calls
+ * altogether while Redis keeps failing, so that no caller waits for a dead server.
  *
  * <p>The breaker judges Redis: timeouts, broken connections and replies such as
  * {@code CLUSTERDOWN} or {@code BUSY} count against it; an {@code OOM} reply or a script
@@ -44,6 +44,8 @@ public class GuardedRedis {
 
 	private final PauseDetector pauses;
 
+	private final RedisTimeBudget budget;
+
 	/**
 	 * A wait that overran by this much, or during which the JVM paused this long, timed out
 	 * because of this JVM, not of Redis.
@@ -62,22 +64,25 @@ public class GuardedRedis {
 	 * @param circuitBreaker the breaker, or {@code null} for calls that are only bounded
 	 */
 	public GuardedRedis(RedisConnector connector, Duration timeout, CircuitBreaker circuitBreaker) {
-		this(connector, timeout, circuitBreaker, (circuitBreaker != null) ? PauseDetector.jvm() : (since) -> 0);
+		this(connector, timeout, circuitBreaker, (circuitBreaker != null) ? PauseDetector.jvm() : (since) -> 0,
+				null);
 	}
 
 	/**
-	 * Creates a guard that asks a given detector whether this JVM paused.
+	 * Creates a guard.
 	 * @param connector the connection
 	 * @param timeout the longest one call waits
 	 * @param circuitBreaker the breaker, or {@code null} for calls that are only bounded
 	 * @param pauses tells timeouts caused by this JVM from those caused by Redis
+	 * @param budget the feature's budget per unit of work, or {@code null} for none
 	 */
 	public GuardedRedis(RedisConnector connector, Duration timeout, CircuitBreaker circuitBreaker,
-			PauseDetector pauses) {
+			PauseDetector pauses, RedisTimeBudget budget) {
 		this.connector = connector;
 		this.timeoutNanos = timeout.toNanos();
 		this.circuitBreaker = circuitBreaker;
 		this.pauses = pauses;
+		this.budget = budget;
 		this.localPauseNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(20), this.timeoutNanos / 4);
 	}
 
@@ -185,8 +190,16 @@ public class GuardedRedis {
 		return this.connector;
 	}
 
+	/**
+	 * The feature's budget per unit of work.
+	 * @return the budget, or {@code null} when calls are bounded one by one only
+	 */
+	public RedisTimeBudget budget() {
+		return this.budget;
+	}
+
 	private <T> T guarded(Attempt<T> attempt) {
-		long budget = RedisTimeBudget.remainingNanos();
+		long budget = (this.budget != null) ? this.budget.remainingNanos() : Long.MAX_VALUE;
 		if (budget <= 0) {
 			throw new RedisCallException(RedisCallException.Reason.BUDGET_SPENT,
 					"this request already waited its whole Redis time budget", null);
@@ -232,7 +245,9 @@ public class GuardedRedis {
 			throw failure(circuitBreaker, ex, commands, start);
 		}
 		finally {
-			RedisTimeBudget.spend(System.nanoTime() - start);
+			if (this.budget != null) {
+				this.budget.spend(System.nanoTime() - start);
+			}
 		}
 	}
 

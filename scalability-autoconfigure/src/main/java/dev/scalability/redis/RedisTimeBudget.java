@@ -3,51 +3,59 @@ package dev.scalability.redis;
 import java.time.Duration;
 
 /**
- * The time one unit of work (a web request) may spend waiting for Redis, in all: every
- * guarded call made on this thread while a budget is open waits no longer than what is
- * left of it, however many calls there are. Opening a budget where one is already open
- * joins it, so a request that meets several rules and rate-limited methods still waits at
- * most one timeout.
+ * The time one unit of work (a web request) may spend waiting for one feature's Redis
+ * calls, in all: every call of the {@link GuardedRedis} that owns this budget, made on this
+ * thread while the budget is open, waits no longer than what is left of it, however many
+ * calls there are. Opening a budget where it is already open joins it, so a request that
+ * meets several rules and rate-limited methods still waits at most one timeout. Each
+ * feature owns its own budget: what one feature spent never shortens another's calls.
  */
 public final class RedisTimeBudget {
-
-	private static final ThreadLocal<RedisTimeBudget> CURRENT = new ThreadLocal<>();
 
 	private static final Scope JOINED = () -> {
 	};
 
-	private long remainingNanos;
+	private final ThreadLocal<long[]> remaining = new ThreadLocal<>();
 
-	private RedisTimeBudget(long remainingNanos) {
-		this.remainingNanos = remainingNanos;
+	private final long totalNanos;
+
+	/**
+	 * Creates a budget.
+	 * @param total what one unit of work may spend waiting
+	 */
+	public RedisTimeBudget(Duration total) {
+		this.totalNanos = total.toNanos();
 	}
 
 	/**
-	 * Opens a budget on this thread, or joins the one already open.
-	 * @param total the budget
+	 * Opens the budget on this thread, or joins it when it is open already.
 	 * @return the scope to close when the unit of work ends
 	 */
-	public static Scope open(Duration total) {
-		if (CURRENT.get() != null) {
+	public Scope open() {
+		if (this.remaining.get() != null) {
 			return JOINED;
 		}
-		CURRENT.set(new RedisTimeBudget(total.toNanos()));
-		return CURRENT::remove;
+		this.remaining.set(new long[] { this.totalNanos });
+		return this.remaining::remove;
+	}
+
+	public Duration total() {
+		return Duration.ofNanos(this.totalNanos);
 	}
 
 	/**
-	 * What is left of the open budget.
-	 * @return nanoseconds, or {@link Long#MAX_VALUE} when no budget is open
+	 * What is left of the budget on this thread.
+	 * @return nanoseconds, or {@link Long#MAX_VALUE} when it is not open
 	 */
-	static long remainingNanos() {
-		RedisTimeBudget budget = CURRENT.get();
-		return (budget != null) ? budget.remainingNanos : Long.MAX_VALUE;
+	long remainingNanos() {
+		long[] left = this.remaining.get();
+		return (left != null) ? left[0] : Long.MAX_VALUE;
 	}
 
-	static void spend(long nanos) {
-		RedisTimeBudget budget = CURRENT.get();
-		if (budget != null) {
-			budget.remainingNanos -= nanos;
+	void spend(long nanos) {
+		long[] left = this.remaining.get();
+		if (left != null) {
+			left[0] -= nanos;
 		}
 	}
 

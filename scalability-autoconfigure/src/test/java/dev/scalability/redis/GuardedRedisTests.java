@@ -55,7 +55,8 @@ class GuardedRedisTests {
 			.minimumNumberOfCalls(2)
 			.waitDurationInOpenState(Duration.ofMinutes(1))
 			.build());
-		GuardedRedis guard = new GuardedRedis(TestGuards.connector(this.connectionFactory), TIMEOUT, breaker, pauses);
+		GuardedRedis guard = new GuardedRedis(TestGuards.connector(this.connectionFactory), TIMEOUT, breaker, pauses,
+				new RedisTimeBudget(TIMEOUT.dividedBy(2)));
 		assertThat(guard.warmUp(List.of(), Duration.ofSeconds(10))).as("connected").isTrue();
 		return guard;
 	}
@@ -100,7 +101,7 @@ class GuardedRedisTests {
 		GuardedRedis guard = guard(NO_PAUSE);
 		this.redis.freeze();
 		for (int i = 0; i < 6; i++) {
-			try (RedisTimeBudget.Scope budget = RedisTimeBudget.open(TIMEOUT.dividedBy(2))) {
+			try (RedisTimeBudget.Scope budget = guard.budget().open()) {
 				timeOut(guard, 3);
 			}
 		}

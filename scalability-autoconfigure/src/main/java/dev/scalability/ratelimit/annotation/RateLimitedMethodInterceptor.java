@@ -3,7 +3,6 @@ package dev.scalability.ratelimit.annotation;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -53,28 +52,12 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 
 	private final Map<String, RateLimitPolicy> inlinePolicies = new ConcurrentHashMap<>();
 
-	private final Supplier<Duration> redisBudgetSupplier;
-
-	private volatile Optional<Duration> redisBudget;
-
 	/**
 	 * Creates an interceptor.
 	 * @param service decides, found when first needed
-	 * @param redisBudget the longest a call waits for Redis, or {@code null} when the limits
-	 * are not kept in Redis; found when first needed
 	 */
-	public RateLimitedMethodInterceptor(Supplier<RateLimiterService> service, Supplier<Duration> redisBudget) {
+	public RateLimitedMethodInterceptor(Supplier<RateLimiterService> service) {
 		this.serviceSupplier = service;
-		this.redisBudgetSupplier = redisBudget;
-	}
-
-	private Duration redisBudget() {
-		Optional<Duration> budget = this.redisBudget;
-		if (budget == null) {
-			budget = Optional.ofNullable(this.redisBudgetSupplier.get());
-			this.redisBudget = budget;
-		}
-		return budget.orElse(null);
 	}
 
 	private RateLimiterService service() {
@@ -95,15 +78,16 @@ public class RateLimitedMethodInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		RateLimitKey key = RateLimitKey.method(limit.key(invocation, method, this.parameterNames));
+		RateLimiterService service = service();
 		RateLimitDecision decision;
-		Duration redisBudget = redisBudget();
+		RedisTimeBudget redisBudget = service.limiter().requestBudget();
 		if (redisBudget != null) {
-			try (RedisTimeBudget.Scope budget = RedisTimeBudget.open(redisBudget)) {
-				decision = service().acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
+			try (RedisTimeBudget.Scope budget = redisBudget.open()) {
+				decision = service.acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
 			}
 		}
 		else {
-			decision = service().acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
+			decision = service.acquire(limit.policy, key, limit.permits, AcquireMode.ACQUIRE);
 		}
 		if (!decision.allowed()) {
 			throw new RateLimitExceededException(decision);

@@ -77,23 +77,8 @@ public final class RateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	static RateLimitedAdvisingPostProcessor rateLimitedAdvisingPostProcessor(
-			ObjectProvider<RateLimiterService> service, ObjectProvider<RedisGuards> guards,
-			ObjectProvider<RateLimitProperties> properties, Environment environment) {
-		return new RateLimitedAdvisingPostProcessor(new RateLimitedMethodInterceptor(service::getObject,
-				() -> redisBudget(environment, guards, properties)));
-	}
-
-	/**
-	 * The longest a request waits for Redis in all: the rate-limit timeout, when the limits
-	 * are kept in Redis.
-	 */
-	static Duration redisBudget(Environment environment, ObjectProvider<RedisGuards> guards,
-			ObjectProvider<RateLimitProperties> properties) {
-		if (!BackendSelection.of(environment, FEATURE).isRedis()) {
-			return null;
-		}
-		RedisGuards available = guards.getIfAvailable();
-		return (available != null) ? available.timeout(FEATURE, properties.getObject().getRedis()) : null;
+			ObjectProvider<RateLimiterService> service) {
+		return new RateLimitedAdvisingPostProcessor(new RateLimitedMethodInterceptor(service::getObject));
 	}
 
 	@Configuration(proxyBeanMethods = false)

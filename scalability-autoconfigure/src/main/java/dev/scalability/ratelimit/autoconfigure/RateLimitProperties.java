@@ -20,17 +20,6 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 @ConfigurationProperties("scalability.rate-limit")
 public class RateLimitProperties {
 
-	/**
-	 * Order of the filter for rules keyed by address, header or expression: before Spring
-	 * Security's filter chain (-100), so that they see the requests it answers itself.
-	 */
-	public static final int DEFAULT_FILTER_ORDER = -110;
-
-	/**
-	 * Order of the filter for rules keyed by user: after Spring Security's filter chain, so
-	 * that they see the authenticated user.
-	 */
-	public static final int DEFAULT_AUTHENTICATED_FILTER_ORDER = -90;
 
 	/**
 	 * Whether to enable rate limiting.
@@ -62,15 +51,17 @@ public class RateLimitProperties {
 
 	/**
 	 * Order of the servlet filter that checks the rules keyed by address, header or
-	 * expression; before Spring Security's (-100) by default.
+	 * expression. Defaults to just before Spring Security's filter chain
+	 * ('spring.security.filter.order' - 10, so -110).
 	 */
-	private int filterOrder = DEFAULT_FILTER_ORDER;
+	private Integer filterOrder;
 
 	/**
-	 * Order of the servlet filter that checks the rules keyed by the authenticated user;
-	 * after Spring Security's (-100) by default.
+	 * Order of the servlet filter that checks the rules keyed by the authenticated user.
+	 * Defaults to just after Spring Security's filter chain ('spring.security.filter.order'
+	 * + 10, so -90).
 	 */
-	private int authenticatedFilterOrder = DEFAULT_AUTHENTICATED_FILTER_ORDER;
+	private Integer authenticatedFilterOrder;
 
 	private final ClientIp clientIp = new ClientIp();
 
@@ -125,19 +116,19 @@ public class RateLimitProperties {
 		this.maxKeys = maxKeys;
 	}
 
-	public int getFilterOrder() {
+	public Integer getFilterOrder() {
 		return this.filterOrder;
 	}
 
-	public void setFilterOrder(int filterOrder) {
+	public void setFilterOrder(Integer filterOrder) {
 		this.filterOrder = filterOrder;
 	}
 
-	public int getAuthenticatedFilterOrder() {
+	public Integer getAuthenticatedFilterOrder() {
 		return this.authenticatedFilterOrder;
 	}
 
-	public void setAuthenticatedFilterOrder(int authenticatedFilterOrder) {
+	public void setAuthenticatedFilterOrder(Integer authenticatedFilterOrder) {
 		this.authenticatedFilterOrder = authenticatedFilterOrder;
 	}
 

@@ -5,15 +5,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.web.RateLimitExceptionHandler;
 import dev.scalability.ratelimit.web.RateLimitFilter;
 import dev.scalability.ratelimit.web.RateLimitHeaders;
 import dev.scalability.ratelimit.web.RateLimitProblems;
+import dev.scalability.ratelimit.web.RateLimitRefunds;
 import dev.scalability.ratelimit.web.RateLimitRule;
 import dev.scalability.ratelimit.web.RateLimitRules;
+import dev.scalability.time.MonotonicClock;
 import dev.scalability.web.ClientIpResolver;
 import dev.scalability.web.ProblemResponseWriter;
 import org.apache.commons.logging.Log;
@@ -43,6 +44,13 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ OncePerRequestFilter.class, ObjectMapper.class })
 class RateLimitServletConfiguration {
+
+	/**
+	 * Spring Security's default filter order ({@code spring.security.filter.order}).
+	 */
+	static final int SECURITY_FILTER_ORDER = -100;
+
+	private static final int REFUNDS_QUEUED = 10_000;
 
 	private static final Log logger = LogFactory.getLog(RateLimitServletConfiguration.class);
 
@@ -116,26 +124,42 @@ class RateLimitServletConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	RateLimitRefunds rateLimitRefunds(RateLimiterService service) {
+		return (service.limiter().requestBudget() != null) ? RateLimitRefunds.inBackground(REFUNDS_QUEUED)
+				: RateLimitRefunds.inline();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(name = "rateLimitFilter")
 	FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitRules rules, RateLimiterService service,
-			RateLimitHeaders headers, RateLimitProblems problems, RateLimitProperties properties,
-			ObjectProvider<RedisGuards> guards, ObjectProvider<RateLimitProperties> propertiesProvider,
-			Environment environment) {
-		return registration("rateLimitFilter", properties.getFilterOrder(), new RateLimitFilter("rateLimitFilter",
-				rules.beforeAuthentication(), service, headers, problems,
-				RateLimitAutoConfiguration.redisBudget(environment, guards, propertiesProvider)));
+			RateLimitHeaders headers, RateLimitProblems problems, RateLimitRefunds refunds,
+			RateLimitProperties properties, MonotonicClock clock, Environment environment) {
+		int order = (properties.getFilterOrder() != null) ? properties.getFilterOrder()
+				: securityFilterOrder(environment) - 10;
+		return registration("rateLimitFilter", order, new RateLimitFilter("rateLimitFilter",
+				rules.beforeAuthentication(), service, headers, problems, refunds, clock));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "rateLimitAuthenticatedFilter")
 	FilterRegistrationBean<RateLimitFilter> rateLimitAuthenticatedFilter(RateLimitRules rules,
 			RateLimiterService service, RateLimitHeaders headers, RateLimitProblems problems,
-			RateLimitProperties properties, ObjectProvider<RedisGuards> guards,
-			ObjectProvider<RateLimitProperties> propertiesProvider, Environment environment) {
-		return registration("rateLimitAuthenticatedFilter", properties.getAuthenticatedFilterOrder(),
-				new RateLimitFilter("rateLimitAuthenticatedFilter", rules.afterAuthentication(), service, headers,
-						problems,
-						RateLimitAutoConfiguration.redisBudget(environment, guards, propertiesProvider)));
+			RateLimitRefunds refunds, RateLimitProperties properties, MonotonicClock clock,
+			Environment environment) {
+		int order = (properties.getAuthenticatedFilterOrder() != null) ? properties.getAuthenticatedFilterOrder()
+				: securityFilterOrder(environment) + 10;
+		return registration("rateLimitAuthenticatedFilter", order, new RateLimitFilter(
+				"rateLimitAuthenticatedFilter", rules.afterAuthentication(), service, headers, problems, refunds,
+				clock));
+	}
+
+	/**
+	 * Where Spring Security's filter chain is, so that the two filters stay on either side
+	 * of it when the application moves it.
+	 */
+	private static int securityFilterOrder(Environment environment) {
+		return environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_FILTER_ORDER);
 	}
 
 	private static FilterRegistrationBean<RateLimitFilter> registration(String name, int order,

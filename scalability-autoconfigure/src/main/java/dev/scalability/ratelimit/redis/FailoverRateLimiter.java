@@ -16,6 +16,7 @@ import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
 import dev.scalability.ratelimit.RateLimiterUnavailableException;
 import dev.scalability.redis.RedisCallException;
+import dev.scalability.redis.RedisTimeBudget;
 import dev.scalability.redis.RedisWarmUp;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -68,6 +69,23 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 		}
 		catch (RedisCallException ex) {
 			return fallback(policy, key, permits, mode, ex);
+		}
+	}
+
+	@Override
+	public void refund(RateLimitPolicy policy, String key, long permits, RateLimitDecision.Source grantedBy) {
+		if (grantedBy == RateLimitDecision.Source.FALLBACK) {
+			if (this.failMode == FailMode.LOCAL) {
+				this.local.acquire(share(policy), key, permits, AcquireMode.REFUND);
+			}
+			return;
+		}
+		try {
+			this.redis.acquire(policy, key, permits, AcquireMode.REFUND);
+		}
+		catch (RedisCallException ex) {
+			// The permit stays taken in Redis, which errs on the safe side; giving it back
+			// anywhere else would grant one permit twice.
 		}
 	}
 
@@ -142,6 +160,11 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 	@Override
 	public long trackedKeys() {
 		return this.local.trackedKeys();
+	}
+
+	@Override
+	public RedisTimeBudget requestBudget() {
+		return this.redis.requestBudget();
 	}
 
 	public FailMode failMode() {

@@ -21,6 +21,7 @@ import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.LuaScript;
 import dev.scalability.redis.RedisCallException;
 import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.RedisTimeBudget;
 
 /**
  * Keeps rate-limit state in Redis, shared by every instance: one {@code EVALSHA} per
@@ -194,6 +195,11 @@ public class RedisRateLimiter implements RateLimiter {
 
 	public GuardedRedis redis() {
 		return this.redis;
+	}
+
+	@Override
+	public RedisTimeBudget requestBudget() {
+		return this.redis.budget();
 	}
 
 	@Override

@@ -38,6 +38,7 @@ public class RateLimitExceptionHandler {
 	@ExceptionHandler(RateLimitExceededException.class)
 	ResponseEntity<ProblemDetail> rateLimitExceeded(RateLimitExceededException ex, HttpServletRequest request,
 			HttpServletResponse response) {
+		RequestPermits.refused(request);
 		this.headers.write(response, List.of(ex.getDecision()));
 		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
 			.header("Retry-After", Long.toString(RateLimitProblems.retryAfterSeconds(ex.getDecision())))
@@ -47,6 +48,7 @@ public class RateLimitExceptionHandler {
 	@ExceptionHandler(RateLimiterUnavailableException.class)
 	ResponseEntity<ProblemDetail> rateLimiterUnavailable(RateLimiterUnavailableException ex,
 			HttpServletRequest request) {
+		RequestPermits.refused(request);
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header("Retry-After", Long.toString(this.problems.unavailableRetryAfterSeconds()))
 			.body(RateLimitProblems.unavailable(request, ex));

@@ -1,7 +1,6 @@
 package dev.scalability.ratelimit.web;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 
 import dev.scalability.ratelimit.AcquireMode;
@@ -10,6 +9,7 @@ import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.RateLimiterUnavailableException;
 import dev.scalability.redis.RedisTimeBudget;
+import dev.scalability.time.MonotonicClock;
 import dev.scalability.web.PathIndex;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -30,7 +30,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * itself (a failed login); one after it, for rules keyed by the authenticated user. What a
  * request took is settled once, in a {@code finally} of the first filter that took
  * anything: see {@link RequestPermits}. The request waits for Redis no longer than one
- * Redis timeout in all, whatever the number of rules and rate-limited methods it meets.
+ * Redis timeout in all, whatever the number of rules and rate-limited methods it meets;
+ * its refunds run after it, on their own time.
  */
 public class RateLimitFilter extends OncePerRequestFilter {
 
@@ -42,7 +43,11 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
 	private final RateLimitProblems problems;
 
-	private final Duration redisBudget;
+	private final RateLimitRefunds refunds;
+
+	private final MonotonicClock clock;
+
+	private final RedisTimeBudget redisBudget;
 
 	/**
 	 * Creates a filter.
@@ -52,46 +57,52 @@ public class RateLimitFilter extends OncePerRequestFilter {
 	 * @param service decides
 	 * @param headers writes the headers
 	 * @param problems writes refusals
-	 * @param redisBudget the longest a request waits for Redis in all, or {@code null}
-	 * when the limits are not kept in Redis
+	 * @param refunds runs the refunds of settled requests
+	 * @param clock tells how long a request held its permits
 	 */
 	public RateLimitFilter(String name, PathIndex<RateLimitRule> rules, RateLimiterService service,
-			RateLimitHeaders headers, RateLimitProblems problems, Duration redisBudget) {
+			RateLimitHeaders headers, RateLimitProblems problems, RateLimitRefunds refunds, MonotonicClock clock) {
 		setBeanName(name);
 		this.rules = rules;
 		this.service = service;
 		this.headers = headers;
 		this.problems = problems;
-		this.redisBudget = redisBudget;
+		this.refunds = refunds;
+		this.clock = clock;
+		this.redisBudget = service.limiter().requestBudget();
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		List<RateLimitRule> matching = this.rules.matchAll(PathIndex.pathOf(request), request.getMethod());
-		if (matching.isEmpty()) {
-			chain.doFilter(request, response);
-			return;
-		}
-		RequestPermits held = RequestPermits.of(request);
-		RequestPermits permits = (held != null) ? held : RequestPermits.start(request);
-		boolean settles = held == null;
-		Throwable failure = null;
-		RedisTimeBudget.Scope budget = (this.redisBudget != null) ? RedisTimeBudget.open(this.redisBudget) : null;
+		// Open for every request, matched or not: the rate-limited methods it calls share it.
+		RedisTimeBudget.Scope budget = (this.redisBudget != null) ? this.redisBudget.open() : null;
 		try {
-			if (takePermits(request, response, matching, permits)) {
-				this.headers.write(response, permits.decisions());
+			List<RateLimitRule> matching = this.rules.matchAll(PathIndex.pathOf(request), request.getMethod());
+			if (matching.isEmpty()) {
 				chain.doFilter(request, response);
+				return;
 			}
-		}
-		catch (IOException | ServletException | RuntimeException | Error ex) {
-			failure = ex;
-			throw ex;
+			RequestPermits held = RequestPermits.of(request);
+			RequestPermits permits = (held != null) ? held : RequestPermits.start(request, this.clock);
+			Throwable failure = null;
+			try {
+				if (takePermits(request, response, matching, permits)) {
+					this.headers.write(response, permits.decisions());
+					chain.doFilter(request, response);
+				}
+			}
+			catch (IOException | ServletException | RuntimeException | Error ex) {
+				failure = ex;
+				throw ex;
+			}
+			finally {
+				if (held == null) {
+					settle(request, response, permits, failure);
+				}
+			}
 		}
 		finally {
-			if (settles) {
-				settle(request, response, permits, failure);
-			}
 			if (budget != null) {
 				budget.close();
 			}
@@ -125,7 +136,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 				this.problems.quotaExceeded(request, response, decision);
 				return false;
 			}
-			permits.took(rule, key);
+			permits.took(rule, key, decision);
 		}
 		return true;
 	}
@@ -137,7 +148,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
 				@Override
 				public void onComplete(AsyncEvent event) {
-					permits.settle(RateLimitFilter.this.service, response.getStatus());
+					permits.settle(RateLimitFilter.this.service, response.getStatus(), RateLimitFilter.this.refunds);
 				}
 
 				@Override
@@ -160,7 +171,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 		}
 		// An exception on its way to the container becomes a 500, unless a status went out.
 		int status = (failure != null && !response.isCommitted()) ? 500 : response.getStatus();
-		permits.settle(this.service, status);
+		permits.settle(this.service, status, this.refunds);
 	}
 
 }

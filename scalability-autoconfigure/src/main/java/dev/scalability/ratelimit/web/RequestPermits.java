@@ -4,22 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.scalability.ratelimit.AcquireMode;
+import jakarta.servlet.http.HttpServletRequest;
+
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitKey;
 import dev.scalability.ratelimit.RateLimiterService;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.scalability.time.MonotonicClock;
 
 /**
  * What one request took from which rule, kept in the request from the first rate-limit
  * filter that matches it to the end, and settled once, when it ends: a refused request (by
  * any rule, any {@code @RateLimited} method, the fail-mode, or anything else answering 429)
  * gives back everything it took; a rule with {@code count-status} gives back what a
- * response it does not count took.
+ * response it does not count took. A permit goes back to whoever granted it (Redis, or the
+ * fail-mode's local count), and only while it is still taken: a token bucket that has
+ * recovered it on its own by the time the request ends gets nothing back.
  */
 final class RequestPermits {
 
 	static final String ATTRIBUTE = RequestPermits.class.getName();
+
+	private final MonotonicClock clock;
 
 	private final List<RateLimitDecision> decisions = new ArrayList<>(2);
 
@@ -38,18 +43,33 @@ final class RequestPermits {
 		return (RequestPermits) request.getAttribute(ATTRIBUTE);
 	}
 
-	static RequestPermits start(HttpServletRequest request) {
-		RequestPermits permits = new RequestPermits();
+	private RequestPermits(MonotonicClock clock) {
+		this.clock = clock;
+	}
+
+	static RequestPermits start(HttpServletRequest request, MonotonicClock clock) {
+		RequestPermits permits = new RequestPermits(clock);
 		request.setAttribute(ATTRIBUTE, permits);
 		return permits;
+	}
+
+	/**
+	 * Marks the request of these permits as refused, if it has any.
+	 * @param request the request
+	 */
+	static void refused(HttpServletRequest request) {
+		RequestPermits permits = of(request);
+		if (permits != null) {
+			permits.refused();
+		}
 	}
 
 	void decided(RateLimitDecision decision) {
 		this.decisions.add(decision);
 	}
 
-	void took(RateLimitRule rule, RateLimitKey key) {
-		this.taken.add(new Taken(rule, key));
+	void took(RateLimitRule rule, RateLimitKey key, RateLimitDecision decision) {
+		this.taken.add(new Taken(rule, key, decision, this.clock.nanos()));
 	}
 
 	void refused() {
@@ -64,27 +84,37 @@ final class RequestPermits {
 	 * Gives back what the outcome does not count; at most once.
 	 * @param service takes the permits back
 	 * @param status the response's final status
+	 * @param refunds runs the refunds
 	 */
-	void settle(RateLimiterService service, int status) {
+	void settle(RateLimiterService service, int status, RateLimitRefunds refunds) {
 		if (!this.settled.compareAndSet(false, true)) {
 			return;
 		}
 		boolean refusal = this.refused || status == 429;
+		long now = this.clock.nanos();
+		List<Taken> giveBack = new ArrayList<>(this.taken.size());
 		for (Taken permit : this.taken) {
 			boolean keep = refusal ? permit.rule.counts(status)
 					: (!permit.rule.countsByStatus() || permit.rule.counts(status));
-			if (!keep) {
-				try {
-					service.acquire(permit.rule.policy(), permit.key, 1, AcquireMode.REFUND);
-				}
-				catch (RuntimeException ex) {
-					// The backend is gone: the permit stays taken, which errs on the safe side.
-				}
+			if (!keep && now - permit.at < permit.decision.heldForNanos()) {
+				giveBack.add(permit);
 			}
+		}
+		if (!giveBack.isEmpty()) {
+			refunds.run(() -> {
+				for (Taken permit : giveBack) {
+					try {
+						service.refund(permit.decision, permit.key, 1);
+					}
+					catch (RuntimeException ex) {
+						// The backend is gone: the permit stays taken, which errs on the safe side.
+					}
+				}
+			});
 		}
 	}
 
-	private record Taken(RateLimitRule rule, RateLimitKey key) {
+	private record Taken(RateLimitRule rule, RateLimitKey key, RateLimitDecision decision, long at) {
 	}
 
 }

@@ -116,6 +116,30 @@ class RedisFailModeTests {
 	}
 
 	@Test
+	void aPermitGoesBackOnlyToWhoeverGrantedIt() {
+		RateLimitPolicy two = RateLimitPolicy.of("refunds", RateLimitAlgorithm.FIXED_WINDOW,
+				RateLimit.of(2, Duration.ofHours(1)));
+		FailoverRateLimiter limiter = limiter(FailMode.LOCAL);
+		RateLimitDecision fromRedis = limiter.acquire(two, "a", 1, AcquireMode.ACQUIRE);
+		assertThat(fromRedis.source()).isEqualTo(Source.BACKEND);
+		this.redis.stop();
+		RateLimitDecision fromFallback = limiter.acquire(two, "a", 1, AcquireMode.ACQUIRE);
+		assertThat(fromFallback.source()).isEqualTo(Source.FALLBACK);
+		// Redis is gone: its permit is not given back locally, where it was never taken.
+		limiter.refund(two, "a", 1, Source.BACKEND);
+		assertThat(limiter.acquire(two, "a", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(limiter.acquire(two, "a", 1, AcquireMode.ACQUIRE).allowed()).isFalse();
+		this.redis.restart();
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> limiter.acquire(two, "b", 1, AcquireMode.CHECK).source() == Source.BACKEND);
+		// The fallback's permit is not given back to Redis, where it was never taken.
+		limiter.refund(two, "a", 1, Source.FALLBACK);
+		assertThat(limiter.acquire(two, "a", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(limiter.acquire(two, "a", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(limiter.acquire(two, "a", 1, AcquireMode.ACQUIRE).allowed()).isFalse();
+	}
+
+	@Test
 	void openFailModeAllowsEverythingWhileRedisIsDown() {
 		FailoverRateLimiter limiter = limiter(FailMode.OPEN);
 		this.redis.stop();

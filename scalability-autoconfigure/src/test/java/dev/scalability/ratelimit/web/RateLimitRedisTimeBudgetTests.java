@@ -70,6 +70,25 @@ class RateLimitRedisTimeBudgetTests {
 			});
 	}
 
+	@Test
+	void aRequestNoRuleCoversWaitsOneTimeoutInAllForItsRateLimitedMethods() {
+		RateLimitWebTestSupport.contextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withUserConfiguration(Budgeted.class, BudgetController.class)
+			.withPropertyValues(this.redis.endpoint().springProperties())
+			.withPropertyValues("scalability.backend=redis", "scalability.redis.timeout=" + TIMEOUT.toMillis() + "ms",
+					"spring.data.redis.timeout=10s")
+			.run((context) -> {
+				MockMvc mvc = RateLimitWebTestSupport.mockMvc(context);
+				mvc.perform(get("/budget/four-calls")).andExpect(status().isOk());
+				this.redis.freeze();
+				long start = System.nanoTime();
+				mvc.perform(get("/budget/four-calls")).andExpect(status().isOk());
+				Duration waited = Duration.ofNanos(System.nanoTime() - start);
+				assertThat(waited).isGreaterThanOrEqualTo(TIMEOUT).isLessThan(TIMEOUT.multipliedBy(2));
+			});
+	}
+
 	static class Budgeted {
 
 		@RateLimited(limit = 100, window = "1h")
@@ -90,6 +109,14 @@ class RateLimitRedisTimeBudgetTests {
 
 		@GetMapping("/budget/call")
 		String call() {
+			return this.budgeted.work();
+		}
+
+		@GetMapping("/budget/four-calls")
+		String fourCalls() {
+			for (int i = 0; i < 3; i++) {
+				this.budgeted.work();
+			}
 			return this.budgeted.work();
 		}
 
