@@ -1,6 +1,5 @@
 package dev.scalability.autoconfigure;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,9 +13,10 @@ import org.springframework.core.env.Environment;
 public final class BackendSelection {
 
 	/**
-	 * The features that can run on Redis, by their property name.
+	 * The features of this version that can run on Redis, by their property name: Redis is
+	 * connected to, checked and warmed up only for them.
 	 */
-	public static final List<String> FEATURES = List.of("rate-limit", "request-queue", "cache", "events", "tasks");
+	public static final List<String> FEATURES = List.of("rate-limit");
 
 	private final Backend backend;
 
@@ -66,7 +66,8 @@ public final class BackendSelection {
 	}
 
 	/**
-	 * The property that makes an enabled feature keep its state in Redis, if any does.
+	 * The property that makes an enabled feature keep its state in Redis, if any does:
+	 * {@code scalability.backend} alone selects nothing when every feature sets its own.
 	 * @param environment the environment to read
 	 * @return the first such property
 	 */
@@ -74,18 +75,15 @@ public final class BackendSelection {
 		if (!Binder.get(environment).bind("scalability.enabled", Boolean.class).orElse(true)) {
 			return Optional.empty();
 		}
-		List<BackendSelection> selections = new ArrayList<>();
-		selections.add(root(environment));
 		for (String feature : FEATURES) {
 			if (isEnabled(environment, feature)) {
-				selections.add(of(environment, feature));
+				BackendSelection selection = of(environment, feature);
+				if (selection.isRedis()) {
+					return selection.selectedBy();
+				}
 			}
 		}
-		return selections.stream()
-			.filter(BackendSelection::isRedis)
-			.map(BackendSelection::selectedBy)
-			.flatMap(Optional::stream)
-			.findFirst();
+		return Optional.empty();
 	}
 
 	public Backend backend() {

@@ -35,6 +35,12 @@ class RedisBackendFailureAnalyzer extends AbstractFailureAnalyzer<RedisBackendUn
 							+ "spring-boot-starter-data-redis brings io.lettuce:lettuce-core, or set '" + property
 							+ "' to 'memory'.",
 					cause);
+			case CIRCUIT_BREAKER_MISSING -> new FailureAnalysis(
+					"The property '" + property + "' is set to 'redis', but Resilience4j's circuit breaker is not on "
+							+ "the class path: every Redis call of the starter is guarded by one.",
+					"Depend on dev.scalability:scalability-starter, which brings it, or add "
+							+ "io.github.resilience4j:resilience4j-circuitbreaker, or set '" + property + "' to 'memory'.",
+					cause);
 		};
 	}
 

@@ -25,7 +25,13 @@ public class RedisBackendUnavailableException extends RuntimeException {
 		 * The connection factory is not Lettuce's: the starter bounds every wait for Redis
 		 * through Lettuce's asynchronous API, which other clients (Jedis) do not have.
 		 */
-		UNSUPPORTED_CLIENT
+		UNSUPPORTED_CLIENT,
+
+		/**
+		 * Resilience4j's circuit breaker, which guards every Redis call, is not on the class
+		 * path.
+		 */
+		CIRCUIT_BREAKER_MISSING
 
 	}
 
@@ -38,6 +44,7 @@ public class RedisBackendUnavailableException extends RuntimeException {
 			case SPRING_DATA_REDIS_MISSING -> "Spring Data Redis is not on the class path";
 			case CONNECTION_FACTORY_MISSING -> "no RedisConnectionFactory bean is defined";
 			case UNSUPPORTED_CLIENT -> "the RedisConnectionFactory is not a LettuceConnectionFactory";
+			case CIRCUIT_BREAKER_MISSING -> "Resilience4j's circuit breaker is not on the class path";
 		});
 		this.property = property;
 		this.reason = reason;

@@ -17,6 +17,8 @@ final class RedisBackendVerifier implements BeanFactoryPostProcessor {
 
 	static final String CONNECTION_FACTORY_CLASS = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
+	static final String CIRCUIT_BREAKER_CLASS = "io.github.resilience4j.circuitbreaker.CircuitBreaker";
+
 	private final Environment environment;
 
 	RedisBackendVerifier(Environment environment) {
@@ -33,6 +35,10 @@ final class RedisBackendVerifier implements BeanFactoryPostProcessor {
 		if (!ClassUtils.isPresent(CONNECTION_FACTORY_CLASS, classLoader)) {
 			throw new RedisBackendUnavailableException(property.get(),
 					RedisBackendUnavailableException.Reason.SPRING_DATA_REDIS_MISSING);
+		}
+		if (!ClassUtils.isPresent(CIRCUIT_BREAKER_CLASS, classLoader)) {
+			throw new RedisBackendUnavailableException(property.get(),
+					RedisBackendUnavailableException.Reason.CIRCUIT_BREAKER_MISSING);
 		}
 		Class<?> type = ClassUtils.resolveClassName(CONNECTION_FACTORY_CLASS, classLoader);
 		if (beanFactory.getBeanNamesForType(type, true, false).length == 0) {

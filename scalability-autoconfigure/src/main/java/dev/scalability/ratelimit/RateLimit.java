@@ -38,8 +38,10 @@ public record RateLimit(long limit, Duration window, long burst) {
 	}
 
 	/**
-	 * The same limit for one of several instances that each count alone: {@code limit} and
-	 * {@code burst} divided by {@code instances}, rounded up, at least one permit.
+	 * The same limit for one of several instances that each count alone, so that together
+	 * they grant no more than the limit: {@code limit} and {@code burst} divided by
+	 * {@code instances}, rounded down; when that leaves less than one permit, one permit
+	 * over a window stretched {@code instances / limit} times (rounded up), the same rate.
 	 * @param instances how many instances share the limit, at least 1
 	 * @return the share
 	 */
@@ -47,11 +49,11 @@ public record RateLimit(long limit, Duration window, long burst) {
 		if (instances <= 1) {
 			return this;
 		}
-		return new RateLimit(Math.max(1, ceilDiv(this.limit, instances)), this.window, ceilDiv(this.burst, instances));
-	}
-
-	private static long ceilDiv(long value, int divisor) {
-		return (value + divisor - 1) / divisor;
+		if (this.limit >= instances) {
+			return new RateLimit(this.limit / instances, this.window, this.burst / instances);
+		}
+		long stretch = (instances + this.limit - 1) / this.limit;
+		return new RateLimit(1, this.window.multipliedBy(stretch), 0);
 	}
 
 	/**

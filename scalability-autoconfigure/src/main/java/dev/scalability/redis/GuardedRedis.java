@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -36,6 +37,8 @@ public class GuardedRedis {
 
 	private static final ThreadLocal<Boolean> WARMING = new ThreadLocal<>();
 
+	private static final long ANSWER_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
 	private final RedisConnector connector;
 
 	private final long timeoutNanos;
@@ -53,9 +56,20 @@ public class GuardedRedis {
 	private final long localPauseNanos;
 
 	/**
+	 * Timeouts are put down to this JVM's pauses only while Redis answered a call within
+	 * this long: twenty timeouts, at least a second.
+	 */
+	private final long answeredRecentlyNanos;
+
+	/**
 	 * Until when successes are reported to the breaker, in {@link System#nanoTime()}.
 	 */
-	private volatile long watchUntil = System.nanoTime();
+	private final AtomicLong watchUntil = new AtomicLong(System.nanoTime());
+
+	/**
+	 * When Redis last answered a call, in {@link System#nanoTime()}, to a tenth of a second.
+	 */
+	private volatile long lastAnswer = System.nanoTime();
 
 	/**
 	 * Creates a guard.
@@ -84,6 +98,7 @@ public class GuardedRedis {
 		this.pauses = pauses;
 		this.budget = budget;
 		this.localPauseNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(20), this.timeoutNanos / 4);
+		this.answeredRecentlyNanos = Math.max(TimeUnit.SECONDS.toNanos(1), this.timeoutNanos * 20);
 	}
 
 	/**
@@ -207,8 +222,7 @@ public class GuardedRedis {
 		CircuitBreaker circuitBreaker = (WARMING.get() == null) ? this.circuitBreaker : null;
 		if (circuitBreaker != null && !circuitBreaker.tryAcquirePermission()) {
 			throw new RedisCallException(RedisCallException.Reason.CIRCUIT_OPEN,
-					"circuit breaker '" + this.circuitBreaker.getName() + "' is " + this.circuitBreaker.getState(),
-					null);
+					"circuit breaker '" + circuitBreaker.getName() + "' holds calls back after Redis failed", null);
 		}
 		long wait = Math.min(this.timeoutNanos, budget);
 		long start = System.nanoTime();
@@ -256,8 +270,19 @@ public class GuardedRedis {
 	 * or the JVM paused for a good part of it.
 	 */
 	private boolean pausedLocally(long start, long deadline) {
-		return System.nanoTime() - deadline >= this.localPauseNanos
-				|| this.pauses.longestPauseSince(start) >= this.localPauseNanos;
+		long now = System.nanoTime();
+		if (now - this.lastAnswer > this.answeredRecentlyNanos) {
+			// Redis has not answered anything for a while: whatever this JVM does, that is
+			// Redis's failure, or every request would keep paying the whole timeout.
+			return false;
+		}
+		return now - deadline >= this.localPauseNanos || this.pauses.pausedNanosSince(start) >= this.localPauseNanos;
+	}
+
+	private void answered(long now) {
+		if (now - this.lastAnswer > ANSWER_RESOLUTION_NANOS) {
+			this.lastAnswer = now;
+		}
 	}
 
 	private RedisCallException failure(CircuitBreaker circuitBreaker, Throwable cause,
@@ -274,6 +299,9 @@ public class GuardedRedis {
 		if (!errorReply && commands != null) {
 			this.connector.connectionBroken(commands);
 		}
+		else if (RedisErrors.hasReply(cause, "READONLY") || RedisErrors.hasReply(cause, "MASTERDOWN")) {
+			this.connector.serverChanged();
+		}
 		RedisCallException failure = new RedisCallException(RedisCallException.Reason.UNAVAILABLE,
 				"Redis failed: " + cause.getMessage(), cause);
 		failed(circuitBreaker, start, failure);
@@ -281,11 +309,13 @@ public class GuardedRedis {
 	}
 
 	private void succeeded(CircuitBreaker circuitBreaker, long start) {
+		long end = System.nanoTime();
+		answered(end);
 		if (circuitBreaker == null) {
 			return;
 		}
-		if (start - this.watchUntil < 0 || circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
-			circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		if (start - this.watchUntil.get() < 0 || circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+			circuitBreaker.onSuccess(end - start, TimeUnit.NANOSECONDS);
 		}
 	}
 
@@ -294,12 +324,18 @@ public class GuardedRedis {
 			return;
 		}
 		long end = System.nanoTime();
-		if (end - this.watchUntil >= 0 && circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
-			// The first failure after a quiet spell: outcomes recorded around an earlier
-			// incident, maybe days ago, must not count towards this one.
-			circuitBreaker.reset();
+		long watched = this.watchUntil.get();
+		boolean quietSpellEnds = end - watched >= 0;
+		if (quietSpellEnds && this.watchUntil.compareAndSet(watched, end + WATCH_AFTER_FAILURE_NANOS)) {
+			if (circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
+				// The first failure after a quiet spell, and only that one: outcomes recorded
+				// around an earlier incident, maybe days ago, must not count towards this one.
+				circuitBreaker.reset();
+			}
 		}
-		this.watchUntil = end + WATCH_AFTER_FAILURE_NANOS;
+		else {
+			this.watchUntil.accumulateAndGet(end + WATCH_AFTER_FAILURE_NANOS, Math::max);
+		}
 		circuitBreaker.onError(end - start, TimeUnit.NANOSECONDS, failure);
 	}
 

@@ -30,7 +30,11 @@ public class RedisConnector {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
+	private static final long RESET_AT_MOST_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private volatile Connected connected;
+
+	private volatile long lastReset = System.nanoTime() - RESET_AT_MOST_EVERY_NANOS;
 
 	private CompletableFuture<Connected> connecting;
 
@@ -126,6 +130,26 @@ public class RedisConnector {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * Starts over with a new connection after the server answered that it is no longer the
+	 * one to write to ({@code READONLY} after a failover behind one DNS name): the
+	 * application's shared connection is reset, so that the next connection resolves the
+	 * name again. At most once a second.
+	 */
+	public void serverChanged() {
+		long now = System.nanoTime();
+		long last = this.lastReset;
+		if (now - last < RESET_AT_MOST_EVERY_NANOS) {
+			return;
+		}
+		this.lastReset = now;
+		Connected current = this.connected;
+		if (current != null) {
+			connectionBroken(current.commands);
+		}
+		this.connectionFactory.resetConnection();
 	}
 
 	private CompletableFuture<Connected> connecting() {

@@ -6,8 +6,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A daemon thread that asks to wake every 10 ms and records how late it woke: a garbage
- * collection pause, or more runnable threads than cores, makes it late, as it makes every
- * other thread late, Lettuce's event loop included.
+ * collection pause makes it late once and long, more runnable threads than cores make it
+ * late often and a little; either way every other thread, Lettuce's event loop included,
+ * is as late.
  */
 final class JvmPauseDetector implements PauseDetector {
 
@@ -16,9 +17,12 @@ final class JvmPauseDetector implements PauseDetector {
 	/**
 	 * Lateness below this is ordinary scheduling noise, not recorded.
 	 */
-	private static final long RECORDED_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+	private static final long RECORDED_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-	private static final int HISTORY = 64;
+	/**
+	 * Five seconds of wake-ups, if every one is late.
+	 */
+	private static final int HISTORY = 512;
 
 	private static volatile JvmPauseDetector shared;
 
@@ -71,15 +75,16 @@ final class JvmPauseDetector implements PauseDetector {
 	}
 
 	@Override
-	public long longestPauseSince(long since) {
-		long longest = 0;
+	public long pausedNanosSince(long since) {
+		long paused = 0;
 		for (int i = 0; i < HISTORY; i++) {
 			long end = this.ends.get(i);
 			if (end != 0 && end - since > 0) {
-				longest = Math.max(longest, this.lengths.get(i));
+				// Only the part of a pause after the moment counts.
+				paused += Math.min(this.lengths.get(i), end - since);
 			}
 		}
-		return longest;
+		return paused;
 	}
 
 }

@@ -10,11 +10,12 @@ package dev.scalability.time;
 public interface PauseDetector {
 
 	/**
-	 * The longest pause of this JVM that ended after a moment.
+	 * How long this JVM has been paused since a moment: the sum of its pauses, long ones
+	 * (garbage collection) and short ones (starved cores) alike.
 	 * @param since the moment, in {@link System#nanoTime()}
-	 * @return the pause in nanoseconds, 0 when there was none
+	 * @return nanoseconds, 0 when it ran on time
 	 */
-	long longestPauseSince(long since);
+	long pausedNanosSince(long since);
 
 	/**
 	 * The detector of this JVM, started on first use: one daemon thread for the JVM.

@@ -26,6 +26,10 @@ public final class IpAddresses {
 		if (candidate.indexOf(':') < 0) {
 			return parseIpv4(candidate);
 		}
+		if (candidate.isEmpty() || !(candidate.charAt(0) == ':' || Character.digit(candidate.charAt(0), 16) >= 0)) {
+			// What does not start as an IPv6 literal could be taken for a host name.
+			return null;
+		}
 		for (int i = 0; i < candidate.length(); i++) {
 			char c = candidate.charAt(i);
 			if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {

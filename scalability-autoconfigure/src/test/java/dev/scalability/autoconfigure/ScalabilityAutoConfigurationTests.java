@@ -80,6 +80,26 @@ class ScalabilityAutoConfigurationTests {
 	}
 
 	@Test
+	void redisBackendWithoutResilience4jFailsWithAnExplanationNamingTheProperty() {
+		this.withSpringDataRedis.withClassLoader(new FilteredClassLoader("io.github.resilience4j"))
+			.withPropertyValues("scalability.backend=redis")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("'scalability.backend' is set to 'redis'")
+					.contains("circuit breaker");
+				assertThat(analysis.getAction()).contains("resilience4j-circuitbreaker");
+			});
+	}
+
+	@Test
+	void theSharedBackendSelectsNothingWhenEveryFeatureSetsItsOwn() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
+			.withPropertyValues("scalability.backend=redis", "scalability.rate-limit.backend=memory")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisConnector.class));
+	}
+
+	@Test
 	void disabledFeatureOnRedisDoesNotRequireRedis() {
 		this.contextRunner
 			.withPropertyValues("scalability.rate-limit.backend=redis", "scalability.rate-limit.enabled=false")

@@ -17,6 +17,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the breaker holds against Redis: timeouts of a frozen Redis, but not timeouts while
@@ -27,6 +28,7 @@ class GuardedRedisTests {
 
 	private static final Duration TIMEOUT = Duration.ofMillis(100);
 
+	// Stand-ins for the JVM's detector: it ran on time; it was paused a whole second during every call.
 	private static final PauseDetector NO_PAUSE = (since) -> 0;
 
 	private static final PauseDetector PAUSED = (since) -> Duration.ofSeconds(1).toNanos();
@@ -83,6 +85,39 @@ class GuardedRedisTests {
 		this.redis.freeze();
 		timeOut(guard, 6);
 		assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void pausesOfThisJvmNoLongerExcuseARedisThatStoppedAnsweringAltogether() {
+		GuardedRedis guard = guard(PAUSED);
+		this.redis.freeze();
+		// Twenty timeouts of silence, and Redis is held responsible whatever this JVM does.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			timeOut(guard, 1);
+			assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		});
+	}
+
+	@Test
+	void aServerThatNoLongerTakesWritesIsAFailureAndTheConnectionStartsOver() {
+		try (RedisServerProcess replica = RedisServerProcess.builder()
+			.args("--replicaof", "127.0.0.1", Integer.toString(this.redis.port()))
+			.start()) {
+			LettuceConnectionFactory toReplica = LettuceFactories.standalone(replica.endpoint());
+			try {
+				RedisConnector connector = TestGuards.connector(toReplica);
+				GuardedRedis guard = new GuardedRedis(connector, Duration.ofSeconds(2), null);
+				assertThat(guard.warmUp(List.of(), Duration.ofSeconds(10))).isTrue();
+				assertThatExceptionOfType(RedisCallException.class)
+					.isThrownBy(() -> guard.call((commands) -> commands.set("k".getBytes(), "v".getBytes())))
+					.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(RedisCallException.Reason.UNAVAILABLE));
+				// After a failover behind one name, the next connection finds the new primary.
+				assertThat(connector.isConnected()).isFalse();
+			}
+			finally {
+				toReplica.destroy();
+			}
+		}
 	}
 
 	@Test

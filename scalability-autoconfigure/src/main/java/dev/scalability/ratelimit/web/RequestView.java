@@ -2,6 +2,7 @@ package dev.scalability.ratelimit.web;
 
 import java.security.Principal;
 
+import dev.scalability.web.ClientIpResolver;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -43,8 +44,13 @@ public final class RequestView {
 		return this.request.getContentType();
 	}
 
+	/**
+	 * The address of the connection's peer, as the servlet container received it: never
+	 * one a client wrote in a header (Spring's {@code ForwardedHeaderFilter} would give that).
+	 * @return the peer's address
+	 */
 	public String getRemoteAddr() {
-		return this.request.getRemoteAddr();
+		return ClientIpResolver.peerAddress(this.request);
 	}
 
 	/**
