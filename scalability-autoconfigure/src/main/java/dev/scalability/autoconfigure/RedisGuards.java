@@ -70,7 +70,7 @@ public class RedisGuards {
 			.failureRateThreshold(failureRate)
 			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
 			.slidingWindowSize(window)
-			.minimumNumberOfCalls(Math.min(5, window))
+			.minimumNumberOfCalls(window)
 			.waitDurationInOpenState(openFor)
 			.permittedNumberOfCallsInHalfOpenState(3)
 			.build();

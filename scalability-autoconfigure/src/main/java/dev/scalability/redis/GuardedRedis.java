@@ -267,7 +267,7 @@ public class GuardedRedis {
 
 	/**
 	 * Whether a wait that timed out was held up by this JVM: it woke well after its deadline,
-	 * or the JVM paused for a good part of it.
+	 * or the JVM paused for a good part of it, or of the timeout before it.
 	 */
 	private boolean pausedLocally(long start, long deadline) {
 		long now = System.nanoTime();
@@ -276,7 +276,9 @@ public class GuardedRedis {
 			// Redis's failure, or every request would keep paying the whole timeout.
 			return false;
 		}
-		return now - deadline >= this.localPauseNanos || this.pauses.pausedNanosSince(start) >= this.localPauseNanos;
+		// A pause just before the call counts too: the answers it held up are read first.
+		return now - deadline >= this.localPauseNanos
+				|| this.pauses.pausedNanosSince(start - this.timeoutNanos) >= this.localPauseNanos;
 	}
 
 	private void answered(long now) {
