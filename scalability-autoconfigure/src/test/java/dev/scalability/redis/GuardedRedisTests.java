@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.test.redis.PrivateRedis;
 import dev.scalability.test.redis.RedisServerProcess;
-import dev.scalability.test.redis.TestRedis;
 import dev.scalability.time.PauseDetector;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -33,22 +33,22 @@ class GuardedRedisTests {
 
 	private static final PauseDetector PAUSED = (since) -> Duration.ofSeconds(1).toNanos();
 
+	private PrivateRedis privateRedis;
+
 	private RedisServerProcess redis;
 
 	private LettuceConnectionFactory connectionFactory;
 
 	@BeforeEach
 	void start() {
-		TestRedis.requireRedisServerOnPath();
-		this.redis = RedisServerProcess.start();
-		this.connectionFactory = LettuceFactories.standalone(this.redis.endpoint());
+		this.privateRedis = PrivateRedis.start();
+		this.redis = this.privateRedis.server();
+		this.connectionFactory = this.privateRedis.connectionFactory();
 	}
 
 	@AfterEach
 	void stop() {
-		this.redis.thaw();
-		this.connectionFactory.destroy();
-		this.redis.close();
+		this.privateRedis.close();
 	}
 
 	private GuardedRedis guard(PauseDetector pauses) {

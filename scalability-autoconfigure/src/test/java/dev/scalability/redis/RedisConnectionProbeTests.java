@@ -7,9 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.test.redis.PrivateRedis;
 import dev.scalability.test.redis.RedisServerProcess;
-import dev.scalability.test.redis.TestRedis;
 import io.lettuce.core.AclCategory;
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.RedisClient;
@@ -36,22 +35,22 @@ class RedisConnectionProbeTests {
 
 	private static final Duration MAX_WAIT = Duration.ofMillis(100);
 
+	private PrivateRedis privateRedis;
+
 	private RedisServerProcess redis;
 
 	private LettuceConnectionFactory connectionFactory;
 
 	@BeforeEach
 	void start() {
-		TestRedis.requireRedisServerOnPath();
-		this.redis = RedisServerProcess.start();
-		this.connectionFactory = LettuceFactories.standalone(this.redis.endpoint());
+		this.privateRedis = PrivateRedis.start();
+		this.redis = this.privateRedis.server();
+		this.connectionFactory = this.privateRedis.connectionFactory();
 	}
 
 	@AfterEach
 	void stop() {
-		this.redis.thaw();
-		this.connectionFactory.destroy();
-		this.redis.close();
+		this.privateRedis.close();
 	}
 
 	@Test

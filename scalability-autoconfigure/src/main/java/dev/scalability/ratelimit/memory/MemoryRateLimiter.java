@@ -1,6 +1,5 @@
 package dev.scalability.ratelimit.memory;
 
-import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,13 +21,12 @@ import dev.scalability.time.MonotonicClock;
  * {@code maxKeys} keys. Evicting a key forgets its usage, so the bound should exceed the
  * number of clients active within the longest window.
  *
- * <p>Keys come from clients. They are hashed with a seed chosen at start-up, and compared
- * when their hashes collide, so that keys crafted to share one {@link String#hashCode()}
- * cannot turn lookups into a linear search.
+ * <p>Keys come from clients, who can craft many that share one {@link String#hashCode()}.
+ * Keys compare, so that the map's bins of colliding keys are trees searched in
+ * logarithmic time, not lists searched one by one: a flood of colliding keys costs each
+ * lookup a few comparisons more, never a linear search.
  */
 public class MemoryRateLimiter implements RateLimiter {
-
-	private static final int HASH_SEED = new SecureRandom().nextInt() | 1;
 
 	private final Cache<StateKey, KeyState> states;
 
@@ -211,29 +209,7 @@ public class MemoryRateLimiter implements RateLimiter {
 		StateKey(RateLimitPolicy policy, String key) {
 			this.policy = policy;
 			this.key = key;
-			this.hash = seededHash(policy.name(), key);
-		}
-
-		/**
-		 * A hash of the name and key that a client cannot predict, unlike
-		 * {@link String#hashCode()}.
-		 */
-		static int seededHash(String name, String key) {
-			int hash = HASH_SEED;
-			hash = mix(hash, name);
-			hash = mix(hash * 0x01000193, key);
-			hash ^= hash >>> 16;
-			hash *= 0x85ebca6b;
-			return hash ^ (hash >>> 13);
-		}
-
-		private static int mix(int seed, String text) {
-			int hash = seed;
-			for (int i = 0; i < text.length(); i++) {
-				hash = (hash ^ text.charAt(i)) * 0x5bd1e995;
-				hash ^= hash >>> 15;
-			}
-			return hash;
+			this.hash = 31 * policy.name().hashCode() + key.hashCode();
 		}
 
 		@Override

@@ -78,7 +78,8 @@ public class RateLimitFilter extends OncePerRequestFilter {
 		// Open for every request, matched or not: the rate-limited methods it calls share it.
 		RedisTimeBudget.Scope budget = (this.redisBudget != null) ? this.redisBudget.open() : null;
 		try {
-			List<RateLimitRule> matching = this.rules.matchAll(PathIndex.pathOf(request), request.getMethod());
+			List<RateLimitRule> matching = this.rules.routes().isEmpty() ? List.of()
+					: this.rules.matchAll(PathIndex.pathOf(request), request.getMethod());
 			if (matching.isEmpty()) {
 				chain.doFilter(request, response);
 				return;

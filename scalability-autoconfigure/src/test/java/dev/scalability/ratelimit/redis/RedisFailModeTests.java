@@ -18,8 +18,8 @@ import dev.scalability.ratelimit.redis.FailoverRateLimiter;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.TestGuards;
 import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.test.redis.PrivateRedis;
 import dev.scalability.test.redis.RedisServerProcess;
-import dev.scalability.test.redis.TestRedis;
 import dev.scalability.time.MonotonicClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -46,21 +46,22 @@ class RedisFailModeTests {
 	private final RateLimitPolicy policy = RateLimitPolicy.of("fail", RateLimitAlgorithm.TOKEN_BUCKET,
 			RateLimit.of(3, Duration.ofHours(1)));
 
+	private PrivateRedis privateRedis;
+
 	private RedisServerProcess redis;
 
 	private LettuceConnectionFactory connectionFactory;
 
 	@BeforeEach
 	void start() {
-		TestRedis.requireRedisServerOnPath();
-		this.redis = RedisServerProcess.start();
-		this.connectionFactory = LettuceFactories.standalone(this.redis.endpoint());
+		this.privateRedis = PrivateRedis.start();
+		this.redis = this.privateRedis.server();
+		this.connectionFactory = this.privateRedis.connectionFactory();
 	}
 
 	@AfterEach
 	void stop() {
-		this.connectionFactory.destroy();
-		this.redis.close();
+		this.privateRedis.close();
 	}
 
 	private FailoverRateLimiter limiter(FailMode failMode) {

@@ -12,9 +12,7 @@ import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.TestGuards;
-import dev.scalability.test.redis.LettuceFactories;
-import dev.scalability.test.redis.RedisServerProcess;
-import dev.scalability.test.redis.TestRedis;
+import dev.scalability.test.redis.PrivateRedis;
 import dev.scalability.time.MonotonicClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,21 +33,19 @@ class RedisOutOfMemoryTests {
 	private final RateLimitPolicy policy = RateLimitPolicy.of("full", RateLimitAlgorithm.FIXED_WINDOW,
 			RateLimit.of(3, Duration.ofHours(1)));
 
-	private RedisServerProcess redis;
+	private PrivateRedis privateRedis;
 
 	private LettuceConnectionFactory connectionFactory;
 
 	@BeforeEach
 	void start() {
-		TestRedis.requireRedisServerOnPath();
-		this.redis = RedisServerProcess.builder().args("--maxmemory", "4mb", "--maxmemory-policy", "noeviction").start();
-		this.connectionFactory = LettuceFactories.standalone(this.redis.endpoint());
+		this.privateRedis = PrivateRedis.start("--maxmemory", "4mb", "--maxmemory-policy", "noeviction");
+		this.connectionFactory = this.privateRedis.connectionFactory();
 	}
 
 	@AfterEach
 	void stop() {
-		this.connectionFactory.destroy();
-		this.redis.close();
+		this.privateRedis.close();
 	}
 
 	@Test
