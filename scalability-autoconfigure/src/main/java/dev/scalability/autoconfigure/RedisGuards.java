@@ -80,7 +80,8 @@ public class RedisGuards {
 					+ "' went from " + event.getStateTransition().getFromState() + " to "
 					+ event.getStateTransition().getToState() + ": "
 					+ describe(event.getStateTransition().getToState(), openFor)));
-		return new GuardedRedis(this.connector, timeout, breaker, PauseDetector.jvm(), new RedisTimeBudget(timeout));
+		return new GuardedRedis(this.connector, timeout, breaker, PauseDetector.jvm(), new RedisTimeBudget(timeout),
+				grace(timeout));
 	}
 
 	/**
@@ -99,6 +100,15 @@ public class RedisGuards {
 					"give a short duration such as 200ms.");
 		}
 		return timeout;
+	}
+
+	/**
+	 * How long failures must last before a breaker hears of them: five timeouts, at least a
+	 * second.
+	 */
+	static Duration grace(Duration timeout) {
+		Duration fiveTimeouts = timeout.multipliedBy(5);
+		return (fiveTimeouts.compareTo(Duration.ofSeconds(1)) > 0) ? fiveTimeouts : Duration.ofSeconds(1);
 	}
 
 	private static String describe(CircuitBreaker.State state, Duration openFor) {

@@ -30,6 +30,9 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * been read yet. Such a call still gives up at its deadline. Outcomes are reported to the
  * breaker from the first failure on, for 30 seconds after the last one: its window then
  * holds the calls around the failures, and a healthy Redis costs no bookkeeping per call.
+ * Failures reach the breaker only once they have lasted a grace period from the first one
+ * after a quiet spell: a second of slowness under a flood is not an outage, while a Redis
+ * that stays down opens the breaker a moment later.
  */
 public class GuardedRedis {
 
@@ -48,6 +51,13 @@ public class GuardedRedis {
 	private final PauseDetector pauses;
 
 	private final RedisTimeBudget budget;
+
+	private final long graceNanos;
+
+	/**
+	 * When the failures under way began, in {@link System#nanoTime()}.
+	 */
+	private volatile long failingSince;
 
 	/**
 	 * A wait that overran by this much, or during which the JVM paused this long, timed out
@@ -79,7 +89,7 @@ public class GuardedRedis {
 	 */
 	public GuardedRedis(RedisConnector connector, Duration timeout, CircuitBreaker circuitBreaker) {
 		this(connector, timeout, circuitBreaker, (circuitBreaker != null) ? PauseDetector.jvm() : (since) -> 0,
-				null);
+				null, Duration.ZERO);
 	}
 
 	/**
@@ -89,14 +99,17 @@ public class GuardedRedis {
 	 * @param circuitBreaker the breaker, or {@code null} for calls that are only bounded
 	 * @param pauses tells timeouts caused by this JVM from those caused by Redis
 	 * @param budget the feature's budget per unit of work, or {@code null} for none
+	 * @param grace how long failures must last, from the first after a quiet spell, before
+	 * the breaker hears of them: a blip is not an outage
 	 */
 	public GuardedRedis(RedisConnector connector, Duration timeout, CircuitBreaker circuitBreaker,
-			PauseDetector pauses, RedisTimeBudget budget) {
+			PauseDetector pauses, RedisTimeBudget budget, Duration grace) {
 		this.connector = connector;
 		this.timeoutNanos = timeout.toNanos();
 		this.circuitBreaker = circuitBreaker;
 		this.pauses = pauses;
 		this.budget = budget;
+		this.graceNanos = grace.toNanos();
 		this.localPauseNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(20), this.timeoutNanos / 4);
 		this.answeredRecentlyNanos = Math.max(TimeUnit.SECONDS.toNanos(1), this.timeoutNanos * 20);
 	}
@@ -329,6 +342,7 @@ public class GuardedRedis {
 		long watched = this.watchUntil.get();
 		boolean quietSpellEnds = end - watched >= 0;
 		if (quietSpellEnds && this.watchUntil.compareAndSet(watched, end + WATCH_AFTER_FAILURE_NANOS)) {
+			this.failingSince = end;
 			if (circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
 				// The first failure after a quiet spell, and only that one: outcomes recorded
 				// around an earlier incident, maybe days ago, must not count towards this one.
@@ -337,6 +351,11 @@ public class GuardedRedis {
 		}
 		else {
 			this.watchUntil.accumulateAndGet(end + WATCH_AFTER_FAILURE_NANOS, Math::max);
+		}
+		if (circuitBreaker.getState() == CircuitBreaker.State.CLOSED && end - this.failingSince < this.graceNanos) {
+			// Failures that have not lasted yet: this call gave up, the breaker stays out of it.
+			circuitBreaker.releasePermission();
+			return;
 		}
 		circuitBreaker.onError(end - start, TimeUnit.NANOSECONDS, failure);
 	}

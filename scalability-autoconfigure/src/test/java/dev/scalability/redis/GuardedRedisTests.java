@@ -52,13 +52,17 @@ class GuardedRedisTests {
 	}
 
 	private GuardedRedis guard(PauseDetector pauses) {
+		return guard(pauses, Duration.ZERO);
+	}
+
+	private GuardedRedis guard(PauseDetector pauses, Duration grace) {
 		CircuitBreaker breaker = CircuitBreaker.of("guard", CircuitBreakerConfig.custom()
 			.slidingWindowSize(4)
 			.minimumNumberOfCalls(2)
 			.waitDurationInOpenState(Duration.ofMinutes(1))
 			.build());
 		GuardedRedis guard = new GuardedRedis(TestGuards.connector(this.connectionFactory), TIMEOUT, breaker, pauses,
-				new RedisTimeBudget(TIMEOUT.dividedBy(2)));
+				new RedisTimeBudget(TIMEOUT.dividedBy(2)), grace);
 		assertThat(guard.warmUp(List.of(), Duration.ofSeconds(10))).as("connected").isTrue();
 		return guard;
 	}
@@ -77,6 +81,20 @@ class GuardedRedisTests {
 		this.redis.freeze();
 		timeOut(guard, 4);
 		assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+	}
+
+	@Test
+	void failuresThatDoNotLastKeepTheBreakerClosedAndThoseThatDoOpenIt() {
+		GuardedRedis guard = guard(NO_PAUSE, Duration.ofSeconds(1));
+		this.redis.freeze();
+		long start = System.nanoTime();
+		timeOut(guard, 4);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+		assertThat(guard.circuitBreaker().getState()).as("a blip").isEqualTo(CircuitBreaker.State.CLOSED);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			timeOut(guard, 1);
+			assertThat(guard.circuitBreaker().getState()).as("an outage").isEqualTo(CircuitBreaker.State.OPEN);
+		});
 	}
 
 	@Test
