@@ -34,8 +34,8 @@ public final class RateLimitPolicy {
 
 	/**
 	 * The same policy for one of several instances that each count alone, as the local
-	 * fallback does while Redis cannot be reached: every limit divided by
-	 * {@code instances}, rounded up. The name stays, so the key's state stays.
+	 * fallback does while Redis cannot be reached: every limit's share
+	 * ({@link RateLimit#share(int)}). The name stays, so the key's state stays.
 	 * @param instances how many instances share the limits
 	 * @return the share, this policy itself for one instance
 	 */

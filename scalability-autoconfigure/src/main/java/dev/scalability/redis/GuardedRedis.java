@@ -3,8 +3,10 @@ package dev.scalability.redis;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,6 +43,8 @@ public class GuardedRedis {
 	private static final ThreadLocal<Boolean> WARMING = new ThreadLocal<>();
 
 	private static final long ANSWER_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private static final int BACKGROUND_CALLS = 512;
 
 	private final RedisConnector connector;
 
@@ -81,6 +85,19 @@ public class GuardedRedis {
 	 */
 	private volatile long lastAnswer = System.nanoTime();
 
+	private final RecentOutcomes outcomes = new RecentOutcomes();
+
+	/**
+	 * A successful call is charged to the request's budget only for what it took beyond
+	 * this: many quick calls never spend it, a slow Redis does.
+	 */
+	private final long healthyNanos;
+
+	/**
+	 * Calls sent in the background at once, at most.
+	 */
+	private final Semaphore inBackground = new Semaphore(BACKGROUND_CALLS);
+
 	/**
 	 * Creates a guard.
 	 * @param connector the connection
@@ -112,6 +129,7 @@ public class GuardedRedis {
 		this.graceNanos = grace.toNanos();
 		this.localPauseNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(20), this.timeoutNanos / 4);
 		this.answeredRecentlyNanos = Math.max(TimeUnit.SECONDS.toNanos(1), this.timeoutNanos * 20);
+		this.healthyNanos = this.timeoutNanos / 10;
 	}
 
 	/**
@@ -148,6 +166,40 @@ public class GuardedRedis {
 						deadline);
 			}
 		});
+	}
+
+	/**
+	 * Runs a script without waiting for it, for work that no caller waits on (giving back
+	 * permits after a response): bounded by the timeout, at most 512 under way at once, and
+	 * outside the breaker, which it neither asks nor informs; while the breaker holds calls
+	 * back, nothing is sent.
+	 * @param script the script
+	 * @param keys its keys, all in one hash slot
+	 * @param args its arguments
+	 * @return the reply to come; failed with a {@link RedisCallException} when nothing was
+	 * sent ({@link RedisCallException.Reason#CIRCUIT_OPEN}, or
+	 * {@link RedisCallException.Reason#BUDGET_SPENT} when too many are under way)
+	 */
+	public CompletableFuture<List<Object>> scriptInBackground(LuaScript script, byte[][] keys, byte[]... args) {
+		if (isHeldBack()) {
+			return CompletableFuture.failedFuture(new RedisCallException(RedisCallException.Reason.CIRCUIT_OPEN,
+					"the breaker holds calls back", null));
+		}
+		if (!this.inBackground.tryAcquire()) {
+			return CompletableFuture.failedFuture(new RedisCallException(RedisCallException.Reason.BUDGET_SPENT,
+					BACKGROUND_CALLS + " background calls are under way already", null));
+		}
+		CompletableFuture<List<Object>> reply = this.connector.commandsAsync()
+			.thenCompose((commands) -> commands
+				.<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args)
+				.toCompletableFuture()
+				.exceptionallyCompose((failure) -> LuaScript.isNoScript(failure)
+						? commands.<List<Object>>eval(script.source(), ScriptOutputType.MULTI, keys, args)
+							.toCompletableFuture()
+						: CompletableFuture.failedFuture(failure)))
+			.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		reply.whenComplete((result, failure) -> this.inBackground.release());
+		return reply;
 	}
 
 	/**
@@ -240,15 +292,18 @@ public class GuardedRedis {
 		long wait = Math.min(this.timeoutNanos, budget);
 		long start = System.nanoTime();
 		RedisClusterAsyncCommands<byte[], byte[]> commands = null;
+		boolean answered = false;
 		try {
 			commands = this.connector.commands(start + wait);
 			T result = attempt.run(commands, start + wait);
+			answered = true;
 			succeeded(circuitBreaker, start);
 			return result;
 		}
 		catch (TimeoutException ex) {
 			RedisCallException failure = new RedisCallException(RedisCallException.Reason.TIMEOUT,
 					"Redis did not answer within " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms", ex);
+			this.outcomes.timedOut(System.nanoTime());
 			if (wait == this.timeoutNanos && !pausedLocally(start, start + wait)) {
 				failed(circuitBreaker, start, failure);
 			}
@@ -273,7 +328,8 @@ public class GuardedRedis {
 		}
 		finally {
 			if (this.budget != null) {
-				this.budget.spend(System.nanoTime() - start);
+				long took = System.nanoTime() - start;
+				this.budget.spend(answered ? Math.max(0, took - this.healthyNanos) : took);
 			}
 		}
 	}
@@ -284,9 +340,10 @@ public class GuardedRedis {
 	 */
 	private boolean pausedLocally(long start, long deadline) {
 		long now = System.nanoTime();
-		if (now - this.lastAnswer > this.answeredRecentlyNanos) {
-			// Redis has not answered anything for a while: whatever this JVM does, that is
-			// Redis's failure, or every request would keep paying the whole timeout.
+		if (now - this.lastAnswer > this.answeredRecentlyNanos || failingOften(now)) {
+			// Redis has not answered anything for a while, or fails a good part of the calls:
+			// whatever this JVM does, that is Redis's failure, or every request would keep
+			// paying the whole timeout.
 			return false;
 		}
 		// A pause just before the call counts too: the answers it held up are read first.
@@ -294,7 +351,15 @@ public class GuardedRedis {
 				|| this.pauses.pausedNanosSince(start - this.timeoutNanos) >= this.localPauseNanos;
 	}
 
+	private boolean failingOften(long now) {
+		double failureRate = (this.circuitBreaker != null)
+				? this.circuitBreaker.getCircuitBreakerConfig().getFailureRateThreshold() / 100.0 : 0.5;
+		return this.outcomes.timeoutShare(now) >= failureRate;
+	}
+
 	private void answered(long now) {
+		this.outcomes.answered(now);
+		this.connector.serverAnswered();
 		if (now - this.lastAnswer > ANSWER_RESOLUTION_NANOS) {
 			this.lastAnswer = now;
 		}

@@ -1,12 +1,17 @@
 package dev.scalability.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+
+import io.lettuce.core.RedisFuture;
 
 /**
  * Checks whether Redis answers a {@code PING}, and reads its memory settings, for health
@@ -80,18 +85,27 @@ public class RedisConnectionProbe {
 			CompletableFuture<RedisConnectionState> underWay = this.checking;
 			if (underWay == null) {
 				long start = System.nanoTime();
+				List<Future<?>> sent = new CopyOnWriteArrayList<>();
 				CompletableFuture<RedisConnectionState> check = this.connector.commandsAsync()
 					.thenCompose((commands) -> {
-						CompletableFuture<RedisMemory> memory = commands.info("memory")
-							.toCompletableFuture()
+						RedisFuture<String> info = commands.info("memory");
+						RedisFuture<String> ping = commands.ping();
+						sent.add(info);
+						sent.add(ping);
+						CompletableFuture<RedisMemory> memory = info.toCompletableFuture()
 							.thenApply(RedisMemory::parse)
 							.exceptionally((failure) -> null);
-						return commands.ping()
-							.toCompletableFuture()
+						return ping.toCompletableFuture()
 							.thenApply((pong) -> Duration.ofNanos(System.nanoTime() - start))
 							.thenCombine(memory, RedisConnectionState::up);
 					})
 					.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS)
+					.whenComplete((state, failure) -> {
+						if (failure != null) {
+							// Unanswered checks must not pile up in the client while Redis is gone.
+							sent.forEach((command) -> command.cancel(false));
+						}
+					})
 					.exceptionally(RedisConnectionProbe::down);
 				this.checking = check;
 				underWay = check;

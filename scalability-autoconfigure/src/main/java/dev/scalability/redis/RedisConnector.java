@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -30,11 +31,15 @@ public class RedisConnector {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private static final long RESET_AT_MOST_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+	private static final long FIRST_RESET_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final long MAX_RESET_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(60);
 
 	private volatile Connected connected;
 
-	private volatile long lastReset = System.nanoTime() - RESET_AT_MOST_EVERY_NANOS;
+	private final AtomicLong nextResetAllowed = new AtomicLong(System.nanoTime());
+
+	private volatile long resetBackoffNanos = FIRST_RESET_BACKOFF_NANOS;
 
 	private CompletableFuture<Connected> connecting;
 
@@ -97,6 +102,16 @@ public class RedisConnector {
 	}
 
 	/**
+	 * Says the server answered well, so that a later {@link #serverChanged()} may reset the
+	 * connection soon again.
+	 */
+	void serverAnswered() {
+		if (this.resetBackoffNanos != FIRST_RESET_BACKOFF_NANOS) {
+			this.resetBackoffNanos = FIRST_RESET_BACKOFF_NANOS;
+		}
+	}
+
+	/**
 	 * Whether a connection is held now.
 	 * @return whether the last connection attempt succeeded and was not given up since
 	 */
@@ -136,15 +151,18 @@ public class RedisConnector {
 	 * Starts over with a new connection after the server answered that it is no longer the
 	 * one to write to ({@code READONLY} after a failover behind one DNS name): the
 	 * application's shared connection is reset, so that the next connection resolves the
-	 * name again. At most once a second.
+	 * name again. The shared connection serves the application's other Redis users too: a
+	 * reset is tried at most once a second at first, then at most every 2, 4 ... 60 seconds
+	 * while the server keeps answering so, and once a second again after it answers well.
 	 */
 	public void serverChanged() {
 		long now = System.nanoTime();
-		long last = this.lastReset;
-		if (now - last < RESET_AT_MOST_EVERY_NANOS) {
+		long allowed = this.nextResetAllowed.get();
+		long backoff = this.resetBackoffNanos;
+		if (now - allowed < 0 || !this.nextResetAllowed.compareAndSet(allowed, now + backoff)) {
 			return;
 		}
-		this.lastReset = now;
+		this.resetBackoffNanos = Math.min(backoff * 2, MAX_RESET_BACKOFF_NANOS);
 		Connected current = this.connected;
 		if (current != null) {
 			connectionBroken(current.commands);

@@ -26,13 +26,14 @@ public final class IpAddresses {
 		if (candidate.indexOf(':') < 0) {
 			return parseIpv4(candidate);
 		}
-		if (candidate.isEmpty() || !(candidate.charAt(0) == ':' || Character.digit(candidate.charAt(0), 16) >= 0)) {
+		if (candidate.isEmpty() || !(candidate.charAt(0) == ':' || isAsciiHexDigit(candidate.charAt(0)))) {
 			// What does not start as an IPv6 literal could be taken for a host name.
 			return null;
 		}
 		for (int i = 0; i < candidate.length(); i++) {
 			char c = candidate.charAt(i);
-			if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+			// ASCII only: the JDK would hand any other digit to the name service.
+			if (!(isAsciiHexDigit(c) || c == ':' || c == '.')) {
 				return null;
 			}
 		}
@@ -112,6 +113,10 @@ public final class IpAddresses {
 			text.append(Integer.toHexString(groups[i]));
 		}
 		return text.toString();
+	}
+
+	private static boolean isAsciiHexDigit(char c) {
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 	}
 
 	private static byte[] parseIpv4(String candidate) {

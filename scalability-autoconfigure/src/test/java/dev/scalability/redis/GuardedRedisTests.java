@@ -1,7 +1,12 @@
 package dev.scalability.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.test.redis.LettuceFactories;
 import dev.scalability.test.redis.PrivateRedis;
@@ -13,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +106,10 @@ class GuardedRedisTests {
 	@Test
 	void timeoutsWhileThisJvmWasPausedDoNotOpenTheBreaker() {
 		GuardedRedis guard = guard(PAUSED);
+		// A busy instance: a pause times out a few calls among many that Redis answers.
+		for (int i = 0; i < 20; i++) {
+			assertThat(guard.<String>call((commands) -> commands.ping())).isEqualTo("PONG");
+		}
 		this.redis.freeze();
 		timeOut(guard, 6);
 		assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -117,6 +127,18 @@ class GuardedRedisTests {
 	}
 
 	@Test
+	void pausesOfThisJvmNoLongerExcuseARedisThatFailsAGoodPartOfTheCalls() {
+		GuardedRedis guard = guard(PAUSED);
+		for (int i = 0; i < 3; i++) {
+			assertThat(guard.<String>call((commands) -> commands.ping())).isEqualTo("PONG");
+		}
+		this.redis.freeze();
+		// Well within twenty timeouts: once half the calls time out, they count.
+		timeOut(guard, 8);
+		assertThat(guard.circuitBreaker().getState()).isEqualTo(CircuitBreaker.State.OPEN);
+	}
+
+	@Test
 	void aServerThatNoLongerTakesWritesIsAFailureAndTheConnectionStartsOver() {
 		try (RedisServerProcess replica = RedisServerProcess.builder()
 			.args("--replicaof", "127.0.0.1", Integer.toString(this.redis.port()))
@@ -131,6 +153,64 @@ class GuardedRedisTests {
 					.satisfies((ex) -> assertThat(ex.reason()).isEqualTo(RedisCallException.Reason.UNAVAILABLE));
 				// After a failover behind one name, the next connection finds the new primary.
 				assertThat(connector.isConnected()).isFalse();
+			}
+			finally {
+				toReplica.destroy();
+			}
+		}
+	}
+
+	@Test
+	void manyQuickCallsNeverSpendARequestsBudget() {
+		GuardedRedis guard = guard(NO_PAUSE);
+		try (RedisTimeBudget.Scope budget = guard.budget().open()) {
+			for (int i = 0; i < 2_000; i++) {
+				assertThat(guard.<String>call((commands) -> commands.ping())).isEqualTo("PONG");
+			}
+		}
+	}
+
+	@Test
+	void aServerThatKeepsAnsweringReadOnlyIsResetLessAndLessOften() throws Exception {
+		AtomicInteger resets = new AtomicInteger();
+		try (RedisServerProcess replica = RedisServerProcess.builder()
+			.args("--replicaof", "127.0.0.1", Integer.toString(this.redis.port()))
+			.start()) {
+			LettuceConnectionFactory toReplica = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration(replica.endpoint().host(), replica.endpoint().port())) {
+
+				@Override
+				public void resetConnection() {
+					resets.incrementAndGet();
+					super.resetConnection();
+				}
+
+			};
+			toReplica.afterPropertiesSet();
+			toReplica.start();
+			try {
+				GuardedRedis guard = new GuardedRedis(TestGuards.connector(toReplica), Duration.ofSeconds(2), null);
+				ExecutorService writers = Executors.newFixedThreadPool(4);
+				long until = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+				List<Future<?>> done = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					done.add(writers.submit(() -> {
+						while (System.nanoTime() - until < 0) {
+							try {
+								guard.call((commands) -> commands.set("k".getBytes(), "v".getBytes()));
+							}
+							catch (RedisCallException ex) {
+								// READONLY, or the connection being reset.
+							}
+						}
+					}));
+				}
+				for (Future<?> future : done) {
+					future.get();
+				}
+				writers.shutdown();
+				// At 0, 1 and 3 seconds at the most: once a second at first, then backing off.
+				assertThat(resets.get()).isBetween(1, 3);
 			}
 			finally {
 				toReplica.destroy();

@@ -31,7 +31,7 @@ class IpRangeTests {
 	@Test
 	void onlyLiteralAddressesAreAcceptedSoNothingIsEverLookedUp() {
 		for (String notAnAddress : new String[] { "999.1.1.1", "1.2.3", "1.2.3.4.5", "localhost", "example.org",
-				"01234.1.1.1", "", "1.2.3.-4", "fe80::1%eth0", ".:1", "x:1" }) {
+				"01234.1.1.1", "", "1.2.3.-4", "fe80::1%eth0", ".:1", "x:1", "\u0663::1", "1::\u0663" }) {
 			assertThat(IpAddresses.parseLiteral(notAnAddress)).as(notAnAddress).isNull();
 		}
 	}

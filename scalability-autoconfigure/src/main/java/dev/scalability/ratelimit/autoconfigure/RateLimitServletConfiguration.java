@@ -11,7 +11,6 @@ import dev.scalability.ratelimit.web.RateLimitExceptionHandler;
 import dev.scalability.ratelimit.web.RateLimitFilter;
 import dev.scalability.ratelimit.web.RateLimitHeaders;
 import dev.scalability.ratelimit.web.RateLimitProblems;
-import dev.scalability.ratelimit.web.RateLimitRefunds;
 import dev.scalability.ratelimit.web.RateLimitRule;
 import dev.scalability.ratelimit.web.RateLimitRules;
 import dev.scalability.time.MonotonicClock;
@@ -49,8 +48,6 @@ class RateLimitServletConfiguration {
 	 * Spring Security's default filter order ({@code spring.security.filter.order}).
 	 */
 	static final int SECURITY_FILTER_ORDER = -100;
-
-	private static final int REFUNDS_QUEUED = 10_000;
 
 	private static final Log logger = LogFactory.getLog(RateLimitServletConfiguration.class);
 
@@ -124,34 +121,25 @@ class RateLimitServletConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	RateLimitRefunds rateLimitRefunds(RateLimiterService service) {
-		return (service.limiter().requestBudget() != null) ? RateLimitRefunds.inBackground(REFUNDS_QUEUED)
-				: RateLimitRefunds.inline();
-	}
-
-	@Bean
 	@ConditionalOnMissingBean(name = "rateLimitFilter")
 	FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitRules rules, RateLimiterService service,
-			RateLimitHeaders headers, RateLimitProblems problems, RateLimitRefunds refunds,
-			RateLimitProperties properties, MonotonicClock clock, Environment environment) {
+			RateLimitHeaders headers, RateLimitProblems problems, RateLimitProperties properties,
+			MonotonicClock clock, Environment environment) {
 		int order = (properties.getFilterOrder() != null) ? properties.getFilterOrder()
 				: securityFilterOrder(environment) - 10;
 		return registration("rateLimitFilter", order, new RateLimitFilter("rateLimitFilter",
-				rules.beforeAuthentication(), service, headers, problems, refunds, clock));
+				rules.beforeAuthentication(), service, headers, problems, clock));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(name = "rateLimitAuthenticatedFilter")
 	FilterRegistrationBean<RateLimitFilter> rateLimitAuthenticatedFilter(RateLimitRules rules,
 			RateLimiterService service, RateLimitHeaders headers, RateLimitProblems problems,
-			RateLimitRefunds refunds, RateLimitProperties properties, MonotonicClock clock,
-			Environment environment) {
+			RateLimitProperties properties, MonotonicClock clock, Environment environment) {
 		int order = (properties.getAuthenticatedFilterOrder() != null) ? properties.getAuthenticatedFilterOrder()
 				: securityFilterOrder(environment) + 10;
 		return registration("rateLimitAuthenticatedFilter", order, new RateLimitFilter(
-				"rateLimitAuthenticatedFilter", rules.afterAuthentication(), service, headers, problems, refunds,
-				clock));
+				"rateLimitAuthenticatedFilter", rules.afterAuthentication(), service, headers, problems, clock));
 	}
 
 	/**

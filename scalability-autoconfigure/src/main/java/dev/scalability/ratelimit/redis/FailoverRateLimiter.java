@@ -28,7 +28,8 @@ import org.apache.commons.logging.LogFactory;
  *
  * <p>With {@link FailMode#LOCAL}, each instance limits alone to its share of every limit:
  * the limit divided by the number of instances that shared Redis when it was last reached
- * (rounded up), so that together they admit about the limit, not the limit each.
+ * (see {@link dev.scalability.ratelimit.RateLimit#share(int)}), so that together they
+ * admit no more than the limit, not the limit each.
  */
 public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 
@@ -76,17 +77,14 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 	public void refund(RateLimitPolicy policy, String key, long permits, RateLimitDecision.Source grantedBy) {
 		if (grantedBy == RateLimitDecision.Source.FALLBACK) {
 			if (this.failMode == FailMode.LOCAL) {
-				this.local.acquire(share(policy), key, permits, AcquireMode.REFUND);
+				// A decision of the fail-mode names the share it was taken from.
+				this.local.acquire(policy, key, permits, AcquireMode.REFUND);
 			}
 			return;
 		}
-		try {
-			this.redis.acquire(policy, key, permits, AcquireMode.REFUND);
-		}
-		catch (RedisCallException ex) {
-			// The permit stays taken in Redis, which errs on the safe side; giving it back
-			// anywhere else would grant one permit twice.
-		}
+		// Never waited for; what does not arrive stays taken in Redis, which errs on the safe
+		// side: giving it back anywhere else would grant one permit twice.
+		this.redis.refundInBackground(policy, key, permits);
 	}
 
 	private RateLimitDecision fallback(RateLimitPolicy policy, String key, long permits, AcquireMode mode,

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -22,6 +23,8 @@ import dev.scalability.redis.LuaScript;
 import dev.scalability.redis.RedisCallException;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.RedisTimeBudget;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Keeps rate-limit state in Redis, shared by every instance: one {@code EVALSHA} per
@@ -51,6 +54,10 @@ public class RedisRateLimiter implements RateLimiter {
 	private static final long NANOS_PER_MICRO = 1_000;
 
 	private static final long FULL_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	private static final Log logger = LogFactory.getLog(RedisRateLimiter.class);
 
 	private static final byte[] SERVER_TIME = new byte[0];
 
@@ -85,6 +92,10 @@ public class RedisRateLimiter implements RateLimiter {
 	 * Until when Redis is taken to be out of memory, in {@link System#nanoTime()}.
 	 */
 	private volatile long fullUntil = System.nanoTime();
+
+	private final LongAdder lostRefunds = new LongAdder();
+
+	private volatile long lastLostLogged = System.nanoTime() - LOG_EVERY_NANOS;
 
 	/**
 	 * Creates a limiter that takes the time from the Redis server.
@@ -123,6 +134,58 @@ public class RedisRateLimiter implements RateLimiter {
 			}
 			this.fullUntil = System.nanoTime() + FULL_FOR_NANOS;
 			return whenFull(policy, redisKey, permits, mode);
+		}
+	}
+
+	/**
+	 * Gives permits back without waiting for Redis: after a response, no one waits for it.
+	 * What cannot be sent (the breaker holds calls back, too many are under way) or does
+	 * not arrive in time stays taken, which errs on the safe side, and is counted.
+	 * @param policy the limits
+	 * @param key who took them
+	 * @param permits how many
+	 */
+	public void refundInBackground(RateLimitPolicy policy, String key, long permits) {
+		byte[][] redisKey = { this.keys.key(RedisKeys.tag(policy.name(), key)) };
+		boolean full = isFull();
+		this.redis
+			.scriptInBackground(full ? SCRIPT_WHEN_FULL : SCRIPT, redisKey,
+					arguments(policy, AcquireMode.REFUND, permits, full))
+			.whenComplete((reply, failure) -> {
+				if (failure == null) {
+					return;
+				}
+				if (!full && isOutOfMemory(failure)) {
+					this.fullUntil = System.nanoTime() + FULL_FOR_NANOS;
+					this.redis.scriptInBackground(SCRIPT_WHEN_FULL, redisKey,
+							arguments(policy, AcquireMode.REFUND, permits, true))
+						.whenComplete((retried, again) -> {
+							if (again != null) {
+								refundLost(again);
+							}
+						});
+					return;
+				}
+				refundLost(failure);
+			});
+	}
+
+	private static boolean isOutOfMemory(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().startsWith("OOM")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void refundLost(Throwable failure) {
+		this.lostRefunds.increment();
+		long now = System.nanoTime();
+		if (now - this.lastLostLogged >= LOG_EVERY_NANOS) {
+			this.lastLostLogged = now;
+			logger.warn("Rate-limit permits could not be given back to Redis and stay taken (" + this.lostRefunds.sum()
+					+ " so far): " + failure);
 		}
 	}
 
@@ -224,6 +287,7 @@ public class RedisRateLimiter implements RateLimiter {
 			details.put("circuitBreaker", this.redis.circuitBreaker().getState().name());
 		}
 		details.put("redisFull", isFull());
+		details.put("refundsLost", this.lostRefunds.sum());
 		return details;
 	}
 

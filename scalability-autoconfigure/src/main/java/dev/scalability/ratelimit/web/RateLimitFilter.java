@@ -31,7 +31,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * request took is settled once, in a {@code finally} of the first filter that took
  * anything: see {@link RequestPermits}. The request waits for Redis no longer than one
  * Redis timeout in all, whatever the number of rules and rate-limited methods it meets;
- * its refunds run after it, on their own time.
+ * its refunds are sent without waiting.
  */
 public class RateLimitFilter extends OncePerRequestFilter {
 
@@ -42,8 +42,6 @@ public class RateLimitFilter extends OncePerRequestFilter {
 	private final RateLimitHeaders headers;
 
 	private final RateLimitProblems problems;
-
-	private final RateLimitRefunds refunds;
 
 	private final MonotonicClock clock;
 
@@ -57,17 +55,15 @@ public class RateLimitFilter extends OncePerRequestFilter {
 	 * @param service decides
 	 * @param headers writes the headers
 	 * @param problems writes refusals
-	 * @param refunds runs the refunds of settled requests
 	 * @param clock tells how long a request held its permits
 	 */
 	public RateLimitFilter(String name, PathIndex<RateLimitRule> rules, RateLimiterService service,
-			RateLimitHeaders headers, RateLimitProblems problems, RateLimitRefunds refunds, MonotonicClock clock) {
+			RateLimitHeaders headers, RateLimitProblems problems, MonotonicClock clock) {
 		setBeanName(name);
 		this.rules = rules;
 		this.service = service;
 		this.headers = headers;
 		this.problems = problems;
-		this.refunds = refunds;
 		this.clock = clock;
 		this.redisBudget = service.limiter().requestBudget();
 	}
@@ -121,6 +117,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 				continue;
 			}
 			RateLimitKey key = rule.key(request);
+			long askedAt = permits.now();
 			RateLimitDecision decision;
 			try {
 				decision = this.service.acquire(rule.policy(), key, 1, AcquireMode.ACQUIRE);
@@ -137,7 +134,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 				this.problems.quotaExceeded(request, response, decision);
 				return false;
 			}
-			permits.took(rule, key, decision);
+			permits.took(rule, key, decision, askedAt);
 		}
 		return true;
 	}
@@ -149,7 +146,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
 				@Override
 				public void onComplete(AsyncEvent event) {
-					permits.settle(RateLimitFilter.this.service, response.getStatus(), RateLimitFilter.this.refunds);
+					permits.settle(RateLimitFilter.this.service, response.getStatus());
 				}
 
 				@Override
@@ -172,7 +169,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 		}
 		// An exception on its way to the container becomes a 500, unless a status went out.
 		int status = (failure != null && !response.isCommitted()) ? 500 : response.getStatus();
-		permits.settle(this.service, status, this.refunds);
+		permits.settle(this.service, status);
 	}
 
 }

@@ -17,8 +17,9 @@ import dev.scalability.time.MonotonicClock;
  * any rule, any {@code @RateLimited} method, the fail-mode, or anything else answering 429)
  * gives back everything it took; a rule with {@code count-status} gives back what a
  * response it does not count took. A permit goes back to whoever granted it (Redis, or the
- * fail-mode's local count), and only while it is still taken: a token bucket that has
- * recovered it on its own by the time the request ends gets nothing back.
+ * fail-mode's local count), without the request waiting for Redis, and only while it is
+ * still taken: a token bucket that has recovered it on its own by the time the request
+ * ends gets nothing back.
  */
 final class RequestPermits {
 
@@ -68,8 +69,19 @@ final class RequestPermits {
 		this.decisions.add(decision);
 	}
 
-	void took(RateLimitRule rule, RateLimitKey key, RateLimitDecision decision) {
-		this.taken.add(new Taken(rule, key, decision, this.clock.nanos()));
+	/**
+	 * Records a permit taken.
+	 * @param rule the rule
+	 * @param key the key
+	 * @param decision the decision that granted it
+	 * @param askedAt when it was asked for, on the feature's clock
+	 */
+	void took(RateLimitRule rule, RateLimitKey key, RateLimitDecision decision, long askedAt) {
+		this.taken.add(new Taken(rule, key, decision, askedAt));
+	}
+
+	long now() {
+		return this.clock.nanos();
 	}
 
 	void refused() {
@@ -82,35 +94,26 @@ final class RequestPermits {
 
 	/**
 	 * Gives back what the outcome does not count; at most once.
-	 * @param service takes the permits back
+	 * @param service takes the permits back, without waiting for a server
 	 * @param status the response's final status
-	 * @param refunds runs the refunds
 	 */
-	void settle(RateLimiterService service, int status, RateLimitRefunds refunds) {
+	void settle(RateLimiterService service, int status) {
 		if (!this.settled.compareAndSet(false, true)) {
 			return;
 		}
 		boolean refusal = this.refused || status == 429;
 		long now = this.clock.nanos();
-		List<Taken> giveBack = new ArrayList<>(this.taken.size());
 		for (Taken permit : this.taken) {
 			boolean keep = refusal ? permit.rule.counts(status)
 					: (!permit.rule.countsByStatus() || permit.rule.counts(status));
 			if (!keep && now - permit.at < permit.decision.heldForNanos()) {
-				giveBack.add(permit);
-			}
-		}
-		if (!giveBack.isEmpty()) {
-			refunds.run(() -> {
-				for (Taken permit : giveBack) {
-					try {
-						service.refund(permit.decision, permit.key, 1);
-					}
-					catch (RuntimeException ex) {
-						// The backend is gone: the permit stays taken, which errs on the safe side.
-					}
+				try {
+					service.refund(permit.decision, permit.key, 1);
 				}
-			});
+				catch (RuntimeException ex) {
+					// The backend is gone: the permit stays taken, which errs on the safe side.
+				}
+			}
 		}
 	}
 

@@ -141,6 +141,38 @@ class RedisFailModeTests {
 	}
 
 	@Test
+	void aPermitGivenBackToTheFallbackGoesBackToTheShareItWasTakenFrom() {
+		RateLimitPolicy hundred = RateLimitPolicy.of("share-refund", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(100, Duration.ofHours(1)));
+		FailoverRateLimiter limiter = limiter(this.connectionFactory, FailMode.LOCAL, () -> 4);
+		this.redis.stop();
+		RateLimitDecision last = null;
+		for (int i = 0; i < 25; i++) {
+			last = limiter.acquire(hundred, "a", 1, AcquireMode.ACQUIRE);
+			assertThat(last.allowed()).isTrue();
+		}
+		assertThat(limiter.acquire(hundred, "a", 1, AcquireMode.ACQUIRE).allowed()).isFalse();
+		limiter.refund(last.policy(), "a", 1, last.source());
+		assertThat(limiter.acquire(hundred, "a", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(limiter.acquire(hundred, "a", 1, AcquireMode.ACQUIRE).allowed()).as("one permit back, not four")
+			.isFalse();
+	}
+
+	@Test
+	void givingPermitsBackNeverWaitsForAFrozenRedisAndWhatIsLostIsCounted() {
+		FailoverRateLimiter limiter = limiter(FailMode.LOCAL);
+		RateLimitDecision taken = limiter.acquire(this.policy, "a", 1, AcquireMode.ACQUIRE);
+		this.redis.freeze();
+		long start = System.nanoTime();
+		for (int i = 0; i < 20; i++) {
+			limiter.refund(taken.policy(), "a", 1, taken.source());
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat((Long) limiter.details().get("refundsLost")).isEqualTo(20L));
+	}
+
+	@Test
 	void openFailModeAllowsEverythingWhileRedisIsDown() {
 		FailoverRateLimiter limiter = limiter(FailMode.OPEN);
 		this.redis.stop();
