@@ -132,7 +132,6 @@ public final class ScalabilityAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(CircuitBreaker.class)
-	@ConditionalOnRedisBackend
 	@ConditionalOnMissingBean(CircuitBreakerRegistry.class)
 	static class CircuitBreakerRegistryConfiguration {
 

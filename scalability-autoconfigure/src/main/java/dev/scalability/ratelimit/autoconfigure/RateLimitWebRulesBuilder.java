@@ -3,11 +3,11 @@ package dev.scalability.ratelimit.autoconfigure;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import dev.scalability.autoconfigure.InvalidPropertyException;
+import dev.scalability.autoconfigure.RouteProperties;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.web.RateLimitRule;
 import dev.scalability.ratelimit.web.RequestExpressions;
@@ -17,10 +17,6 @@ import dev.scalability.web.IpRange;
 
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
-import org.springframework.http.HttpMethod;
-import org.springframework.web.util.pattern.PathPattern;
-import org.springframework.web.util.pattern.PathPatternParser;
-import org.springframework.web.util.pattern.PatternParseException;
 
 /**
  * Turns the web part of {@code scalability.rate-limit.rules} (paths, methods, keys, skip,
@@ -32,9 +28,6 @@ final class RateLimitWebRulesBuilder {
 	private static final String PREFIX = RateLimitPoliciesBuilder.PREFIX;
 
 	private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-
-	private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
-			"TRACE");
 
 	private final RateLimitProperties properties;
 
@@ -74,43 +67,11 @@ final class RateLimitWebRulesBuilder {
 			boolean needsAuthentication = "user".equals(rule.getKey().trim())
 					|| (keyExpression != null && RequestExpressions.readsUser(keyExpression))
 					|| (skip != null && RequestExpressions.readsUser(skip));
-			rules.add(new RateLimitRule(policies.get(i), paths(at, rule), methods(at, rule),
+			rules.add(new RateLimitRule(policies.get(i), RouteProperties.paths(at + ".paths", rule.getPaths(), "the rule"),
+					RouteProperties.methods(at + ".methods", rule.getMethods()),
 					keyResolver(at, rule, keyExpression, clientIp), skip, countStatus(at, rule), needsAuthentication));
 		}
 		return rules;
-	}
-
-	private static List<PathPattern> paths(String at, RateLimitProperties.Rule rule) {
-		if (rule.getPaths() == null || rule.getPaths().isEmpty()) {
-			throw new InvalidPropertyException(at + ".paths", null, "the rule covers no path",
-					"list at least one path pattern, such as /api/**.");
-		}
-		List<PathPattern> patterns = new ArrayList<>();
-		for (int j = 0; j < rule.getPaths().size(); j++) {
-			String path = rule.getPaths().get(j);
-			try {
-				patterns.add(PathPatternParser.defaultInstance.parse(path));
-			}
-			catch (PatternParseException ex) {
-				throw new InvalidPropertyException(at + ".paths[" + j + "]", path,
-						"not a valid path pattern: " + ex.getMessage() + " (at character " + ex.getPosition() + ")",
-						"write a Spring PathPattern such as /api/** or /users/{id}.");
-			}
-		}
-		return patterns;
-	}
-
-	private static Set<String> methods(String at, RateLimitProperties.Rule rule) {
-		Set<String> methods = new LinkedHashSet<>();
-		for (int j = 0; j < rule.getMethods().size(); j++) {
-			String method = rule.getMethods().get(j).trim().toUpperCase(Locale.ROOT);
-			if (!METHODS.contains(method)) {
-				throw new InvalidPropertyException(at + ".methods[" + j + "]", rule.getMethods().get(j),
-						"not an HTTP method", "use one of " + METHODS + ".");
-			}
-			methods.add(HttpMethod.valueOf(method).name());
-		}
-		return methods;
 	}
 
 	private static Expression keyExpression(String at, RateLimitProperties.Rule rule) {

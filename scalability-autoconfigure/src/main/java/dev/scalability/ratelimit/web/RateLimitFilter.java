@@ -11,6 +11,7 @@ import dev.scalability.ratelimit.RateLimiterUnavailableException;
 import dev.scalability.redis.RedisTimeBudget;
 import dev.scalability.time.MonotonicClock;
 import dev.scalability.web.PathIndex;
+import dev.scalability.web.RefusedRequests;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
@@ -146,7 +147,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
 				@Override
 				public void onComplete(AsyncEvent event) {
-					permits.settle(RateLimitFilter.this.service, response.getStatus());
+					permits.settle(RateLimitFilter.this.service, response.getStatus(), RefusedRequests.isRefused(request));
 				}
 
 				@Override
@@ -169,7 +170,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
 		}
 		// An exception on its way to the container becomes a 500, unless a status went out.
 		int status = (failure != null && !response.isCommitted()) ? 500 : response.getStatus();
-		permits.settle(this.service, status);
+		permits.settle(this.service, status, RefusedRequests.isRefused(request));
 	}
 
 }

@@ -15,7 +15,8 @@ import dev.scalability.time.MonotonicClock;
  * What one request took from which rule, kept in the request from the first rate-limit
  * filter that matches it to the end, and settled once, when it ends: a refused request (by
  * any rule, any {@code @RateLimited} method, the fail-mode, or anything else answering 429)
- * gives back everything it took; a rule with {@code count-status} gives back what a
+ * gives back everything it took, and so does a request another feature refused (the request
+ * queue's 503); a rule with {@code count-status} gives back what a
  * response it does not count took. A permit goes back to whoever granted it (Redis, or the
  * fail-mode's local count), without the request waiting for Redis, and only while it is
  * still taken: a token bucket that has recovered it on its own by the time the request
@@ -96,12 +97,14 @@ final class RequestPermits {
 	 * Gives back what the outcome does not count; at most once.
 	 * @param service takes the permits back, without waiting for a server
 	 * @param status the response's final status
+	 * @param refusedElsewhere whether another feature refused the request (the request
+	 * queue)
 	 */
-	void settle(RateLimiterService service, int status) {
+	void settle(RateLimiterService service, int status, boolean refusedElsewhere) {
 		if (!this.settled.compareAndSet(false, true)) {
 			return;
 		}
-		boolean refusal = this.refused || status == 429;
+		boolean refusal = this.refused || refusedElsewhere || status == 429;
 		long now = this.clock.nanos();
 		for (Taken permit : this.taken) {
 			boolean keep = refusal ? permit.rule.counts(status)

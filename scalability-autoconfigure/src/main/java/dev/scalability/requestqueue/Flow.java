@@ -1,0 +1,112 @@
+package dev.scalability.requestqueue;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * How fast requests leave the queue's slots and how long they wait and run, over the last
+ * second or so: {@code Retry-After} and the endpoint's averages come from here, not from
+ * constants.
+ */
+final class Flow {
+
+	private static final long WINDOW_NANOS = 250_000_000L;
+
+	private static final double WEIGHT = 0.5;
+
+	private final LongAdder ended = new LongAdder();
+
+	private final LongAdder admitted = new LongAdder();
+
+	private final LongAdder waitNanos = new LongAdder();
+
+	private final LongAdder completed = new LongAdder();
+
+	private final LongAdder processingNanos = new LongAdder();
+
+	// The window, guarded by the queue's lock.
+	private long windowStart;
+
+	private long endedBefore;
+
+	private long admittedBefore;
+
+	private long waitBefore;
+
+	private long completedBefore;
+
+	private long processingBefore;
+
+	private volatile double drainPerSecond;
+
+	private volatile double averageWaitNanos;
+
+	private volatile double averageProcessingNanos;
+
+	Flow(long now) {
+		this.windowStart = now;
+	}
+
+	void admitted(long waited) {
+		this.admitted.increment();
+		this.waitNanos.add(waited);
+	}
+
+	void completed(long processing) {
+		this.completed.increment();
+		this.processingNanos.add(processing);
+		this.ended.increment();
+	}
+
+	void abandoned() {
+		this.ended.increment();
+	}
+
+	/**
+	 * Closes the window when it is due. Called under the queue's lock.
+	 * @param now the time
+	 */
+	void update(long now) {
+		long elapsed = now - this.windowStart;
+		if (elapsed < WINDOW_NANOS) {
+			return;
+		}
+		long ended = this.ended.sum();
+		long admitted = this.admitted.sum();
+		long waited = this.waitNanos.sum();
+		long completed = this.completed.sum();
+		long processing = this.processingNanos.sum();
+		double rate = (ended - this.endedBefore) * 1e9 / elapsed;
+		this.drainPerSecond = this.drainPerSecond * (1 - WEIGHT) + rate * WEIGHT;
+		if (admitted > this.admittedBefore) {
+			double average = (double) (waited - this.waitBefore) / (admitted - this.admittedBefore);
+			this.averageWaitNanos = this.averageWaitNanos * (1 - WEIGHT) + average * WEIGHT;
+		}
+		if (completed > this.completedBefore) {
+			double average = (double) (processing - this.processingBefore) / (completed - this.completedBefore);
+			this.averageProcessingNanos = this.averageProcessingNanos * (1 - WEIGHT) + average * WEIGHT;
+		}
+		this.windowStart = now;
+		this.endedBefore = ended;
+		this.admittedBefore = admitted;
+		this.waitBefore = waited;
+		this.completedBefore = completed;
+		this.processingBefore = processing;
+	}
+
+	double drainPerSecond() {
+		return this.drainPerSecond;
+	}
+
+	double averageWaitNanos() {
+		return this.averageWaitNanos;
+	}
+
+	double averageProcessingNanos() {
+		return this.averageProcessingNanos;
+	}
+
+	long completedTotal() {
+		return this.completed.sum();
+	}
+
+}

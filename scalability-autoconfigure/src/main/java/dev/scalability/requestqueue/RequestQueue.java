@@ -1,0 +1,604 @@
+package dev.scalability.requestqueue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.scalability.time.MonotonicClock;
+
+/**
+ * Admits requests to a bounded number of slots; the rest wait, highest priority first,
+ * and what cannot be served in time is refused at once. Nothing here blocks a thread: a
+ * request that must wait gets a {@link Waiting} and hears later, through its
+ * {@link Waiter}, whether it runs or is refused.
+ *
+ * <p>Within a priority, waiters are served oldest first, until the queue stands (see
+ * {@link StandingQueue}): then the newest first, and those that waited past a short bound
+ * are refused. A request's deadline runs from its arrival; a waiter is refused when it
+ * passes or when {@code maxWait} does, and a running request's slot is taken back when it
+ * passes. {@link #sweep()} enforces both, and must be called every few milliseconds.
+ */
+public final class RequestQueue {
+
+	private static final long MEMORY_READ_NANOS = 100_000_000L;
+
+	private static final long FULL_SCAN_NANOS = 100_000_000L;
+
+	private static final long MAX_RETRY_AFTER_SECONDS = 60;
+
+	private static final Priority[] PRIORITIES = Priority.values();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final RequestQueueSettings settings;
+
+	private final ConcurrencyLimit limit;
+
+	private final ServerErrorBreaker breaker;
+
+	private final HeapUsage heap;
+
+	private final RequestQueueObserver observer;
+
+	private final MonotonicClock clock;
+
+	private final List<NodeList<Waiting>> waiting = new ArrayList<>();
+
+	private final List<StandingQueue> standing = new ArrayList<>();
+
+	private final NodeList<Permit> running = new NodeList<>();
+
+	private final AtomicInteger overrunning = new AtomicInteger();
+
+	private final Map<RefusalReason, LongAdder> refusals = new EnumMap<>(RefusalReason.class);
+
+	private final Flow flow;
+
+	private final CompletableFuture<Void> idle = new CompletableFuture<>();
+
+	private int waitingTotal;
+
+	private long lastMemoryRead;
+
+	private long lastFullScan;
+
+	private volatile double heapUsed;
+
+	private volatile boolean memoryPressure;
+
+	private volatile boolean shuttingDown;
+
+	/**
+	 * Creates a queue.
+	 * @param settings how it behaves
+	 * @param limit how many requests run at once
+	 * @param breaker refuses requests while too many fail
+	 * @param heap reads how full the heap is
+	 * @param observer hears what happens, for metrics
+	 * @param clock the time
+	 */
+	public RequestQueue(RequestQueueSettings settings, ConcurrencyLimit limit, ServerErrorBreaker breaker,
+			HeapUsage heap, RequestQueueObserver observer, MonotonicClock clock) {
+		this.settings = settings;
+		this.limit = limit;
+		this.breaker = breaker;
+		this.heap = heap;
+		this.observer = observer;
+		this.clock = clock;
+		long now = clock.nanos();
+		for (int i = 0; i < PRIORITIES.length; i++) {
+			this.waiting.add(new NodeList<>());
+			this.standing.add(new StandingQueue(settings.standingQueueTarget().toNanos(),
+					settings.standingQueueInterval().toNanos(), now));
+		}
+		for (RefusalReason reason : RefusalReason.values()) {
+			this.refusals.put(reason, new LongAdder());
+		}
+		this.flow = new Flow(now);
+		this.lastMemoryRead = now - MEMORY_READ_NANOS;
+		this.lastFullScan = now;
+		readHeap(now);
+	}
+
+	/**
+	 * Decides on a request that has just arrived.
+	 * @param priority its priority
+	 * @param timeout its deadline from now; {@code null} for the default
+	 * @param waiter hears how the wait ends, if the request must wait
+	 * @return a permit to run now, a refusal, or the request's place in the queue
+	 */
+	public Admission admit(Priority priority, Duration timeout, Waiter waiter) {
+		long now = this.clock.nanos();
+		long deadline = now + ((timeout != null) ? timeout : this.settings.requestTimeout()).toNanos();
+		if (this.shuttingDown) {
+			return refused(priority, new Refusal(RefusalReason.SHUTTING_DOWN, 1), false);
+		}
+		boolean gated = priority != Priority.HIGH;
+		if (gated && !this.breaker.tryAcquire()) {
+			return refused(priority, new Refusal(RefusalReason.CIRCUIT_OPEN, this.breaker.retryAfterSeconds()), false);
+		}
+		Admission admission;
+		Refusal evicted = null;
+		Waiting evictedWaiter = null;
+		this.lock.lock();
+		try {
+			if (priority == Priority.LOW && this.memoryPressure) {
+				admission = new Refusal(RefusalReason.MEMORY_PRESSURE, retryAfterLocked(priority));
+			}
+			else if (this.running.size() < this.limit.current() && nobodyWaitsAtOrAbove(priority)) {
+				admission = grantLocked(priority, now, now, deadline, gated);
+			}
+			else if (priority == Priority.MEDIUM && this.memoryPressure) {
+				admission = new Refusal(RefusalReason.MEMORY_PRESSURE, retryAfterLocked(priority));
+			}
+			else if (this.waitingTotal >= this.settings.maxQueue()
+					&& (evictedWaiter = evictBelowLocked(priority)) == null) {
+				admission = new Refusal(RefusalReason.QUEUE_FULL, retryAfterLocked(priority));
+			}
+			else {
+				if (evictedWaiter != null) {
+					evicted = new Refusal(RefusalReason.QUEUE_FULL, retryAfterLocked(evictedWaiter.priority()));
+				}
+				long expiresAt = Math.min(now + this.settings.maxWait().toNanos(), deadline);
+				Waiting entry = new Waiting(this, priority, now, expiresAt, deadline, gated, waiter);
+				this.waiting.get(priority.ordinal()).addLast(entry);
+				this.waitingTotal++;
+				admission = entry;
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (evictedWaiter != null) {
+			tellRefused(evictedWaiter, evicted);
+		}
+		if (admission instanceof Refusal refusal) {
+			return refused(priority, refusal, gated);
+		}
+		if (admission instanceof Permit) {
+			this.flow.admitted(0);
+			this.observer.admitted(priority, 0);
+		}
+		return admission;
+	}
+
+	private boolean nobodyWaitsAtOrAbove(Priority priority) {
+		for (int i = 0; i <= priority.ordinal(); i++) {
+			if (!this.waiting.get(i).isEmpty()) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Makes room for a request by refusing the oldest waiter of the lowest priority below
+	 * its own.
+	 */
+	private Waiting evictBelowLocked(Priority priority) {
+		for (int i = PRIORITIES.length - 1; i > priority.ordinal(); i--) {
+			NodeList<Waiting> lower = this.waiting.get(i);
+			Waiting oldest = lower.first();
+			if (oldest != null) {
+				lower.remove(oldest);
+				this.waitingTotal--;
+				return oldest;
+			}
+		}
+		return null;
+	}
+
+	private Permit grantLocked(Priority priority, long arrivedAt, long now, long deadline, boolean gated) {
+		Permit permit = new Permit(this, priority, arrivedAt, now, deadline, gated, this.running.size() + 1);
+		this.running.addLast(permit);
+		return permit;
+	}
+
+	private Refusal refused(Priority priority, Refusal refusal, boolean breakerAcquired) {
+		if (breakerAcquired) {
+			this.breaker.release();
+		}
+		this.refusals.get(refusal.reason()).increment();
+		this.observer.refused(priority, refusal.reason());
+		return refusal;
+	}
+
+	void release(Permit permit, int status) {
+		long now = this.clock.nanos();
+		List<Handoff> handoffs = new ArrayList<>(0);
+		boolean inTime;
+		this.lock.lock();
+		try {
+			inTime = this.running.remove(permit);
+			drainLocked(now, handoffs);
+			checkIdleLocked();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (inTime) {
+			long processing = now - permit.admittedAt();
+			this.limit.onSample(permit.admittedAt(), processing, permit.inflight(), false);
+			if (permit.breakerAcquired()) {
+				this.breaker.record(processing, status >= 500);
+			}
+			this.flow.completed(processing);
+			this.observer.completed(permit.priority(), processing);
+		}
+		else {
+			this.overrunning.decrementAndGet();
+		}
+		deliver(handoffs);
+	}
+
+	/**
+	 * Frees the slot of a permit its request could not use (the request was gone when its
+	 * turn came), telling neither the limit nor the breaker.
+	 */
+	void abandon(Permit permit) {
+		List<Handoff> handoffs = new ArrayList<>(0);
+		boolean inTime;
+		this.lock.lock();
+		try {
+			inTime = this.running.remove(permit);
+			drainLocked(this.clock.nanos(), handoffs);
+			checkIdleLocked();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (inTime) {
+			this.flow.abandoned();
+			if (permit.breakerAcquired()) {
+				this.breaker.release();
+			}
+		}
+		else {
+			this.overrunning.decrementAndGet();
+		}
+		deliver(handoffs);
+	}
+
+	boolean cancel(Waiting entry) {
+		boolean removed;
+		this.lock.lock();
+		try {
+			removed = this.waiting.get(entry.priority().ordinal()).remove(entry);
+			if (removed) {
+				this.waitingTotal--;
+				checkIdleLocked();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (removed && entry.breakerAcquired()) {
+			this.breaker.release();
+		}
+		return removed;
+	}
+
+	/**
+	 * Gives free slots to waiters, highest priority first.
+	 */
+	private void drainLocked(long now, List<Handoff> handoffs) {
+		while (this.running.size() < this.limit.current()) {
+			Waiting next = nextLocked(now, handoffs);
+			if (next == null) {
+				return;
+			}
+			handoffs.add(new Handoff(next, grantLocked(next.priority(), next.arrivedAt(), now, next.deadline(),
+					next.breakerAcquired())));
+		}
+	}
+
+	private Waiting nextLocked(long now, List<Handoff> handoffs) {
+		for (int i = 0; i < PRIORITIES.length; i++) {
+			NodeList<Waiting> line = this.waiting.get(i);
+			StandingQueue standing = this.standing.get(i);
+			while (!line.isEmpty()) {
+				standing.observe(now, now - line.first().arrivedAt());
+				Waiting next = standing.standing() ? line.last() : line.first();
+				line.remove(next);
+				this.waitingTotal--;
+				if (now - next.expiresAt() >= 0 || standing.tooOld(now - next.arrivedAt(), slotTurnoverNanos())) {
+					handoffs.add(new Handoff(next, new Refusal(RefusalReason.WAIT_TIMEOUT, retryAfterLocked(next.priority()))));
+					continue;
+				}
+				return next;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Refuses the waiters that waited too long, takes back the slots of requests past their
+	 * deadline, and measures the flow and the heap. Call it every few milliseconds.
+	 */
+	public void sweep() {
+		long now = this.clock.nanos();
+		if (now - this.lastMemoryRead >= MEMORY_READ_NANOS) {
+			readHeap(now);
+		}
+		List<Handoff> handoffs = new ArrayList<>(0);
+		List<Permit> overdue = null;
+		this.lock.lock();
+		try {
+			boolean fullScan = now - this.lastFullScan >= FULL_SCAN_NANOS;
+			if (fullScan) {
+				this.lastFullScan = now;
+			}
+			for (int i = 0; i < PRIORITIES.length; i++) {
+				expireLocked(now, this.waiting.get(i), this.standing.get(i), fullScan, handoffs);
+			}
+			for (Permit permit = this.running.first(); permit != null;) {
+				Permit next = this.running.next(permit);
+				if (now - permit.deadline() >= 0) {
+					this.running.remove(permit);
+							overdue = (overdue != null) ? overdue : new ArrayList<>(2);
+					overdue.add(permit);
+				}
+				permit = next;
+			}
+			drainLocked(now, handoffs);
+			this.flow.update(now);
+			checkIdleLocked();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (overdue != null) {
+			for (Permit permit : overdue) {
+				takeBack(permit, now);
+			}
+		}
+		deliver(handoffs);
+	}
+
+	private void expireLocked(long now, NodeList<Waiting> line, StandingQueue standing, boolean fullScan,
+			List<Handoff> handoffs) {
+		Waiting oldest = line.first();
+		standing.observe(now, (oldest != null) ? now - oldest.arrivedAt() : 0);
+		Waiting entry = oldest;
+		while (entry != null) {
+			Waiting next = line.next(entry);
+			if (now - entry.expiresAt() >= 0 || standing.tooOld(now - entry.arrivedAt(), slotTurnoverNanos())) {
+				line.remove(entry);
+				this.waitingTotal--;
+				handoffs.add(new Handoff(entry,
+						new Refusal(RefusalReason.WAIT_TIMEOUT, retryAfterLocked(entry.priority()))));
+			}
+			else if (!fullScan) {
+				return;
+			}
+			entry = next;
+		}
+	}
+
+	/**
+	 * How long it takes, lately, for some slot to free up; as long as a wait may last when
+	 * nothing has freed up lately, since then nobody can tell a standing queue from slow
+	 * requests.
+	 */
+	private long slotTurnoverNanos() {
+		double rate = this.flow.drainPerSecond();
+		return (rate > 0.01) ? (long) (1e9 / rate) : this.settings.maxWait().toNanos();
+	}
+
+	private void takeBack(Permit permit, long now) {
+		this.overrunning.incrementAndGet();
+		long processing = now - permit.admittedAt();
+		this.limit.onSample(permit.admittedAt(), processing, permit.inflight(), true);
+		if (permit.breakerAcquired()) {
+			this.breaker.record(processing, true);
+		}
+		this.flow.abandoned();
+		this.refusals.get(RefusalReason.REQUEST_TIMEOUT).increment();
+		this.observer.refused(permit.priority(), RefusalReason.REQUEST_TIMEOUT);
+		permit.markOverdue();
+	}
+
+	private void readHeap(long now) {
+		this.lastMemoryRead = now;
+		double used = this.heap.usedAfterGc();
+		this.heapUsed = used;
+		this.memoryPressure = used > this.settings.heapThreshold();
+	}
+
+	private long retryAfterLocked(Priority priority) {
+		int ahead = 0;
+		for (int i = 0; i <= priority.ordinal(); i++) {
+			ahead += this.waiting.get(i).size();
+		}
+		double rate = this.flow.drainPerSecond();
+		if (rate < 0.01) {
+			return Math.max(1, ceilSeconds(this.settings.maxWait().toNanos()));
+		}
+		long seconds = (long) Math.ceil((ahead + 1) / rate);
+		return Math.max(1, Math.min(MAX_RETRY_AFTER_SECONDS, seconds));
+	}
+
+	private static long ceilSeconds(long nanos) {
+		return (nanos + 999_999_999L) / 1_000_000_000L;
+	}
+
+	private void deliver(List<Handoff> handoffs) {
+		for (Handoff handoff : handoffs) {
+			if (handoff.permit != null) {
+				long waited = handoff.permit.waitedNanos();
+				this.flow.admitted(waited);
+				this.observer.admitted(handoff.permit.priority(), waited);
+				try {
+					handoff.waiter.waiter().admitted(handoff.permit);
+				}
+				catch (RuntimeException ex) {
+					handoff.permit.abandon();
+				}
+			}
+			else {
+				tellRefused(handoff.waiter, handoff.refusal);
+			}
+		}
+	}
+
+	private void tellRefused(Waiting entry, Refusal refusal) {
+		refused(entry.priority(), refusal, entry.breakerAcquired());
+		try {
+			entry.waiter().refused(refusal);
+		}
+		catch (RuntimeException ex) {
+			// The request is gone; nothing is held for it any more.
+		}
+	}
+
+	/**
+	 * Stops admitting: from now on every new request is refused with
+	 * {@link RefusalReason#SHUTTING_DOWN}, while those waiting and running go on.
+	 * @return completes when none waits or runs any more
+	 */
+	public CompletableFuture<Void> shutdown() {
+		this.shuttingDown = true;
+		this.lock.lock();
+		try {
+			checkIdleLocked();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return this.idle;
+	}
+
+	/**
+	 * Refuses every request still waiting, for shutdown.
+	 * @return how many there were
+	 */
+	public int refuseWaiting() {
+		List<Handoff> handoffs = new ArrayList<>();
+		this.lock.lock();
+		try {
+			for (NodeList<Waiting> line : this.waiting) {
+				for (Waiting entry : line.removeAll()) {
+					handoffs.add(new Handoff(entry, new Refusal(RefusalReason.SHUTTING_DOWN, 1)));
+				}
+			}
+			this.waitingTotal = 0;
+			checkIdleLocked();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		deliver(handoffs);
+		return handoffs.size();
+	}
+
+	private void checkIdleLocked() {
+		if (this.shuttingDown && this.waitingTotal == 0 && this.running.isEmpty() && !this.idle.isDone()) {
+			this.idle.complete(null);
+		}
+	}
+
+	public boolean shuttingDown() {
+		return this.shuttingDown;
+	}
+
+	long now() {
+		return this.clock.nanos();
+	}
+
+	/**
+	 * The queue now.
+	 * @return the snapshot
+	 */
+	public RequestQueueSnapshot snapshot() {
+		Map<Priority, Integer> pending = new EnumMap<>(Priority.class);
+		Map<Priority, Boolean> standing = new EnumMap<>(Priority.class);
+		int running;
+		this.lock.lock();
+		try {
+			for (Priority priority : PRIORITIES) {
+				pending.put(priority, this.waiting.get(priority.ordinal()).size());
+				standing.put(priority, this.standing.get(priority.ordinal()).standing());
+			}
+			running = this.running.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		Map<RefusalReason, Long> rejected = new EnumMap<>(RefusalReason.class);
+		this.refusals.forEach((reason, count) -> rejected.put(reason, count.sum()));
+		return new RequestQueueSnapshot(pending, running, this.overrunning.get(), this.limit.current(),
+				this.limit.adaptive(), this.flow.completedTotal(), rejected,
+				Duration.ofNanos((long) this.flow.averageWaitNanos()),
+				Duration.ofNanos((long) this.flow.averageProcessingNanos()), this.flow.drainPerSecond(), standing,
+				this.breaker.state(), this.heapUsed, this.memoryPressure, this.shuttingDown);
+	}
+
+	/**
+	 * How many requests wait at a priority, for gauges.
+	 * @param priority the priority
+	 * @return the count
+	 */
+	public int pending(Priority priority) {
+		this.lock.lock();
+		try {
+			return this.waiting.get(priority.ordinal()).size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * How many requests run within their deadline, for gauges.
+	 * @return the count
+	 */
+	public int running() {
+		this.lock.lock();
+		try {
+			return this.running.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	public int currentLimit() {
+		return this.limit.current();
+	}
+
+	public ServerErrorBreaker breaker() {
+		return this.breaker;
+	}
+
+	/**
+	 * The end of a wait: a permit or a refusal for a waiter.
+	 */
+	private static final class Handoff {
+
+		final Waiting waiter;
+
+		final Permit permit;
+
+		final Refusal refusal;
+
+		Handoff(Waiting waiter, Permit permit) {
+			this.waiter = waiter;
+			this.permit = permit;
+			this.refusal = null;
+		}
+
+		Handoff(Waiting waiter, Refusal refusal) {
+			this.waiter = waiter;
+			this.permit = null;
+			this.refusal = refusal;
+		}
+
+	}
+
+}

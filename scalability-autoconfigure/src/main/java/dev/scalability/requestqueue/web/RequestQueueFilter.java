@@ -1,0 +1,214 @@
+package dev.scalability.requestqueue.web;
+
+import java.io.IOException;
+
+import dev.scalability.requestqueue.Admission;
+import dev.scalability.requestqueue.Permit;
+import dev.scalability.requestqueue.Priority;
+import dev.scalability.requestqueue.Refusal;
+import dev.scalability.requestqueue.RefusalReason;
+import dev.scalability.requestqueue.RequestQueue;
+import dev.scalability.requestqueue.Waiting;
+import dev.scalability.web.PathIndex;
+import dev.scalability.web.RefusedRequests;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.http.server.PathContainer;
+
+/**
+ * Passes web requests through the {@link RequestQueue}: a request runs at once when a slot
+ * is free, waits without holding a thread when none is (it is suspended, and dispatched
+ * again when its turn comes), or is answered 503 at once. Its route gives its priority and
+ * deadline; bypassed paths never wait. Registered for request and asynchronous
+ * dispatches, so that it sees the dispatch that resumes a request it suspended; every
+ * other dispatch passes through.
+ */
+public class RequestQueueFilter implements Filter {
+
+	private static final Log logger = LogFactory.getLog(RequestQueueFilter.class);
+
+	private final RequestQueue queue;
+
+	private final PathIndex<QueueRoute> routes;
+
+	private final PathIndex<Boolean> bypass;
+
+	private final Priority defaultPriority;
+
+	private final RequestQueueProblems problems;
+
+	private volatile boolean warnedNotAsync;
+
+	/**
+	 * Creates the filter.
+	 * @param queue the queue
+	 * @param routes priorities and deadlines by route; the first match wins
+	 * @param bypass paths that never wait
+	 * @param defaultPriority the priority of requests no route matches
+	 * @param problems writes refusals
+	 */
+	public RequestQueueFilter(RequestQueue queue, PathIndex<QueueRoute> routes, PathIndex<Boolean> bypass,
+			Priority defaultPriority, RequestQueueProblems problems) {
+		this.queue = queue;
+		this.routes = routes;
+		this.bypass = bypass;
+		this.defaultPriority = defaultPriority;
+		this.problems = problems;
+	}
+
+	@Override
+	public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
+			throws IOException, ServletException {
+		if (!(servletRequest instanceof HttpServletRequest request)
+				|| !(servletResponse instanceof HttpServletResponse response)) {
+			chain.doFilter(servletRequest, servletResponse);
+			return;
+		}
+		DispatcherType type = request.getDispatcherType();
+		if (type == DispatcherType.ASYNC) {
+			SuspendedRequest suspended = SuspendedRequest.resuming(request);
+			if (suspended != null) {
+				resume(request, response, chain, suspended.resume());
+				return;
+			}
+		}
+		if (type != DispatcherType.REQUEST) {
+			chain.doFilter(request, response);
+			return;
+		}
+		QueueRoute route = null;
+		if (!this.routes.routes().isEmpty() || !this.bypass.routes().isEmpty()) {
+			PathContainer path = PathIndex.pathOf(request);
+			if (!this.bypass.routes().isEmpty() && this.bypass.matchFirst(path, request.getMethod()) != null) {
+				chain.doFilter(request, response);
+				return;
+			}
+			route = this.routes.routes().isEmpty() ? null : this.routes.matchFirst(path, request.getMethod());
+		}
+		Priority priority = (route != null) ? route.priority() : this.defaultPriority;
+		SuspendedRequest suspended = new SuspendedRequest(request, this.problems);
+		Admission admission = this.queue.admit(priority, (route != null) ? route.timeout() : null, suspended);
+		if (admission instanceof Permit permit) {
+			run(request, response, chain, permit);
+		}
+		else if (admission instanceof Refusal refusal) {
+			this.problems.refuse(request, response, refusal);
+		}
+		else {
+			Waiting waiting = (Waiting) admission;
+			if (!suspended.suspend(waiting)) {
+				cannotSuspend(request, response, chain, waiting, suspended);
+			}
+		}
+	}
+
+	private void resume(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			Admission outcome) throws IOException, ServletException {
+		if (outcome instanceof Permit permit) {
+			run(request, response, chain, permit);
+		}
+		else {
+			this.problems.refuse(request, response, (Refusal) outcome);
+		}
+	}
+
+	/**
+	 * A filter before this one cannot go asynchronous, so the request cannot wait without
+	 * its thread: rather than hold the thread, it is refused, unless its turn has come.
+	 */
+	private void cannotSuspend(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+			Waiting waiting, SuspendedRequest suspended) throws IOException, ServletException {
+		if (!this.warnedNotAsync) {
+			this.warnedNotAsync = true;
+			logger.warn("A filter before the request queue does not support asynchronous processing, so requests "
+					+ "that would wait are refused instead (see FilterRegistrationBean#setAsyncSupported).");
+		}
+		if (waiting.cancel()) {
+			this.problems.refuse(request, response, new Refusal(RefusalReason.QUEUE_FULL, 1));
+			return;
+		}
+		resume(request, response, chain, suspended.resume());
+	}
+
+	private void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Permit permit)
+			throws IOException, ServletException {
+		if (permit.overdue()) {
+			permit.release(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+			this.problems.refuse(request, response, new Refusal(RefusalReason.REQUEST_TIMEOUT, 1));
+			return;
+		}
+		DeadlineResponse guarded = new DeadlineResponse(response,
+				(raw) -> this.problems.write(request, raw, new Refusal(RefusalReason.REQUEST_TIMEOUT, 1)));
+		permit.onDeadline(guarded::expire);
+		Throwable failure = null;
+		try {
+			chain.doFilter(request, guarded);
+		}
+		catch (IOException | ServletException | RuntimeException | Error ex) {
+			failure = ex;
+			if (!guarded.expired()) {
+				throw ex;
+			}
+		}
+		finally {
+			guarded.close();
+			if (guarded.expired()) {
+				RefusedRequests.mark(request);
+			}
+			if (failure == null && request.isAsyncStarted()) {
+				releaseOnCompletion(request.getAsyncContext(), permit, response);
+			}
+			else {
+				int status = (failure != null && !response.isCommitted()) ? 500 : response.getStatus();
+				permit.release(status);
+			}
+		}
+	}
+
+	/**
+	 * The handler carries on asynchronously: the permit is held until it completes, and the
+	 * container's asynchronous timeout enforces what is left of the deadline.
+	 */
+	private static void releaseOnCompletion(AsyncContext context, Permit permit, HttpServletResponse response) {
+		long remainingMillis = Math.max(1, permit.remainingNanos() / 1_000_000);
+		if (context.getTimeout() <= 0 || context.getTimeout() > remainingMillis) {
+			context.setTimeout(remainingMillis);
+		}
+		context.addListener(new AsyncListener() {
+
+			@Override
+			public void onComplete(AsyncEvent event) {
+				permit.release(response.getStatus());
+			}
+
+			@Override
+			public void onTimeout(AsyncEvent event) {
+				// Completed after, with the status the timeout handling chose.
+			}
+
+			@Override
+			public void onError(AsyncEvent event) {
+				// Completed after, with the status the error handling chose.
+			}
+
+			@Override
+			public void onStartAsync(AsyncEvent event) {
+				event.getAsyncContext().addListener(this);
+			}
+
+		});
+	}
+
+}

@@ -1,0 +1,172 @@
+package dev.scalability.requestqueue.web;
+
+import java.io.IOException;
+
+import dev.scalability.requestqueue.Admission;
+import dev.scalability.requestqueue.Permit;
+import dev.scalability.requestqueue.Refusal;
+import dev.scalability.requestqueue.RefusalReason;
+import dev.scalability.requestqueue.Waiter;
+import dev.scalability.requestqueue.Waiting;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/**
+ * A request waiting in the queue without a thread: suspended with asynchronous servlet
+ * processing, and dispatched again through the filter chain when its wait ends, to run
+ * or to be refused on a container thread. The wait may end before the request is
+ * suspended (a slot frees up in between); then it is dispatched as soon as it is.
+ */
+final class SuspendedRequest implements Waiter, AsyncListener {
+
+	private static final String ATTRIBUTE = SuspendedRequest.class.getName();
+
+	/**
+	 * How long past its wait the container's own asynchronous timeout fires, in case the
+	 * queue's timer never ends the wait.
+	 */
+	private static final long SAFETY_MARGIN_MILLIS = 5_000;
+
+	private final HttpServletRequest request;
+
+	private final RequestQueueProblems problems;
+
+	private AsyncContext context;
+
+	private Waiting waiting;
+
+	private Admission outcome;
+
+	private boolean resumed;
+
+	SuspendedRequest(HttpServletRequest request, RequestQueueProblems problems) {
+		this.request = request;
+		this.problems = problems;
+	}
+
+	/**
+	 * The suspended request a dispatch resumes.
+	 * @param request the request of an asynchronous dispatch
+	 * @return the suspended request, or {@code null} when the dispatch is not the queue's
+	 */
+	static SuspendedRequest resuming(HttpServletRequest request) {
+		SuspendedRequest suspended = (SuspendedRequest) request.getAttribute(ATTRIBUTE);
+		if (suspended != null) {
+			request.removeAttribute(ATTRIBUTE);
+		}
+		return suspended;
+	}
+
+	/**
+	 * Suspends the request until its wait ends.
+	 * @param waiting its place in the queue
+	 * @return {@code false} when the request cannot be suspended (a filter before the
+	 * queue's does not support asynchronous processing)
+	 */
+	boolean suspend(Waiting waiting) {
+		AsyncContext started;
+		try {
+			started = this.request.startAsync();
+		}
+		catch (IllegalStateException ex) {
+			return false;
+		}
+		started.setTimeout(Math.max(1, waiting.remainingWaitNanos() / 1_000_000) + SAFETY_MARGIN_MILLIS);
+		started.addListener(this);
+		synchronized (this) {
+			this.context = started;
+			this.waiting = waiting;
+			if (this.outcome != null) {
+				dispatch();
+			}
+		}
+		return true;
+	}
+
+	@Override
+	public void admitted(Permit permit) {
+		ended(permit);
+	}
+
+	@Override
+	public void refused(Refusal refusal) {
+		ended(refusal);
+	}
+
+	private synchronized void ended(Admission outcome) {
+		this.outcome = outcome;
+		if (this.context != null) {
+			dispatch();
+		}
+	}
+
+	private void dispatch() {
+		this.request.setAttribute(ATTRIBUTE, this);
+		this.context.dispatch();
+	}
+
+	/**
+	 * Takes the outcome of the wait, on the dispatch that resumes the request.
+	 * @return a permit or a refusal
+	 */
+	synchronized Admission resume() {
+		this.resumed = true;
+		return this.outcome;
+	}
+
+	/**
+	 * The outcome when the request never got to use it.
+	 */
+	private synchronized Admission unresumed() {
+		return this.resumed ? null : this.outcome;
+	}
+
+	@Override
+	public void onTimeout(AsyncEvent event) throws IOException {
+		Waiting entry;
+		synchronized (this) {
+			entry = this.waiting;
+		}
+		if (entry != null && entry.cancel()) {
+			this.problems.refuse(this.request, (HttpServletResponse) event.getAsyncContext().getResponse(),
+					new Refusal(RefusalReason.WAIT_TIMEOUT, 1));
+			event.getAsyncContext().complete();
+		}
+	}
+
+	@Override
+	public void onError(AsyncEvent event) {
+		giveUp();
+	}
+
+	@Override
+	public void onComplete(AsyncEvent event) {
+		giveUp();
+	}
+
+	/**
+	 * The request ended without running (the client went away): its place in the queue, or
+	 * the slot it was granted, goes to another.
+	 */
+	private void giveUp() {
+		Waiting entry;
+		synchronized (this) {
+			entry = this.waiting;
+		}
+		if (entry != null) {
+			entry.cancel();
+		}
+		if (unresumed() instanceof Permit permit) {
+			permit.abandon();
+		}
+	}
+
+	@Override
+	public void onStartAsync(AsyncEvent event) {
+		// The request runs now; the permit's own listener takes over.
+	}
+
+}
