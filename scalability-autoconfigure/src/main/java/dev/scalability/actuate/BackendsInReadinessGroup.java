@@ -1,9 +1,14 @@
 package dev.scalability.actuate;
 
+import java.util.List;
 import java.util.Set;
 
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
+import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
 import org.springframework.boot.health.actuate.endpoint.AdditionalHealthEndpointPath;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroupsPostProcessor;
@@ -35,8 +40,27 @@ public class BackendsInReadinessGroup implements HealthEndpointGroupsPostProcess
 		return (readiness != null) ? new Groups(groups, new Readiness(readiness)) : groups;
 	}
 
+	/**
+	 * The groups with the readiness group replaced. Also maps the health endpoint's
+	 * additional paths ({@code /readyz}), as the groups Spring Boot makes do: Spring
+	 * Security's endpoint matchers look the groups bean up as an
+	 * {@link AdditionalPathsMapper}.
+	 */
 	private record Groups(HealthEndpointGroups delegate, HealthEndpointGroup readiness)
-			implements HealthEndpointGroups {
+			implements HealthEndpointGroups, AdditionalPathsMapper {
+
+		@Override
+		public List<String> getAdditionalPaths(EndpointId endpointId, WebServerNamespace webServerNamespace) {
+			if (this.delegate instanceof AdditionalPathsMapper mapper) {
+				return mapper.getAdditionalPaths(endpointId, webServerNamespace);
+			}
+			if (!HealthEndpoint.ID.equals(endpointId)) {
+				return null;
+			}
+			return getAllWithAdditionalPath(webServerNamespace).stream()
+				.map((group) -> group.getAdditionalPath().getValue())
+				.toList();
+		}
 
 		@Override
 		public HealthEndpointGroup getPrimary() {

@@ -23,9 +23,11 @@ class BackendsInReadinessGroupTests {
 
 	private static final String PROPERTIES = "management.endpoint.health.probes.enabled=true";
 
+	private static final String ADDITIONAL_PATHS = "management.endpoint.health.probes.add-additional-paths=true";
+
 	@Nested
 	@SpringBootTest(classes = App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-			properties = PROPERTIES)
+			properties = { PROPERTIES, ADDITIONAL_PATHS })
 	class ByDefault {
 
 		@LocalServerPort
@@ -35,6 +37,23 @@ class BackendsInReadinessGroupTests {
 		void aBackendThatIsDownTakesReadinessDownButNotLiveness() {
 			HttpTestClient client = new HttpTestClient(this.port);
 			assertThat(client.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+			assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		}
+
+		@Test
+		void theReadinessGroupKeepsItsAdditionalPath() {
+			assertThat(new HttpTestClient(this.port).get("/readyz").statusCode()).isEqualTo(503);
+		}
+
+		/**
+		 * Spring Security's default chain matches requests against the actuator's endpoints,
+		 * additional paths included, through the health groups bean: replacing the readiness
+		 * group must not break that matching (it once answered 500 to every request).
+		 */
+		@Test
+		void springSecurityStillMatchesRequestsAgainstTheEndpoints() {
+			HttpTestClient client = new HttpTestClient(this.port);
+			assertThat(client.get("/not-an-endpoint").statusCode()).isEqualTo(401);
 			assertThat(client.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 		}
 
