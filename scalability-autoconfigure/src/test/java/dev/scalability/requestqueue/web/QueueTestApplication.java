@@ -16,7 +16,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -38,10 +43,34 @@ class QueueTestApplication {
 	 * passes its chain a second time.
 	 */
 	@Bean
+	@ConditionalOnProperty(name = "test.security", havingValue = "open", matchIfMissing = true)
 	SecurityFilterChain openChain(HttpSecurity http) {
 		return http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
 			.csrf((csrf) -> csrf.disable())
 			.build();
+	}
+
+	/**
+	 * HTTP Basic on {@code /api/**}, for two users.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "test.security", havingValue = "basic")
+	SecurityFilterChain basicChain(HttpSecurity http) {
+		return http
+			.authorizeHttpRequests((requests) -> requests.requestMatchers("/api/**")
+				.authenticated()
+				.anyRequest()
+				.permitAll())
+			.httpBasic(Customizer.withDefaults())
+			.csrf((csrf) -> csrf.disable())
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "test.security", havingValue = "basic")
+	UserDetailsService users() {
+		return new InMemoryUserDetailsManager(User.withUsername("alice").password("{noop}secret").roles("USER").build(),
+				User.withUsername("bob").password("{noop}secret").roles("USER").build());
 	}
 
 	@Bean
