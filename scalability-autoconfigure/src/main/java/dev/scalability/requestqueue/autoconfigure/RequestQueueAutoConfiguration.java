@@ -48,6 +48,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.util.pattern.PathPattern;
 
 /**
@@ -81,9 +82,10 @@ public final class RequestQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RequestQueue requestQueue(RequestQueueProperties properties, ObjectProvider<ServerErrorBreaker> breaker,
-			ObjectProvider<HeapUsage> heapUsage, ObjectProvider<RequestQueueObserver> observer, MonotonicClock clock) {
+			ObjectProvider<HeapUsage> heapUsage, ObjectProvider<RequestQueueObserver> observer, MonotonicClock clock,
+			ResourceLoader resourceLoader) {
 		RequestQueueSettingsBuilder builder = new RequestQueueSettingsBuilder(properties);
-		return new RequestQueue(builder.settings(), builder.limit(), breaker.getIfAvailable(() -> ServerErrorBreaker.NONE),
+		return new RequestQueue(builder.settings(), builder.limit(resourceLoader.getClassLoader()), breaker.getIfAvailable(() -> ServerErrorBreaker.NONE),
 				heapUsage.getIfAvailable(HeapUsage::jvm), observer.getIfAvailable(() -> RequestQueueObserver.NONE),
 				clock);
 	}

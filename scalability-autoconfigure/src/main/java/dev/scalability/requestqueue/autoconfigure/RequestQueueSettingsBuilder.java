@@ -50,7 +50,7 @@ final class RequestQueueSettingsBuilder {
 				this.properties.getStandingQueue().getInterval(), threshold);
 	}
 
-	ConcurrencyLimit limit() {
+	ConcurrencyLimit limit(ClassLoader classLoader) {
 		int max = this.properties.getMaxConcurrent();
 		if (max < 1) {
 			throw new InvalidPropertyException(PREFIX + ".max-concurrent", max, "must be at least 1",
@@ -64,7 +64,7 @@ final class RequestQueueSettingsBuilder {
 			throw new InvalidPropertyException(PREFIX + ".min-concurrent", min,
 					"must be at least 1 and at most max-concurrent (" + max + ")", "such as 2.");
 		}
-		if (!ClassUtils.isPresent("com.netflix.concurrency.limits.Limit", getClass().getClassLoader())) {
+		if (!ClassUtils.isPresent("com.netflix.concurrency.limits.Limit", classLoader)) {
 			throw new InvalidPropertyException(PREFIX + ".adaptive", true,
 					"the adaptive limit needs com.netflix.concurrency-limits:concurrency-limits-core on the class path",
 					"add that dependency (the starter brings it), or set adaptive to false.");
