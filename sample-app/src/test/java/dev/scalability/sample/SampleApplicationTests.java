@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 
 import dev.scalability.test.web.HttpTestClient;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,10 +38,12 @@ class SampleApplicationTests extends SampleWithoutRedis {
 	}
 
 	@Test
-	void cpuKeepsACoreBusy() {
-		HttpResponse<String> cpu = this.http.get("/api/cpu?ms=5");
+	void cpuBurnsTheRequestedTimeOfItsThreadsCpu() {
+		HttpResponse<String> cpu = this.http.get("/api/cpu?ms=20");
 		assertThat(cpu.statusCode()).isEqualTo(200);
-		assertThat(cpu.body()).contains("\"busyMs\":5");
+		JsonNode burnt = HttpTestClient.json(cpu);
+		assertThat(burnt.get("busyMs").asInt()).isEqualTo(20);
+		assertThat(burnt.get("cpuMs").asInt()).isBetween(20, 40);
 	}
 
 	@Test

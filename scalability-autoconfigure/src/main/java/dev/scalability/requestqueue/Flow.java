@@ -3,9 +3,9 @@ package dev.scalability.requestqueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * How fast requests leave the queue's slots and how long they wait and run, over the last
- * second or so: {@code Retry-After} and the endpoint's averages come from here, not from
- * constants.
+ * How fast requests leave the queue's slots, how fast they have to wait, and how long they
+ * wait and run, over the last second or so: {@code Retry-After}, the standing-queue
+ * decisions and the endpoint's averages come from here, not from constants.
  */
 final class Flow {
 
@@ -22,6 +22,12 @@ final class Flow {
 	private final LongAdder completed = new LongAdder();
 
 	private final LongAdder processingNanos = new LongAdder();
+
+	private final LongAdder[] enqueued = new LongAdder[Priority.values().length];
+
+	private final long[] enqueuedBefore = new long[Priority.values().length];
+
+	private final double[] enqueuedPerSecond = new double[Priority.values().length];
 
 	// The window, guarded by the queue's lock.
 	private long windowStart;
@@ -44,6 +50,13 @@ final class Flow {
 
 	Flow(long now) {
 		this.windowStart = now;
+		for (int i = 0; i < this.enqueued.length; i++) {
+			this.enqueued[i] = new LongAdder();
+		}
+	}
+
+	void enqueued(Priority priority) {
+		this.enqueued[priority.ordinal()].increment();
 	}
 
 	void admitted(long waited) {
@@ -85,12 +98,33 @@ final class Flow {
 			double average = (double) (processing - this.processingBefore) / (completed - this.completedBefore);
 			this.averageProcessingNanos = this.averageProcessingNanos * (1 - WEIGHT) + average * WEIGHT;
 		}
+		for (int i = 0; i < this.enqueued.length; i++) {
+			long count = this.enqueued[i].sum();
+			double arrivals = (count - this.enqueuedBefore[i]) * 1e9 / elapsed;
+			this.enqueuedPerSecond[i] = this.enqueuedPerSecond[i] * (1 - WEIGHT) + arrivals * WEIGHT;
+			this.enqueuedBefore[i] = count;
+		}
 		this.windowStart = now;
 		this.endedBefore = ended;
 		this.admittedBefore = admitted;
 		this.waitBefore = waited;
 		this.completedBefore = completed;
 		this.processingBefore = processing;
+	}
+
+	/**
+	 * Whether requests of a priority or higher have lately had to wait faster than slots
+	 * free up: then their queue grows, and will not drain by itself. Guarded by the queue's
+	 * lock.
+	 * @param priority the priority
+	 * @return whether they outpace the drain
+	 */
+	boolean outpaced(Priority priority) {
+		double arrivals = 0;
+		for (int i = 0; i <= priority.ordinal(); i++) {
+			arrivals += this.enqueuedPerSecond[i];
+		}
+		return arrivals > this.drainPerSecond;
 	}
 
 	double drainPerSecond() {

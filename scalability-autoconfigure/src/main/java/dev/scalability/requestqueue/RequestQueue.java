@@ -18,9 +18,9 @@ import dev.scalability.time.MonotonicClock;
  * request that must wait gets a {@link Waiting} and hears later, through its
  * {@link Waiter}, whether it runs or is refused.
  *
- * <p>Within a priority, waiters are served oldest first, until the queue stands (see
- * {@link StandingQueue}): then the newest first, and those that waited past a short bound
- * are refused. A request's deadline runs from its arrival; a waiter is refused when it
+ * <p>Within a priority, waiters are served oldest first, until the queue stands and
+ * arrivals outpace the drain (see {@link StandingQueue}): then the newest first, and those
+ * that waited past a short bound are refused. A request's deadline runs from its arrival; a waiter is refused when it
  * passes or when {@code maxWait} does, and a running request's slot is taken back when it
  * passes. {@link #sweep()} enforces both, and must be called every few milliseconds.
  */
@@ -149,6 +149,7 @@ public final class RequestQueue {
 				Waiting entry = new Waiting(this, priority, now, expiresAt, deadline, gated, waiter);
 				this.waiting.get(priority.ordinal()).addLast(entry);
 				this.waitingTotal++;
+				this.flow.enqueued(priority);
 				admission = entry;
 			}
 		}
@@ -304,10 +305,12 @@ public final class RequestQueue {
 			StandingQueue standing = this.standing.get(i);
 			while (!line.isEmpty()) {
 				standing.observe(now, now - line.first().arrivedAt());
-				Waiting next = standing.standing() ? line.last() : line.first();
+				boolean backlogged = standing.backlogged(this.flow.outpaced(PRIORITIES[i]));
+				Waiting next = backlogged ? line.last() : line.first();
 				line.remove(next);
 				this.waitingTotal--;
-				if (now - next.expiresAt() >= 0 || standing.tooOld(now - next.arrivedAt(), slotTurnoverNanos())) {
+				if (now - next.expiresAt() >= 0
+						|| (backlogged && standing.tooOld(now - next.arrivedAt(), slotTurnoverNanos()))) {
 					handoffs.add(new Handoff(next, new Refusal(RefusalReason.WAIT_TIMEOUT, retryAfterLocked(next.priority()))));
 					continue;
 				}
@@ -335,7 +338,8 @@ public final class RequestQueue {
 				this.lastFullScan = now;
 			}
 			for (int i = 0; i < PRIORITIES.length; i++) {
-				expireLocked(now, this.waiting.get(i), this.standing.get(i), fullScan, handoffs);
+				expireLocked(now, this.waiting.get(i), this.standing.get(i),
+						this.flow.outpaced(PRIORITIES[i]), fullScan, handoffs);
 			}
 			for (Permit permit = this.running.first(); permit != null;) {
 				Permit next = this.running.next(permit);
@@ -361,14 +365,16 @@ public final class RequestQueue {
 		deliver(handoffs);
 	}
 
-	private void expireLocked(long now, NodeList<Waiting> line, StandingQueue standing, boolean fullScan,
-			List<Handoff> handoffs) {
+	private void expireLocked(long now, NodeList<Waiting> line, StandingQueue standing, boolean outpaced,
+			boolean fullScan, List<Handoff> handoffs) {
 		Waiting oldest = line.first();
 		standing.observe(now, (oldest != null) ? now - oldest.arrivedAt() : 0);
+		boolean backlogged = standing.backlogged(outpaced);
 		Waiting entry = oldest;
 		while (entry != null) {
 			Waiting next = line.next(entry);
-			if (now - entry.expiresAt() >= 0 || standing.tooOld(now - entry.arrivedAt(), slotTurnoverNanos())) {
+			if (now - entry.expiresAt() >= 0
+					|| (backlogged && standing.tooOld(now - entry.arrivedAt(), slotTurnoverNanos()))) {
 				line.remove(entry);
 				this.waitingTotal--;
 				handoffs.add(new Handoff(entry,
@@ -523,7 +529,8 @@ public final class RequestQueue {
 		try {
 			for (Priority priority : PRIORITIES) {
 				pending.put(priority, this.waiting.get(priority.ordinal()).size());
-				standing.put(priority, this.standing.get(priority.ordinal()).standing());
+				standing.put(priority,
+						this.standing.get(priority.ordinal()).backlogged(this.flow.outpaced(priority)));
 			}
 			running = this.running.size();
 		}

@@ -47,8 +47,19 @@ final class StandingQueue {
 	}
 
 	/**
-	 * Whether a waiter has waited too long to be worth serving: while the queue stands,
-	 * longer than twice the target, or than two turnovers of a slot when slots turn over
+	 * Whether the queue both stands and keeps filling faster than it drains: a queue that
+	 * stands because its requests are slow, but that drains by itself (a burst in front of
+	 * slow requests, a queue being drained for shutdown), is left alone.
+	 * @param outpaced whether arrivals lately outpace the drain
+	 * @return whether to serve newest first and refuse the oldest
+	 */
+	boolean backlogged(boolean outpaced) {
+		return this.standing && outpaced;
+	}
+
+	/**
+	 * Whether a waiter of a backlogged queue has waited too long to be worth serving: longer
+	 * than twice the target, or than two turnovers of a slot when slots turn over
 	 * more slowly than that (a queue in front of 200 ms requests cannot hold its waiters
 	 * to 10 ms without leaving slots idle).
 	 * @param waitNanos how long it has waited
@@ -56,7 +67,7 @@ final class StandingQueue {
 	 * @return whether to refuse it
 	 */
 	boolean tooOld(long waitNanos, long slotTurnoverNanos) {
-		return this.standing && waitNanos > 2 * Math.max(this.targetNanos, slotTurnoverNanos);
+		return waitNanos > 2 * Math.max(this.targetNanos, slotTurnoverNanos);
 	}
 
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class RecordingWaiter implements Waiter {
 
-	private final String name;
+	private String name;
 
 	private final List<String> admissions;
 
@@ -35,6 +35,17 @@ final class RecordingWaiter implements Waiter {
 	@Override
 	public void refused(Refusal refusal) {
 		this.refusal = refusal;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	/**
+	 * Marks the request as ended, by its name.
+	 */
+	void markDone() {
+		this.name = this.name + "-done";
 	}
 
 	Permit permit() {

@@ -221,6 +221,36 @@ class RequestQueueTests {
 	}
 
 	@Test
+	void aBurstInFrontOfSlowRequestsDrainsWithoutRefusals() {
+		RequestQueue queue = queue(2);
+		List<RecordingWaiter> requests = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			RecordingWaiter request = new RecordingWaiter("r" + i);
+			requests.add(request);
+			Admission admission = queue.admit(Priority.MEDIUM, null, request);
+			if (admission instanceof Permit permit) {
+				request.admitted(permit);
+			}
+		}
+		// Each request takes 1.5 s: the queue stands for 3 s, but nothing new arrives.
+		for (int round = 0; round < 3; round++) {
+			for (int i = 0; i < 150; i++) {
+				this.clock.advance(Duration.ofMillis(10));
+				queue.sweep();
+			}
+			List<RecordingWaiter> running = requests.stream()
+				.filter((request) -> request.permit() != null && !request.name().endsWith("done"))
+				.toList();
+			for (RecordingWaiter request : running) {
+				request.permit().release(200);
+				request.markDone();
+			}
+		}
+		assertThat(requests).allSatisfy((request) -> assertThat(request.refusal()).isNull());
+		assertThat(queue.snapshot().completed()).isEqualTo(6);
+	}
+
+	@Test
 	void withoutKnowingHowFastItDrainsTheQueueRefusesWaitersOnlyAtMaxWait() {
 		RequestQueue queue = queue(1);
 		queue.admit(Priority.MEDIUM, null, new RecordingWaiter("running"));
