@@ -142,7 +142,8 @@ flood() {
   local name=$1 port=$2
   java -Xms512m -Xmx512m ${java_opts[@]+"${java_opts[@]}"} -jar "$jar" --server.port="$port" \
     --spring.profiles.active=redis --spring.data.redis.port="$redis_port" --logging.level.root=WARN \
-    --management.health.redis.enabled=false "${rule[@]}" ${app_args[@]+"${app_args[@]}"} \
+    --management.health.redis.enabled=false --scalability.request-queue.enabled=false \
+    "${rule[@]}" ${app_args[@]+"${app_args[@]}"} \
     > "$work/$name.log" 2>&1 &
   local app=$!
   echo "$app" > "$work/$name.pid"

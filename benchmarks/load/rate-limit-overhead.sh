@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# End-to-end cost of the rate-limit filter: wrk against the sample's GET /api/hello with a
-# rule that covers it but never refuses, next to the same app with the starter switched off.
-# Three runs of one packaged jar, one after the other, on this machine:
+# End-to-end cost of the rate-limit filter and of the request queue: wrk against the sample's
+# GET /api/hello with a rule that covers it but never refuses, or with the queue in front and
+# a limit above wrk's connections (so that nothing waits), next to the same app with the
+# starter switched off. Four runs of one packaged jar, one after the other, on this machine:
 #   off     scalability.enabled=false
-#   memory  the rule on the memory backend
-#   redis   the rule on the Redis backend (a private redis-server on a free port)
+#   memory  the rule on the memory backend (the queue off)
+#   redis   the rule on the Redis backend, a private redis-server on a free port (the queue off)
+#   queue   the request queue alone, limit 256 (rate limiting off)
 # Prints requests/s of each and the ratios to "off". Needs wrk and redis-server on the PATH.
 #
 #   mvn -pl sample-app -am package -DskipTests
@@ -67,12 +69,13 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no > "
 redis_pid=$!
 
 off=$(run off --scalability.enabled=false)
-memory=$(run memory "${rule[@]}")
-redis=$(run redis "${rule[@]}" --scalability.backend=redis --spring.data.redis.port="$redis_port" \
-  --spring.data.redis.timeout=500ms)
+memory=$(run memory "${rule[@]}" --scalability.request-queue.enabled=false)
+redis=$(run redis "${rule[@]}" --scalability.request-queue.enabled=false --scalability.backend=redis \
+  --spring.data.redis.port="$redis_port" --spring.data.redis.timeout=500ms)
+queue=$(run queue --scalability.rate-limit.enabled=false --scalability.request-queue.max-concurrent=256)
 
 printf '%-8s %12s %10s %s\n' run "requests/s" ratio "refused-or-fallback"
-for line in "$off" "$memory" "$redis"; do
+for line in "$off" "$memory" "$redis" "$queue"; do
   set -- $line
   ratio=$(awk -v a="$2" -v b="$(echo "$off" | cut -d' ' -f2)" 'BEGIN { printf "%.2f", a / b }')
   printf '%-8s %12s %10s %s\n' "$1" "$2" "$ratio" "$3"
