@@ -55,8 +55,15 @@ final class Flow {
 		}
 	}
 
-	void enqueued(Priority priority) {
+	/**
+	 * Counts a request that found no free slot, whether it then waits or is refused: what
+	 * arrives beyond what the slots take.
+	 * @param priority its priority
+	 * @return {@code true}, to chain in a condition
+	 */
+	boolean foundNoSlot(Priority priority) {
 		this.enqueued[priority.ordinal()].increment();
+		return true;
 	}
 
 	void admitted(long waited) {
@@ -113,8 +120,8 @@ final class Flow {
 	}
 
 	/**
-	 * Whether requests of a priority or higher have lately had to wait faster than slots
-	 * free up: then their queue grows, and will not drain by itself. Guarded by the queue's
+	 * Whether requests of a priority or higher have lately found no free slot faster than
+	 * slots free up: then their queue grows, and will not drain by itself. Guarded by the queue's
 	 * lock.
 	 * @param priority the priority
 	 * @return whether they outpace the drain

@@ -6,11 +6,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.scalability.time.MonotonicClock;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Admits requests to a bounded number of slots; the rest wait, highest priority first,
@@ -25,6 +26,8 @@ import dev.scalability.time.MonotonicClock;
  * passes. {@link #sweep()} enforces both, and must be called every few milliseconds.
  */
 public final class RequestQueue {
+
+	private static final Log logger = LogFactory.getLog(RequestQueue.class);
 
 	private static final long MEMORY_READ_NANOS = 100_000_000L;
 
@@ -54,13 +57,17 @@ public final class RequestQueue {
 
 	private final NodeList<Permit> running = new NodeList<>();
 
-	private final AtomicInteger overrunning = new AtomicInteger();
+	/**
+	 * Requests still running past their deadline, whose slots were taken back. Guarded by
+	 * the lock.
+	 */
+	private int overrunning;
 
 	private final Map<RefusalReason, LongAdder> refusals = new EnumMap<>(RefusalReason.class);
 
 	private final Flow flow;
 
-	private final CompletableFuture<Void> idle = new CompletableFuture<>();
+	private CompletableFuture<Void> idle = new CompletableFuture<>();
 
 	private int waitingTotal;
 
@@ -131,14 +138,14 @@ public final class RequestQueue {
 			if (priority == Priority.LOW && this.memoryPressure) {
 				admission = new Refusal(RefusalReason.MEMORY_PRESSURE, retryAfterLocked(priority));
 			}
-			else if (this.running.size() < this.limit.current() && nobodyWaitsAtOrAbove(priority)) {
+			else if (hasRoomLocked() && nobodyWaitsAtOrAbove(priority)) {
 				admission = grantLocked(priority, now, now, deadline, gated);
 			}
-			else if (priority == Priority.MEDIUM && this.memoryPressure) {
+			else if (this.flow.foundNoSlot(priority) && priority == Priority.MEDIUM && this.memoryPressure) {
 				admission = new Refusal(RefusalReason.MEMORY_PRESSURE, retryAfterLocked(priority));
 			}
 			else if (this.waitingTotal >= this.settings.maxQueue()
-					&& (evictedWaiter = evictBelowLocked(priority)) == null) {
+					&& (evictedWaiter = evictForLocked(priority)) == null) {
 				admission = new Refusal(RefusalReason.QUEUE_FULL, retryAfterLocked(priority));
 			}
 			else {
@@ -149,7 +156,6 @@ public final class RequestQueue {
 				Waiting entry = new Waiting(this, priority, now, expiresAt, deadline, gated, waiter);
 				this.waiting.get(priority.ordinal()).addLast(entry);
 				this.waitingTotal++;
-				this.flow.enqueued(priority);
 				admission = entry;
 			}
 		}
@@ -164,9 +170,34 @@ public final class RequestQueue {
 		}
 		if (admission instanceof Permit) {
 			this.flow.admitted(0);
-			this.observer.admitted(priority, 0);
+			safely(() -> this.observer.admitted(priority, 0));
 		}
 		return admission;
+	}
+
+	/**
+	 * Whether a request may start: a slot is free, and the requests still running past their
+	 * deadline (whose slots were taken back) do not already fill another limit's worth. A
+	 * dependency that hangs can thus at most double what runs at once, never exhaust the
+	 * container's threads.
+	 */
+	private boolean hasRoomLocked() {
+		int limit = this.limit.current();
+		int running = this.running.size();
+		return running < limit && running + this.overrunning < 2 * limit;
+	}
+
+	/**
+	 * Runs a callback of the application (an observer, a breaker's listeners), which must not
+	 * keep the queue from handing slots on.
+	 */
+	private static void safely(Runnable callback) {
+		try {
+			callback.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A request queue callback failed; the queue goes on", ex);
+		}
 	}
 
 	private boolean nobodyWaitsAtOrAbove(Priority priority) {
@@ -179,18 +210,23 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * Makes room for a request by refusing the oldest waiter of the lowest priority below
-	 * its own.
+	 * Makes room for a request in a full queue by refusing the oldest waiter of the lowest
+	 * priority below its own; or of its own priority while that queue is backlogged, since
+	 * that waiter would be served last and refused soon anyway.
 	 */
-	private Waiting evictBelowLocked(Priority priority) {
-		for (int i = PRIORITIES.length - 1; i > priority.ordinal(); i--) {
-			NodeList<Waiting> lower = this.waiting.get(i);
-			Waiting oldest = lower.first();
-			if (oldest != null) {
-				lower.remove(oldest);
-				this.waitingTotal--;
-				return oldest;
+	private Waiting evictForLocked(Priority priority) {
+		for (int i = PRIORITIES.length - 1; i >= priority.ordinal(); i--) {
+			NodeList<Waiting> line = this.waiting.get(i);
+			Waiting oldest = line.first();
+			if (oldest == null) {
+				continue;
 			}
+			if (i == priority.ordinal() && !this.standing.get(i).backlogged(this.flow.outpaced(priority))) {
+				return null;
+			}
+			line.remove(oldest);
+			this.waitingTotal--;
+			return oldest;
 		}
 		return null;
 	}
@@ -206,7 +242,7 @@ public final class RequestQueue {
 			this.breaker.release();
 		}
 		this.refusals.get(refusal.reason()).increment();
-		this.observer.refused(priority, refusal.reason());
+		safely(() -> this.observer.refused(priority, refusal.reason()));
 		return refusal;
 	}
 
@@ -217,25 +253,29 @@ public final class RequestQueue {
 		this.lock.lock();
 		try {
 			inTime = this.running.remove(permit);
+			if (!inTime) {
+				this.overrunning--;
+			}
 			drainLocked(now, handoffs);
 			checkIdleLocked();
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (inTime) {
-			long processing = now - permit.admittedAt();
-			this.limit.onSample(permit.admittedAt(), processing, permit.inflight(), false);
-			if (permit.breakerAcquired()) {
-				this.breaker.record(processing, status >= 500);
+		try {
+			if (inTime) {
+				long processing = now - permit.admittedAt();
+				this.flow.completed(processing);
+				safely(() -> this.limit.onSample(permit.admittedAt(), processing, permit.inflight(), false));
+				if (permit.breakerAcquired()) {
+					safely(() -> this.breaker.record(processing, status >= 500));
+				}
+				safely(() -> this.observer.completed(permit.priority(), processing));
 			}
-			this.flow.completed(processing);
-			this.observer.completed(permit.priority(), processing);
 		}
-		else {
-			this.overrunning.decrementAndGet();
+		finally {
+			deliver(handoffs);
 		}
-		deliver(handoffs);
 	}
 
 	/**
@@ -248,22 +288,26 @@ public final class RequestQueue {
 		this.lock.lock();
 		try {
 			inTime = this.running.remove(permit);
+			if (!inTime) {
+				this.overrunning--;
+			}
 			drainLocked(this.clock.nanos(), handoffs);
 			checkIdleLocked();
 		}
 		finally {
 			this.lock.unlock();
 		}
-		if (inTime) {
-			this.flow.abandoned();
-			if (permit.breakerAcquired()) {
-				this.breaker.release();
+		try {
+			if (inTime) {
+				this.flow.abandoned();
+				if (permit.breakerAcquired()) {
+					safely(this.breaker::release);
+				}
 			}
 		}
-		else {
-			this.overrunning.decrementAndGet();
+		finally {
+			deliver(handoffs);
 		}
-		deliver(handoffs);
 	}
 
 	boolean cancel(Waiting entry) {
@@ -280,7 +324,7 @@ public final class RequestQueue {
 			this.lock.unlock();
 		}
 		if (removed && entry.breakerAcquired()) {
-			this.breaker.release();
+			safely(this.breaker::release);
 		}
 		return removed;
 	}
@@ -289,7 +333,7 @@ public final class RequestQueue {
 	 * Gives free slots to waiters, highest priority first.
 	 */
 	private void drainLocked(long now, List<Handoff> handoffs) {
-		while (this.running.size() < this.limit.current()) {
+		while (hasRoomLocked()) {
 			Waiting next = nextLocked(now, handoffs);
 			if (next == null) {
 				return;
@@ -345,7 +389,8 @@ public final class RequestQueue {
 				Permit next = this.running.next(permit);
 				if (now - permit.deadline() >= 0) {
 					this.running.remove(permit);
-							overdue = (overdue != null) ? overdue : new ArrayList<>(2);
+					this.overrunning++;
+					overdue = (overdue != null) ? overdue : new ArrayList<>(2);
 					overdue.add(permit);
 				}
 				permit = next;
@@ -357,12 +402,13 @@ public final class RequestQueue {
 		finally {
 			this.lock.unlock();
 		}
+		// Slots first: telling overdue requests may take a while.
+		deliver(handoffs);
 		if (overdue != null) {
 			for (Permit permit : overdue) {
 				takeBack(permit, now);
 			}
 		}
-		deliver(handoffs);
 	}
 
 	private void expireLocked(long now, NodeList<Waiting> line, StandingQueue standing, boolean outpaced,
@@ -398,16 +444,15 @@ public final class RequestQueue {
 	}
 
 	private void takeBack(Permit permit, long now) {
-		this.overrunning.incrementAndGet();
 		long processing = now - permit.admittedAt();
-		this.limit.onSample(permit.admittedAt(), processing, permit.inflight(), true);
-		if (permit.breakerAcquired()) {
-			this.breaker.record(processing, true);
-		}
 		this.flow.abandoned();
 		this.refusals.get(RefusalReason.REQUEST_TIMEOUT).increment();
-		this.observer.refused(permit.priority(), RefusalReason.REQUEST_TIMEOUT);
-		permit.markOverdue();
+		safely(() -> this.limit.onSample(permit.admittedAt(), processing, permit.inflight(), true));
+		if (permit.breakerAcquired()) {
+			safely(() -> this.breaker.record(processing, true));
+		}
+		safely(() -> this.observer.refused(permit.priority(), RefusalReason.REQUEST_TIMEOUT));
+		safely(permit::markOverdue);
 	}
 
 	private void readHeap(long now) {
@@ -422,7 +467,11 @@ public final class RequestQueue {
 		for (int i = 0; i <= priority.ordinal(); i++) {
 			ahead += this.waiting.get(i).size();
 		}
-		double rate = this.flow.drainPerSecond();
+		// What drains lately, or what the slots can drain at the latest known processing time,
+		// whichever is faster: after a quiet spell the drain seen says little.
+		double processing = this.flow.averageProcessingNanos();
+		double capacity = (processing > 0) ? this.limit.current() * 1e9 / processing : 0;
+		double rate = Math.max(this.flow.drainPerSecond(), capacity);
 		if (rate < 0.01) {
 			return Math.max(1, ceilSeconds(this.settings.maxWait().toNanos()));
 		}
@@ -437,14 +486,15 @@ public final class RequestQueue {
 	private void deliver(List<Handoff> handoffs) {
 		for (Handoff handoff : handoffs) {
 			if (handoff.permit != null) {
-				long waited = handoff.permit.waitedNanos();
+				Permit permit = handoff.permit;
+				long waited = permit.waitedNanos();
 				this.flow.admitted(waited);
-				this.observer.admitted(handoff.permit.priority(), waited);
+				safely(() -> this.observer.admitted(permit.priority(), waited));
 				try {
-					handoff.waiter.waiter().admitted(handoff.permit);
+					handoff.waiter.waiter().admitted(permit);
 				}
 				catch (RuntimeException ex) {
-					handoff.permit.abandon();
+					permit.abandon();
 				}
 			}
 			else {
@@ -469,15 +519,15 @@ public final class RequestQueue {
 	 * @return completes when none waits or runs any more
 	 */
 	public CompletableFuture<Void> shutdown() {
-		this.shuttingDown = true;
 		this.lock.lock();
 		try {
+			this.shuttingDown = true;
 			checkIdleLocked();
+			return this.idle;
 		}
 		finally {
 			this.lock.unlock();
 		}
-		return this.idle;
 	}
 
 	/**
@@ -509,6 +559,23 @@ public final class RequestQueue {
 		}
 	}
 
+	/**
+	 * Admits requests again after {@link #shutdown()}, as when a stopped application
+	 * context is started again (a checkpoint restored, a context restarted).
+	 */
+	public void reopen() {
+		this.lock.lock();
+		try {
+			this.shuttingDown = false;
+			if (this.idle.isDone()) {
+				this.idle = new CompletableFuture<>();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
 	public boolean shuttingDown() {
 		return this.shuttingDown;
 	}
@@ -525,6 +592,7 @@ public final class RequestQueue {
 		Map<Priority, Integer> pending = new EnumMap<>(Priority.class);
 		Map<Priority, Boolean> standing = new EnumMap<>(Priority.class);
 		int running;
+		int overrunning;
 		this.lock.lock();
 		try {
 			for (Priority priority : PRIORITIES) {
@@ -533,13 +601,14 @@ public final class RequestQueue {
 						this.standing.get(priority.ordinal()).backlogged(this.flow.outpaced(priority)));
 			}
 			running = this.running.size();
+			overrunning = this.overrunning;
 		}
 		finally {
 			this.lock.unlock();
 		}
 		Map<RefusalReason, Long> rejected = new EnumMap<>(RefusalReason.class);
 		this.refusals.forEach((reason, count) -> rejected.put(reason, count.sum()));
-		return new RequestQueueSnapshot(pending, running, this.overrunning.get(), this.limit.current(),
+		return new RequestQueueSnapshot(pending, running, overrunning, this.limit.current(),
 				this.limit.adaptive(), this.flow.completedTotal(), rejected,
 				Duration.ofNanos((long) this.flow.averageWaitNanos()),
 				Duration.ofNanos((long) this.flow.averageProcessingNanos()), this.flow.drainPerSecond(), standing,

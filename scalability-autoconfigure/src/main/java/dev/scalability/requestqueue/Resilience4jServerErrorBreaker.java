@@ -5,12 +5,16 @@ import java.util.concurrent.TimeUnit;
 
 import dev.scalability.time.MonotonicClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The server-error breaker on a Resilience4j {@link CircuitBreaker}, so that its state,
  * metrics and events show wherever the application's other breakers do.
  */
 public final class Resilience4jServerErrorBreaker implements ServerErrorBreaker {
+
+	private static final Log logger = LogFactory.getLog(Resilience4jServerErrorBreaker.class);
 
 	private static final ServerError SERVER_ERROR = new ServerError();
 
@@ -21,6 +25,8 @@ public final class Resilience4jServerErrorBreaker implements ServerErrorBreaker 
 	private final long openForNanos;
 
 	private volatile long openedAt;
+
+	private volatile CircuitBreaker.State lastState;
 
 	/**
 	 * Wraps a breaker.
@@ -33,16 +39,16 @@ public final class Resilience4jServerErrorBreaker implements ServerErrorBreaker 
 		this.clock = clock;
 		this.openForNanos = openFor.toNanos();
 		this.openedAt = clock.nanos();
-		breaker.getEventPublisher().onStateTransition((event) -> {
-			if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-				this.openedAt = clock.nanos();
-			}
-		});
+		this.lastState = breaker.getState();
 	}
 
 	@Override
 	public boolean tryAcquire() {
-		return this.breaker.tryAcquirePermission();
+		boolean permitted = this.breaker.tryAcquirePermission();
+		if (!permitted) {
+			noticeTransition();
+		}
+		return permitted;
 	}
 
 	@Override
@@ -58,6 +64,24 @@ public final class Resilience4jServerErrorBreaker implements ServerErrorBreaker 
 		else {
 			this.breaker.onSuccess(durationNanos, TimeUnit.NANOSECONDS);
 		}
+		noticeTransition();
+	}
+
+	/**
+	 * Notices a change of state, after a call recorded or refused. No event listener does
+	 * it: with one registered, Resilience4j builds an event object for every call.
+	 */
+	private void noticeTransition() {
+		CircuitBreaker.State state = this.breaker.getState();
+		CircuitBreaker.State last = this.lastState;
+		if (state == last) {
+			return;
+		}
+		this.lastState = state;
+		if (state == CircuitBreaker.State.OPEN) {
+			this.openedAt = this.clock.nanos();
+		}
+		logger.warn("Circuit breaker '" + this.breaker.getName() + "' went from " + last + " to " + state);
 	}
 
 	@Override

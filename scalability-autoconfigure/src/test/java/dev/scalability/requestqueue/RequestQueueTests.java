@@ -467,6 +467,141 @@ class RequestQueueTests {
 	}
 
 	@Test
+	void requestsPastTheirDeadlineCanAtMostDoubleWhatRunsAtOnce() {
+		RequestQueue queue = queue(2);
+		List<Permit> stuck = new ArrayList<>();
+		for (int round = 0; round < 2; round++) {
+			for (int i = 0; i < 2; i++) {
+				stuck.add((Permit) queue.admit(Priority.MEDIUM, Duration.ofMillis(100), new RecordingWaiter("s" + i)));
+			}
+			this.clock.advance(Duration.ofMillis(100));
+			queue.sweep();
+		}
+		// Four handlers hang on: their slots were taken back, but no fifth request may start.
+		assertThat(queue.snapshot().overrunning()).isEqualTo(4);
+		RecordingWaiter fifth = new RecordingWaiter("fifth");
+		assertThat(queue.admit(Priority.MEDIUM, null, fifth)).isInstanceOf(Waiting.class);
+		stuck.get(0).release(200);
+		assertThat(fifth.permit()).isNotNull();
+	}
+
+	@Test
+	void aFailingObserverNeitherLeaksASlotNorStrandsAWaiter() {
+		RequestQueue queue = new RequestQueue(RequestQueueSettings.defaults(), ConcurrencyLimit.fixed(1),
+				ServerErrorBreaker.NONE, () -> 0, new RequestQueueObserver() {
+
+					@Override
+					public void admitted(Priority priority, long waitedNanos) {
+						throw new IllegalStateException("observer failure");
+					}
+
+					@Override
+					public void completed(Priority priority, long processingNanos) {
+						throw new IllegalStateException("observer failure");
+					}
+
+					@Override
+					public void refused(Priority priority, RefusalReason reason) {
+						throw new IllegalStateException("observer failure");
+					}
+
+				}, this.clock::nanos);
+		Permit first = (Permit) queue.admit(Priority.MEDIUM, null, new RecordingWaiter("first"));
+		RecordingWaiter second = new RecordingWaiter("second");
+		queue.admit(Priority.MEDIUM, null, second);
+		first.release(200);
+		assertThat(second.permit()).isNotNull();
+		assertThat(queue.running()).isEqualTo(1);
+		second.permit().release(200);
+		assertThat(queue.running()).isZero();
+	}
+
+	@Test
+	void slotsFreedByASweepAreHandedOnBeforeOverdueRequestsAreTold() throws Exception {
+		RequestQueue queue = queue(1);
+		Permit slow = (Permit) queue.admit(Priority.MEDIUM, Duration.ofMillis(50), new RecordingWaiter("slow"));
+		java.util.concurrent.CountDownLatch telling = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		slow.onDeadline(() -> {
+			telling.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		RecordingWaiter next = new RecordingWaiter("next");
+		queue.admit(Priority.MEDIUM, null, next);
+		this.clock.advance(Duration.ofMillis(50));
+		Thread sweeper = new Thread(queue::sweep);
+		sweeper.start();
+		assertThat(telling.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		// The overdue request's listener is still busy: the next request runs already.
+		assertThat(next.permit()).isNotNull();
+		release.countDown();
+		sweeper.join();
+	}
+
+	@Test
+	void aQueueReopenedAfterShutdownAdmitsAgain() {
+		RequestQueue queue = queue(1);
+		assertThat(queue.shutdown()).isDone();
+		assertThat(queue.admit(Priority.MEDIUM, null, new RecordingWaiter("refused"))).isInstanceOf(Refusal.class);
+		queue.reopen();
+		assertThat(queue.admit(Priority.MEDIUM, null, new RecordingWaiter("admitted"))).isInstanceOf(Permit.class);
+		assertThat(queue.shutdown()).isNotDone();
+	}
+
+	@Test
+	void afterAQuietSpellRetryAfterFollowsWhatTheSlotsCanServe() {
+		RequestQueue queue = queue(10, settings(100, Duration.ofSeconds(5)), ServerErrorBreaker.NONE);
+		// One request every five seconds, each taking 100 ms.
+		for (int i = 0; i < 6; i++) {
+			Permit permit = (Permit) queue.admit(Priority.MEDIUM, null, new RecordingWaiter("r" + i));
+			this.clock.advance(Duration.ofMillis(100));
+			permit.release(200);
+			for (int step = 0; step < 49; step++) {
+				this.clock.advance(Duration.ofMillis(100));
+				queue.sweep();
+			}
+		}
+		for (int i = 0; i < 110; i++) {
+			queue.admit(Priority.MEDIUM, null, new RecordingWaiter("burst" + i));
+		}
+		Refusal full = (Refusal) queue.admit(Priority.MEDIUM, null, new RecordingWaiter("full"));
+		// 100 ahead, ten slots of 100 ms: a hundred a second, so a second or two; the drain
+		// seen over the quiet spell alone would have said a minute.
+		assertThat(full.retryAfterSeconds()).isBetween(1L, 2L);
+	}
+
+	@Test
+	void aFullBackloggedQueueTakesANewcomerInPlaceOfItsOldestWaiter() {
+		RequestQueue queue = queue(1, settings(3, Duration.ofSeconds(5)), ServerErrorBreaker.NONE);
+		drainAt(queue, 100);
+		queue.admit(Priority.MEDIUM, null, new RecordingWaiter("running"));
+		List<RecordingWaiter> waiters = new ArrayList<>();
+		int newcomersRefused = 0;
+		// A newcomer every 5 ms while the slot stays taken: the queue fills up and stands, and
+		// within the quarter of a second the rates take to show it, arrivals outpace the drain.
+		for (int i = 0; i < 100; i++) {
+			RecordingWaiter waiter = new RecordingWaiter("w" + i);
+			waiters.add(waiter);
+			Admission admission = queue.admit(Priority.MEDIUM, null, waiter);
+			if (i >= 60 && admission instanceof Refusal) {
+				newcomersRefused++;
+			}
+			this.clock.advance(Duration.ofMillis(5));
+			queue.sweep();
+		}
+		assertThat(queue.snapshot().standing()).containsEntry(Priority.MEDIUM, true);
+		assertThat(newcomersRefused).isZero();
+		assertThat(waiters.stream()
+			.filter((waiter) -> waiter.refusal() != null && waiter.refusal().reason() == RefusalReason.QUEUE_FULL))
+			.isNotEmpty();
+	}
+
+	@Test
 	void anAdaptiveLimitStaysWithinItsBoundsAndGrowsWhileLatencyHolds() {
 		AdaptiveConcurrencyLimit limit = AdaptiveConcurrencyLimit.of(AdaptiveConcurrencyLimit.Algorithm.GRADIENT2, 2,
 				8);

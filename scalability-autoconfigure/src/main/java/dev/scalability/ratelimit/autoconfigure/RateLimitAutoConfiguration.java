@@ -136,7 +136,7 @@ public final class RateLimitAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("rateLimit")
+	@ConditionalOnEnabledHealthIndicator("ratelimit")
 	static class HealthConfiguration {
 
 		@Bean

@@ -14,6 +14,7 @@ import dev.scalability.requestqueue.actuate.RequestQueueEndpoint;
 import dev.scalability.requestqueue.actuate.RequestQueueSnapshotContributor;
 import dev.scalability.requestqueue.health.RequestQueueHealthIndicator;
 import dev.scalability.requestqueue.metrics.MicrometerRequestQueueObserver;
+import dev.scalability.requestqueue.web.DeadlineAnswers;
 import dev.scalability.requestqueue.web.QueueRoute;
 import dev.scalability.requestqueue.web.RequestQueueFilter;
 import dev.scalability.requestqueue.web.RequestQueueProblems;
@@ -42,6 +43,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -79,7 +81,11 @@ public final class RequestQueueAutoConfiguration {
 	 */
 	static final int SECURITY_FILTER_ORDER = -100;
 
-	@Bean
+	/**
+	 * The queue. Its {@code shutdown()} is no destroy method: {@link RequestQueueShutdown}
+	 * drains it while the web server still runs.
+	 */
+	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
 	RequestQueue requestQueue(RequestQueueProperties properties, ObjectProvider<ServerErrorBreaker> breaker,
 			ObjectProvider<HeapUsage> heapUsage, ObjectProvider<RequestQueueObserver> observer, MonotonicClock clock,
@@ -107,8 +113,10 @@ public final class RequestQueueAutoConfiguration {
 	FilterRegistrationBean<RequestQueueFilter> requestQueueFilter(RequestQueue queue, RequestQueueProperties properties,
 			RequestQueueProblems problems, Environment environment) {
 		RequestQueueSettingsBuilder builder = new RequestQueueSettingsBuilder(properties);
+		String actuator = environment.getProperty("management.endpoints.web.base-path", "/actuator");
 		RequestQueueFilter filter = new RequestQueueFilter(queue, new PathIndex<QueueRoute>(builder.routes()),
-				new PathIndex<Boolean>(builder.bypass()), properties.getDefaultPriority(), problems);
+				new PathIndex<Boolean>(builder.bypass(actuator)), properties.getDefaultPriority(), problems,
+				DeadlineAnswers.newExecutor());
 		FilterRegistrationBean<RequestQueueFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("requestQueueFilter");
 		registration.setOrder((properties.getFilterOrder() != null) ? properties.getFilterOrder()
@@ -121,8 +129,10 @@ public final class RequestQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RequestQueueShutdown requestQueueShutdown(RequestQueue queue, Environment environment) {
-		return new RequestQueueShutdown(queue, environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
-				Duration.class, Duration.ofSeconds(30)));
+		boolean drain = !"immediate".equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful"));
+		String timeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase");
+		return new RequestQueueShutdown(queue,
+				(timeout != null) ? DurationStyle.detectAndParse(timeout) : Duration.ofSeconds(30), drain);
 	}
 
 	/**
@@ -150,15 +160,20 @@ public final class RequestQueueAutoConfiguration {
 				.minimumNumberOfCalls(settings.getWindow())
 				.waitDurationInOpenState(settings.getOpenFor())
 				.permittedNumberOfCallsInHalfOpenState(Math.min(10, settings.getWindow()))
+				// Slow requests are the queue's business, not the breaker's: uploads of minutes
+				// must not open it.
+				.slowCallRateThreshold(100)
+				.slowCallDurationThreshold(Duration.ofDays(365))
 				.build();
 			String name = "scalability-" + FEATURE;
 			CircuitBreakerRegistry breakers = registry.getIfAvailable();
+			if (breakers != null && breakers.find(name).isPresent()) {
+				logger.warn("The circuit breaker '" + name + "' already exists in the Resilience4j registry; the "
+						+ "request queue uses it with its own settings, not those of "
+						+ "scalability.request-queue.circuit-breaker.*");
+			}
 			CircuitBreaker breaker = (breakers != null) ? breakers.circuitBreaker(name, config)
 					: CircuitBreaker.of(name, config);
-			breaker.getEventPublisher()
-				.onStateTransition((event) -> logger.warn("Circuit breaker '" + event.getCircuitBreakerName()
-						+ "' went from " + event.getStateTransition().getFromState() + " to "
-						+ event.getStateTransition().getToState()));
 			return new Resilience4jServerErrorBreaker(breaker, settings.getOpenFor(), clock);
 		}
 
@@ -185,7 +200,7 @@ public final class RequestQueueAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("requestQueue")
+	@ConditionalOnEnabledHealthIndicator("requestqueue")
 	static class HealthConfiguration {
 
 		@Bean

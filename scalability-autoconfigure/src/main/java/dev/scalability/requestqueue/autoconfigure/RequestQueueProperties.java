@@ -72,9 +72,11 @@ public class RequestQueueProperties {
 	private Priority defaultPriority = Priority.MEDIUM;
 
 	/**
-	 * Path patterns that are never queued nor counted, such as /actuator/prometheus.
+	 * Path patterns that are never queued nor counted. When not set: the actuator's health
+	 * probes, Prometheus scrape and request-queue endpoint ({base-path}/health/**,
+	 * /prometheus, /requestqueue); set it to [] to queue everything.
 	 */
-	private List<String> bypass = new ArrayList<>();
+	private List<String> bypass;
 
 	private final MemoryPressure memoryPressure = new MemoryPressure();
 

@@ -90,8 +90,18 @@ final class RequestQueueSettingsBuilder {
 		return routes;
 	}
 
-	List<Route<Boolean>> bypass() {
+	/**
+	 * The paths that are never queued: those configured, or by default the actuator's
+	 * health probes, Prometheus scrape and the queue's own endpoint, so that an overloaded
+	 * instance can still be watched and probed.
+	 * @param actuator the actuator's base path
+	 */
+	List<Route<Boolean>> bypass(String actuator) {
 		List<String> bypass = this.properties.getBypass();
+		if (bypass == null) {
+			String base = actuator.endsWith("/") ? actuator.substring(0, actuator.length() - 1) : actuator;
+			bypass = List.of(base + "/health/**", base + "/prometheus", base + "/requestqueue");
+		}
 		List<Route<Boolean>> routes = new ArrayList<>();
 		if (bypass.isEmpty()) {
 			return routes;

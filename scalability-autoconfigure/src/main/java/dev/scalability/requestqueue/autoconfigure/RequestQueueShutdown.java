@@ -31,20 +31,27 @@ class RequestQueueShutdown implements SmartLifecycle {
 
 	private final Duration timeout;
 
+	private final boolean drain;
+
 	private volatile boolean running;
 
 	/**
 	 * Creates the lifecycle.
 	 * @param queue the queue
 	 * @param timeout {@code spring.lifecycle.timeout-per-shutdown-phase}
+	 * @param drain whether to let waiting requests run ({@code server.shutdown=graceful});
+	 * when not, they are refused at once, as the web server stops at once too
 	 */
-	RequestQueueShutdown(RequestQueue queue, Duration timeout) {
+	RequestQueueShutdown(RequestQueue queue, Duration timeout, boolean drain) {
 		this.queue = queue;
 		this.timeout = timeout;
+		this.drain = drain;
 	}
 
 	@Override
 	public void start() {
+		// Started again after a stop (a restored checkpoint, a restarted context): admit again.
+		this.queue.reopen();
 		this.running = true;
 	}
 
@@ -57,6 +64,11 @@ class RequestQueueShutdown implements SmartLifecycle {
 	public void stop(Runnable callback) {
 		this.running = false;
 		CompletableFuture<Void> idle = this.queue.shutdown();
+		if (!this.drain) {
+			this.queue.refuseWaiting();
+			callback.run();
+			return;
+		}
 		if (idle.isDone()) {
 			callback.run();
 			return;

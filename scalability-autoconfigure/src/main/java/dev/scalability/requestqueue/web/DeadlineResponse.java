@@ -1,10 +1,10 @@
 package dev.scalability.requestqueue.web;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -17,11 +17,13 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 
 /**
  * The response of a running request whose deadline may pass before its handler answers.
- * Until the handler starts its body, the queue's timer may take the response over and
- * answer 503 at the deadline; from then on, whatever the handler still does to the
- * response goes nowhere. Once the handler has started its body, the deadline can no longer
- * change the answer. The two never touch the response at the same time: every change the
- * handler makes before its body holds this wrapper's lock, as does the timer's answer.
+ * Until the handler starts its body, the deadline may take the response over and answer
+ * 503; from then on, whatever the handler still does to the response goes nowhere, and its
+ * writes fail as for a client that has gone. Once the handler has started its body, the
+ * deadline can no longer change the answer. The two never touch the response at the same
+ * time: every change the handler makes before its body holds this wrapper's lock, as does
+ * the deadline's answer, and the request's thread waits for that answer to be written
+ * before it hands the response back to the container.
  */
 final class DeadlineResponse extends HttpServletResponseWrapper {
 
@@ -46,7 +48,8 @@ final class DeadlineResponse extends HttpServletResponseWrapper {
 	}
 
 	/**
-	 * Answers 503 if the handler has not started its body; called by the queue's timer.
+	 * Answers 503 if the handler has not started its body; called on a thread other than
+	 * the request's.
 	 */
 	void expire() {
 		synchronized (this) {
@@ -76,10 +79,11 @@ final class DeadlineResponse extends HttpServletResponseWrapper {
 
 	/**
 	 * Closes the deadline's window: the handler is done, or carries on asynchronously.
-	 * Waits for an answer being written by the timer, if any.
+	 * Waits for an answer being written for the deadline, if any, so that the request's
+	 * thread never hands the response back to the container while it is being written.
 	 */
 	void close() {
-		if (this.state == OPEN) {
+		if (this.state != HANDLER) {
 			synchronized (this) {
 				if (this.state == OPEN) {
 					this.state = HANDLER;
@@ -129,12 +133,14 @@ final class DeadlineResponse extends HttpServletResponseWrapper {
 
 	@Override
 	public ServletOutputStream getOutputStream() throws IOException {
-		return claim() ? super.getOutputStream() : DiscardingOutputStream.INSTANCE;
+		return claim() ? super.getOutputStream() : ClosedOutputStream.INSTANCE;
 	}
 
 	@Override
 	public PrintWriter getWriter() throws IOException {
-		return claim() ? super.getWriter() : new PrintWriter(Writer.nullWriter());
+		// Its errors show in checkError(), as for a client that went away.
+		return claim() ? super.getWriter() : new PrintWriter(new OutputStreamWriter(ClosedOutputStream.INSTANCE,
+				StandardCharsets.UTF_8));
 	}
 
 	@Override
@@ -287,13 +293,13 @@ final class DeadlineResponse extends HttpServletResponseWrapper {
 	}
 
 	/**
-	 * Where the body of a handler goes once the deadline has answered for it.
+	 * Where the body of a handler goes once the deadline has answered for it: nowhere, and
+	 * every write fails as if the client had gone, so that a handler that streams until its
+	 * client leaves stops.
 	 */
-	static final class DiscardingOutputStream extends ServletOutputStream {
+	static final class ClosedOutputStream extends ServletOutputStream {
 
-		static final DiscardingOutputStream INSTANCE = new DiscardingOutputStream();
-
-		private static final OutputStream NOWHERE = OutputStream.nullOutputStream();
+		static final ClosedOutputStream INSTANCE = new ClosedOutputStream();
 
 		@Override
 		public boolean isReady() {
@@ -302,21 +308,21 @@ final class DeadlineResponse extends HttpServletResponseWrapper {
 
 		@Override
 		public void setWriteListener(WriteListener writeListener) {
-			try {
-				writeListener.onWritePossible();
-			}
-			catch (IOException ex) {
-				writeListener.onError(ex);
-			}
+			writeListener.onError(gone());
 		}
 
 		@Override
 		public void write(int b) throws IOException {
-			NOWHERE.write(b);
+			throw gone();
 		}
 
 		@Override
-		public void write(byte[] b, int off, int len) {
+		public void write(byte[] b, int off, int len) throws IOException {
+			throw gone();
+		}
+
+		private static IOException gone() {
+			return new IOException("The request's deadline passed and its answer was sent");
 		}
 
 	}

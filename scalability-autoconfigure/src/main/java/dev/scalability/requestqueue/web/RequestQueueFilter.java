@@ -1,6 +1,8 @@
 package dev.scalability.requestqueue.web;
 
 import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 
 import dev.scalability.requestqueue.Admission;
 import dev.scalability.requestqueue.Permit;
@@ -49,6 +51,8 @@ public class RequestQueueFilter implements Filter {
 
 	private final RequestQueueProblems problems;
 
+	private final Executor deadlineAnswers;
+
 	private volatile boolean warnedNotAsync;
 
 	/**
@@ -58,14 +62,17 @@ public class RequestQueueFilter implements Filter {
 	 * @param bypass paths that never wait
 	 * @param defaultPriority the priority of requests no route matches
 	 * @param problems writes refusals
+	 * @param deadlineAnswers writes the answers of requests whose deadline passes while they
+	 * run, off the queue's timer (a client slow to take one must not hold up the others)
 	 */
 	public RequestQueueFilter(RequestQueue queue, PathIndex<QueueRoute> routes, PathIndex<Boolean> bypass,
-			Priority defaultPriority, RequestQueueProblems problems) {
+			Priority defaultPriority, RequestQueueProblems problems, Executor deadlineAnswers) {
 		this.queue = queue;
 		this.routes = routes;
 		this.bypass = bypass;
 		this.defaultPriority = defaultPriority;
 		this.problems = problems;
+		this.deadlineAnswers = deadlineAnswers;
 	}
 
 	@Override
@@ -98,7 +105,7 @@ public class RequestQueueFilter implements Filter {
 			route = this.routes.routes().isEmpty() ? null : this.routes.matchFirst(path, request.getMethod());
 		}
 		Priority priority = (route != null) ? route.priority() : this.defaultPriority;
-		SuspendedRequest suspended = new SuspendedRequest(request, this.problems);
+		SuspendedRequest suspended = new SuspendedRequest(request, response, this.problems);
 		Admission admission = this.queue.admit(priority, (route != null) ? route.timeout() : null, suspended);
 		if (admission instanceof Permit permit) {
 			run(request, response, chain, permit);
@@ -135,23 +142,26 @@ public class RequestQueueFilter implements Filter {
 			logger.warn("A filter before the request queue does not support asynchronous processing, so requests "
 					+ "that would wait are refused instead (see FilterRegistrationBean#setAsyncSupported).");
 		}
-		if (waiting.cancel()) {
+		Admission outcome = waiting.cancel() ? null : suspended.giveUpWaiting();
+		if (outcome == null) {
 			this.problems.refuse(request, response, new Refusal(RefusalReason.QUEUE_FULL, 1));
 			return;
 		}
-		resume(request, response, chain, suspended.resume());
+		resume(request, response, chain, outcome);
 	}
 
 	private void run(HttpServletRequest request, HttpServletResponse response, FilterChain chain, Permit permit)
 			throws IOException, ServletException {
+		DeadlineResponse guarded = new DeadlineResponse(response,
+				(raw) -> this.problems.write(request, raw, new Refusal(RefusalReason.REQUEST_TIMEOUT, 0)));
+		permit.onDeadline(() -> this.deadlineAnswers.execute(guarded::expire));
 		if (permit.overdue()) {
+			// Its deadline passed on its way here: it never ran.
+			guarded.expire();
+			RefusedRequests.mark(request);
 			permit.release(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-			this.problems.refuse(request, response, new Refusal(RefusalReason.REQUEST_TIMEOUT, 1));
 			return;
 		}
-		DeadlineResponse guarded = new DeadlineResponse(response,
-				(raw) -> this.problems.write(request, raw, new Refusal(RefusalReason.REQUEST_TIMEOUT, 1)));
-		permit.onDeadline(guarded::expire);
 		Throwable failure = null;
 		try {
 			chain.doFilter(request, guarded);
@@ -164,11 +174,8 @@ public class RequestQueueFilter implements Filter {
 		}
 		finally {
 			guarded.close();
-			if (guarded.expired()) {
-				RefusedRequests.mark(request);
-			}
 			if (failure == null && request.isAsyncStarted()) {
-				releaseOnCompletion(request.getAsyncContext(), permit, response);
+				releaseOnCompletion(request, permit, response);
 			}
 			else {
 				int status = (failure != null && !response.isCommitted()) ? 500 : response.getStatus();
@@ -181,12 +188,23 @@ public class RequestQueueFilter implements Filter {
 	 * The handler carries on asynchronously: the permit is held until it completes, and the
 	 * container's asynchronous timeout enforces what is left of the deadline.
 	 */
-	private static void releaseOnCompletion(AsyncContext context, Permit permit, HttpServletResponse response) {
-		long remainingMillis = Math.max(1, permit.remainingNanos() / 1_000_000);
-		if (context.getTimeout() <= 0 || context.getTimeout() > remainingMillis) {
-			context.setTimeout(remainingMillis);
+	private static void releaseOnCompletion(HttpServletRequest request, Permit permit, HttpServletResponse response) {
+		try {
+			AsyncContext context = request.getAsyncContext();
+			long remainingMillis = Math.max(1, permit.remainingNanos() / 1_000_000);
+			if (context.getTimeout() <= 0 || context.getTimeout() > remainingMillis) {
+				context.setTimeout(remainingMillis);
+			}
+			context.addListener(releaser(permit, response));
 		}
-		context.addListener(new AsyncListener() {
+		catch (IllegalStateException ex) {
+			// Completed already, or completing: nothing will call the listener.
+			permit.release(response.getStatus());
+		}
+	}
+
+	private static AsyncListener releaser(Permit permit, HttpServletResponse response) {
+		return new AsyncListener() {
 
 			@Override
 			public void onComplete(AsyncEvent event) {
@@ -208,7 +226,17 @@ public class RequestQueueFilter implements Filter {
 				event.getAsyncContext().addListener(this);
 			}
 
-		});
+		};
+	}
+
+	/**
+	 * Stops the thread pool that writes deadline answers, if the filter owns it.
+	 */
+	@Override
+	public void destroy() {
+		if (this.deadlineAnswers instanceof ExecutorService owned) {
+			owned.shutdown();
+		}
 	}
 
 }

@@ -46,7 +46,11 @@ public class RequestQueueProblems {
 	 * @throws IOException when the client is gone
 	 */
 	public void write(HttpServletRequest request, HttpServletResponse response, Refusal refusal) throws IOException {
-		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+		if (refusal.retryAfterSeconds() > 0) {
+			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+		}
+		// A refusal holds for this moment only: no cache may keep it.
+		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
 		if (refusal.reason() == RefusalReason.SHUTTING_DOWN) {
 			// Sends the client's next request to another instance.
 			response.setHeader(HttpHeaders.CONNECTION, "close");

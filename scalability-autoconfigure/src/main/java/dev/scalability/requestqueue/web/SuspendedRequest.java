@@ -32,6 +32,8 @@ final class SuspendedRequest implements Waiter, AsyncListener {
 
 	private final HttpServletRequest request;
 
+	private final HttpServletResponse response;
+
 	private final RequestQueueProblems problems;
 
 	private AsyncContext context;
@@ -42,8 +44,11 @@ final class SuspendedRequest implements Waiter, AsyncListener {
 
 	private boolean resumed;
 
-	SuspendedRequest(HttpServletRequest request, RequestQueueProblems problems) {
+	private boolean abandoned;
+
+	SuspendedRequest(HttpServletRequest request, HttpServletResponse response, RequestQueueProblems problems) {
 		this.request = request;
+		this.response = response;
 		this.problems = problems;
 	}
 
@@ -69,7 +74,9 @@ final class SuspendedRequest implements Waiter, AsyncListener {
 	boolean suspend(Waiting waiting) {
 		AsyncContext started;
 		try {
-			started = this.request.startAsync();
+			// With the objects the filters before the queue made: the dispatch that resumes
+			// the request passes them on, as Spring MVC does for its own asynchronous requests.
+			started = this.request.startAsync(this.request, this.response);
 		}
 		catch (IllegalStateException ex) {
 			return false;
@@ -96,11 +103,34 @@ final class SuspendedRequest implements Waiter, AsyncListener {
 		ended(refusal);
 	}
 
-	private synchronized void ended(Admission outcome) {
-		this.outcome = outcome;
-		if (this.context != null) {
-			dispatch();
+	private void ended(Admission outcome) {
+		synchronized (this) {
+			this.outcome = outcome;
+			if (!this.abandoned) {
+				if (this.context != null) {
+					dispatch();
+				}
+				return;
+			}
 		}
+		if (outcome instanceof Permit permit) {
+			permit.abandon();
+		}
+	}
+
+	/**
+	 * Gives up waiting, for a request that could not be suspended and whose place could not
+	 * be cancelled either: its wait is ending on another thread right now.
+	 * @return the outcome if it has come already, else {@code null}; an outcome that comes
+	 * later is then given back to the queue
+	 */
+	synchronized Admission giveUpWaiting() {
+		if (this.outcome != null) {
+			this.resumed = true;
+			return this.outcome;
+		}
+		this.abandoned = true;
+		return null;
 	}
 
 	private void dispatch() {

@@ -81,6 +81,80 @@ class RequestQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void slowRequestsNeverOpenTheBreaker() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(CircuitBreakerRegistry.class)
+			.circuitBreaker("scalability-request-queue")
+			.getCircuitBreakerConfig()
+			.getSlowCallDurationThreshold()).isGreaterThanOrEqualTo(Duration.ofDays(1)));
+	}
+
+	@Test
+	void aContextStartedAgainAfterAStopAdmitsRequestsAgain() {
+		this.contextRunner.run((context) -> {
+			RequestQueue queue = context.getBean(RequestQueue.class);
+			context.getSourceApplicationContext().stop();
+			assertThat(queue.shuttingDown()).isTrue();
+			context.getSourceApplicationContext().start();
+			assertThat(queue.shuttingDown()).isFalse();
+		});
+	}
+
+	@Test
+	void closingTheApplicationWaitsForRequestsStillRunningNoLongerThanTheShutdownPhase() {
+		this.contextRunner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=1s").run((context) -> {
+			Object running = context.getBean(RequestQueue.class)
+				.admit(dev.scalability.requestqueue.Priority.MEDIUM, null, null);
+			assertThat(running).isInstanceOf(dev.scalability.requestqueue.Permit.class);
+			long start = System.nanoTime();
+			context.close();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		});
+	}
+
+	@Test
+	void theHealthIndicatorIsTurnedOffByItsCanonicalProperty() {
+		this.contextRunner.withPropertyValues("management.health.requestqueue.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RequestQueueHealthIndicator.class));
+	}
+
+	@Test
+	void byDefaultTheActuatorsHealthPrometheusAndQueueEndpointsAreNeverQueued() {
+		RequestQueueSettingsBuilder defaults = new RequestQueueSettingsBuilder(new RequestQueueProperties());
+		assertThat(defaults.bypass("/manage/").get(0).paths()).extracting(Object::toString)
+			.containsExactly("/manage/health/**", "/manage/prometheus", "/manage/requestqueue");
+		RequestQueueProperties none = new RequestQueueProperties();
+		none.setBypass(java.util.List.of());
+		assertThat(new RequestQueueSettingsBuilder(none).bypass("/actuator")).isEmpty();
+	}
+
+	@Test
+	void withAnImmediateShutdownWaitingRequestsAreRefusedAtOnce() {
+		this.contextRunner.withPropertyValues("server.shutdown=immediate").run((context) -> {
+			RequestQueue queue = context.getBean(RequestQueue.class);
+			for (int i = 0; i < 10; i++) {
+				queue.admit(dev.scalability.requestqueue.Priority.MEDIUM, null, null);
+			}
+			java.util.concurrent.atomic.AtomicReference<dev.scalability.requestqueue.Refusal> refusal = new java.util.concurrent.atomic.AtomicReference<>();
+			queue.admit(dev.scalability.requestqueue.Priority.MEDIUM, null, new dev.scalability.requestqueue.Waiter() {
+
+				@Override
+				public void admitted(dev.scalability.requestqueue.Permit permit) {
+				}
+
+				@Override
+				public void refused(dev.scalability.requestqueue.Refusal refused) {
+					refusal.set(refused);
+				}
+
+			});
+			java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+			context.getBean(RequestQueueShutdown.class).stop(stopped::countDown);
+			assertThat(stopped.getCount()).isZero();
+			assertThat(refusal.get().reason()).isEqualTo(dev.scalability.requestqueue.RefusalReason.SHUTTING_DOWN);
+		});
+	}
+
+	@Test
 	void theBreakerCanBeTurnedOff() {
 		this.contextRunner.withPropertyValues("scalability.request-queue.circuit-breaker.enabled=false")
 			.run((context) -> {

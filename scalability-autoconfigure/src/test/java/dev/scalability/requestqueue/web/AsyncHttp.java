@@ -33,6 +33,15 @@ final class AsyncHttp {
 		return this.client.sendAsync(request.GET().build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	CompletableFuture<HttpResponse<String>> putForm(String path, String form) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(Duration.ofSeconds(60))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.PUT(HttpRequest.BodyPublishers.ofString(form))
+			.build();
+		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+	}
+
 	HttpResponse<String> getNow(String path, String... headers) {
 		return get(path, headers).join();
 	}

@@ -24,6 +24,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
@@ -164,10 +165,15 @@ class QueueTestApplication {
 			return name;
 		}
 
-		@GetMapping({ "/sleep", "/high/sleep", "/slow/sleep", "/bypassed/sleep" })
+		@GetMapping({ "/sleep", "/high/sleep", "/slow/sleep", "/bypassed/sleep", "/api/slow/sleep" })
 		String sleep(@RequestParam long ms) throws InterruptedException {
 			Thread.sleep(ms);
 			return "slept " + ms;
+		}
+
+		@PutMapping("/form")
+		String form(@RequestParam String name) {
+			return name;
 		}
 
 		@GetMapping("/fail")

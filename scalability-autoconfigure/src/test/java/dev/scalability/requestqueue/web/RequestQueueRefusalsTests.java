@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What a client sees when the queue refuses it at once: a full queue, memory pressure, an
- * open breaker; and how the breaker recovers by itself. One slot, one place in the queue.
+ * open breaker; and how the breaker recovers by itself. One slot, one place in the queue,
+ * and the default bypass: the actuator's health and the queue's endpoint are never queued.
  */
 @SpringBootTest(classes = QueueTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "scalability.request-queue.max-concurrent=1", "scalability.request-queue.max-queue=1",
@@ -33,7 +34,6 @@ import static org.awaitility.Awaitility.await;
 				"scalability.request-queue.routes[0].paths=/high/**",
 				"scalability.request-queue.routes[0].priority=high",
 				"scalability.request-queue.routes[1].paths=/low/**", "scalability.request-queue.routes[1].priority=low",
-				"scalability.request-queue.bypass=/actuator/**",
 				"management.endpoints.web.exposure.include=requestqueue,health",
 				"management.endpoint.health.show-details=always" })
 class RequestQueueRefusalsTests {
@@ -85,6 +85,8 @@ class RequestQueueRefusalsTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 		assertRefused(refused, "queue-full");
 		assertThat(this.gates.started()).doesNotContain("refused");
+		// Health checks are never queued: the probe gets through a full queue at once.
+		assertThat(this.http.getNow("/actuator/health").statusCode()).isEqualTo(200);
 		this.gates.openAll();
 		assertThat(running.join().statusCode()).isEqualTo(200);
 		assertThat(waiting.join().statusCode()).isEqualTo(200);
@@ -117,8 +119,9 @@ class RequestQueueRefusalsTests {
 		HttpResponse<String> refused = this.http.getNow("/sleep?ms=0");
 		assertRefused(refused, "circuit-open");
 		assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
-		// High priority still gets through, so that the instance can report its own health.
+		// High priority still gets through, and health checks are not queued at all.
 		assertThat(this.http.getNow("/high/sleep?ms=0").statusCode()).isEqualTo(200);
+		assertThat(this.http.getNow("/actuator/health").statusCode()).isEqualTo(200);
 		JsonNode health = HttpTestClient.json(this.http.getNow("/actuator/health"));
 		assertThat(health.get("components").get("requestQueue").get("details").get("breaker").asString())
 			.isEqualTo("OPEN");

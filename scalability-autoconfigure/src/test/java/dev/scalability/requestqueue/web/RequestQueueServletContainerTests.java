@@ -127,11 +127,26 @@ abstract class RequestQueueServletContainerTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
 		assertThat(timedOut.statusCode()).isEqualTo(503);
 		assertThat(HttpTestClient.json(timedOut).get("reason").asString()).isEqualTo("request-timeout");
+		// Its handler runs on and may yet do its work: no invitation to send it again.
+		assertThat(timedOut.headers().firstValue("Retry-After")).isEmpty();
+		assertThat(timedOut.headers().firstValue("Cache-Control")).hasValue("no-store");
 		// The slow handler still sleeps, but its slot serves others already.
 		assertThat(this.queue.snapshot().overrunning()).isEqualTo(1);
 		HttpResponse<String> next = this.http.getNow("/sleep?ms=0");
 		assertThat(next.statusCode()).isEqualTo(200);
 		await().atMost(QueueTestApplication.SOON).until(() -> this.queue.snapshot().overrunning() == 0);
+	}
+
+	@Test
+	void aFormBodyReadBeforeTheQueueReachesTheHandlerOfARequestThatWaited() {
+		occupy("first");
+		occupy("second");
+		CompletableFuture<HttpResponse<String>> form = this.http.putForm("/form", "name=waited");
+		await().atMost(QueueTestApplication.SOON).until(() -> this.queue.pending(Priority.MEDIUM) == 1);
+		this.gates.openAll();
+		HttpResponse<String> response = form.join();
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("waited");
 	}
 
 	@Test

@@ -29,7 +29,10 @@ import static org.awaitility.Awaitility.await;
 				"scalability.request-queue.standing-queue.target=30s",
 				"scalability.rate-limit.rules[0].name=per-user", "scalability.rate-limit.rules[0].paths=/api/limited/**",
 				"scalability.rate-limit.rules[0].key=user", "scalability.rate-limit.rules[0].limit=2",
-				"scalability.rate-limit.rules[0].window=1h" })
+				"scalability.rate-limit.rules[0].window=1h", "scalability.request-queue.routes[0].paths=/api/slow/**",
+				"scalability.request-queue.routes[0].timeout=200ms", "scalability.rate-limit.rules[1].name=slow",
+				"scalability.rate-limit.rules[1].paths=/api/slow/**", "scalability.rate-limit.rules[1].key=user",
+				"scalability.rate-limit.rules[1].limit=1", "scalability.rate-limit.rules[1].window=1h" })
 class RequestQueueWithRateLimitsTests {
 
 	private static final String[] ALICE = { "Authorization", HttpTestClient.basic("alice", "secret") };
@@ -93,6 +96,15 @@ class RequestQueueWithRateLimitsTests {
 		assertThat(this.queue.snapshot().pendingTotal()).isZero();
 		assertThat(this.queue.snapshot().rejected().values().stream().mapToLong(Long::longValue).sum())
 			.isEqualTo(rejectedBefore);
+	}
+
+	@Test
+	void aRequestThatRanPastItsDeadlineIsStillCharged() {
+		HttpResponse<String> timedOut = this.http.getNow("/api/slow/sleep?ms=600", ALICE);
+		assertThat(timedOut.statusCode()).isEqualTo(503);
+		assertThat(HttpTestClient.json(timedOut).get("reason").asString()).isEqualTo("request-timeout");
+		// It ran, and its handler went on: it used the one permit of the hour.
+		assertThat(this.http.getNow("/api/slow/sleep?ms=0", ALICE).statusCode()).isEqualTo(429);
 	}
 
 	@Test
