@@ -87,7 +87,7 @@ public class RequestQueueFilter implements Filter {
 		if (type == DispatcherType.ASYNC) {
 			SuspendedRequest suspended = SuspendedRequest.resuming(request);
 			if (suspended != null) {
-				resume(request, response, chain, suspended.resume());
+				resume(suspended.arrivedRequest(), suspended.arrivedResponse(), chain, suspended.resume());
 				return;
 			}
 		}

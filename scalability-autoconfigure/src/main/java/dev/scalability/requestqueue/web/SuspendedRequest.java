@@ -11,7 +11,9 @@ import dev.scalability.requestqueue.Waiting;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -74,9 +76,10 @@ final class SuspendedRequest implements Waiter, AsyncListener {
 	boolean suspend(Waiting waiting) {
 		AsyncContext started;
 		try {
-			// With the objects the filters before the queue made: the dispatch that resumes
-			// the request passes them on, as Spring MVC does for its own asynchronous requests.
-			started = this.request.startAsync(this.request, this.response);
+			// With the container's own request and response: Jetty dispatches a request
+			// suspended with wrappers to its URI without the query string. The wrappers the
+			// filters before the queue made are passed on by the filter when it resumes.
+			started = this.request.startAsync();
 		}
 		catch (IllegalStateException ex) {
 			return false;
@@ -136,6 +139,36 @@ final class SuspendedRequest implements Waiter, AsyncListener {
 	private void dispatch() {
 		this.request.setAttribute(ATTRIBUTE, this);
 		this.context.dispatch();
+	}
+
+	/**
+	 * The request as the filters before the queue passed it on when it arrived, for the
+	 * dispatch that resumes it: a form body they read, the user they authenticated, the
+	 * headers they will write are all kept. It says it is an asynchronous dispatch, as the
+	 * container's request does on Tomcat but not on Jetty, so that filters after the queue
+	 * see the same on both.
+	 * @return the request the filters after the queue get
+	 */
+	HttpServletRequest arrivedRequest() {
+		if (this.request.getDispatcherType() == DispatcherType.ASYNC) {
+			return this.request;
+		}
+		return new HttpServletRequestWrapper(this.request) {
+
+			@Override
+			public DispatcherType getDispatcherType() {
+				return DispatcherType.ASYNC;
+			}
+
+		};
+	}
+
+	/**
+	 * The response as the filters before the queue passed it on when the request arrived.
+	 * @return the response the filters after the queue get
+	 */
+	HttpServletResponse arrivedResponse() {
+		return this.response;
 	}
 
 	/**
