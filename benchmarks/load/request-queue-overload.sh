@@ -103,8 +103,9 @@ fi
 [ -f "${jar:-}" ] || { echo "no sample jar (${jar:-none})" >&2; exit 1; }
 
 echo "Compiling the simulations..."
-# Online on purpose: a fresh machine has to fetch Gatling once; the runs below are offline.
-(cd "$project" && mvn -q test-compile)
+# Online on purpose: a fresh machine has to fetch Gatling and its Maven plugin once; the
+# runs below are offline.
+(cd "$project" && mvn -q test-compile dependency:resolve-plugins)
 gatling_version=$(sed -n 's:.*<gatling.version>\(.*\)</gatling.version>.*:\1:p' "$project/pom.xml")
 plugin_version=$(sed -n 's:.*<gatling-maven-plugin.version>\(.*\)</gatling-maven-plugin.version>.*:\1:p' "$project/pom.xml")
 
