@@ -194,8 +194,8 @@ final class SuspendedRequest implements Waiter, AsyncListener {
 			entry = this.waiting;
 		}
 		if (entry != null && entry.cancel()) {
-			this.problems.refuse(this.request, (HttpServletResponse) event.getAsyncContext().getResponse(),
-					new Refusal(RefusalReason.WAIT_TIMEOUT, 1));
+			// Through the wrappers of the filters before the queue, as every other answer.
+			this.problems.refuse(this.request, this.response, new Refusal(RefusalReason.WAIT_TIMEOUT, 1));
 			event.getAsyncContext().complete();
 		}
 	}
