@@ -1,0 +1,318 @@
+package dev.scalability.events.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
+import dev.scalability.delivery.Backoff;
+import dev.scalability.delivery.JacksonPayloadCodec;
+import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.events.EventBus;
+import dev.scalability.events.EventBusBackend;
+import dev.scalability.events.EventBusObserver;
+import dev.scalability.events.EventBusSettings;
+import dev.scalability.events.TopicSnapshot;
+import dev.scalability.events.actuate.EventsEndpoint;
+import dev.scalability.events.actuate.EventsSnapshotContributor;
+import dev.scalability.events.annotation.EventBusListener;
+import dev.scalability.events.annotation.EventBusListenerRegistrar;
+import dev.scalability.events.health.EventBusHealthIndicator;
+import dev.scalability.events.memory.MemoryEventBus;
+import dev.scalability.events.metrics.MicrometerEventBusObserver;
+import dev.scalability.time.MonotonicClock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the event bus's auto-configuration defines, when, what backs off, and that
+ * {@code @EventBusListener} methods, health, metrics and the endpoint work on it.
+ */
+class EventsAutoConfigurationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ScalabilityAutoConfiguration.class,
+				EventsAutoConfiguration.class))
+		.withPropertyValues("management.endpoints.web.exposure.include=events");
+
+	@Test
+	void theMemoryBusIsTheDefaultWithItsListenersLifecycleHealthAndEndpoint() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed()
+				.hasSingleBean(MemoryEventBus.class)
+				.hasSingleBean(JacksonPayloadCodec.class)
+				.hasSingleBean(EventBusListenerRegistrar.class)
+				.hasSingleBean(EventBusLifecycle.class)
+				.hasSingleBean(EventBusHealthIndicator.class)
+				.hasSingleBean(EventsEndpoint.class)
+				.hasSingleBean(EventsSnapshotContributor.class)
+				.doesNotHaveBean(MicrometerEventBusObserver.class);
+			assertThat(context.getBean(MemoryEventBus.class).isRunning()).isTrue();
+			assertThat(context.getBean(EventsSnapshotContributor.class).name()).isEqualTo("events");
+		});
+	}
+
+	@Test
+	void theEventBusCanBeSwitchedOffAloneOrWithTheStarter() {
+		this.contextRunner.withPropertyValues("scalability.events.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventBus.class)
+				.doesNotHaveBean(EventBusListenerRegistrar.class));
+		this.contextRunner.withPropertyValues("scalability.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventBus.class));
+	}
+
+	@Test
+	void listenerMethodsGetEveryEventOfTheirGroupAsTheirDeclaredType() {
+		this.contextRunner.withUserConfiguration(OrderListenersConfiguration.class).run((context) -> {
+			EventBus bus = context.getBean(EventBus.class);
+			OrderListeners listeners = context.getBean(OrderListeners.class);
+			bus.publish("orders.created", new OrderCreated("order-1", 42));
+			bus.publish("orders.created", Map.of("id", "order-2", "amount", 7));
+			await().atMost(WAIT).until(() -> listeners.billed.size() == 2 && listeners.shipped.size() == 2);
+			assertThat(listeners.billed).containsExactly(new OrderCreated("order-1", 42),
+					new OrderCreated("order-2", 7));
+			assertThat(listeners.shipped).containsExactlyElementsOf(listeners.billed);
+		});
+	}
+
+	@Test
+	void aListenerWithoutAGroupHasOneOfItsOwnAndPlaceholdersInTopicsAreResolved() {
+		this.contextRunner.withUserConfiguration(OrderListenersConfiguration.class)
+			.withPropertyValues("app.refunds-topic=orders.refunded")
+			.run((context) -> {
+				EventBusBackend bus = context.getBean(EventBusBackend.class);
+				assertThat(bus.topics()).extracting(TopicSnapshot::topic).contains("orders.refunded");
+				TopicSnapshot refunds = bus.topics()
+					.stream()
+					.filter((topic) -> topic.topic().equals("orders.refunded"))
+					.findFirst()
+					.orElseThrow();
+				assertThat(refunds.groups()).extracting(TopicSnapshot.GroupSnapshot::group)
+					.containsExactly("orderListeners.refund");
+			});
+	}
+
+	@Test
+	void whatAListenerReturnsAnswersARequest() {
+		this.contextRunner.withUserConfiguration(OrderListenersConfiguration.class).run((context) -> {
+			EventBus bus = context.getBean(EventBus.class);
+			assertThat(bus.request("orders.quote", new OrderCreated("order-3", 5), Quote.class, WAIT))
+				.succeedsWithin(WAIT)
+				.isEqualTo(new Quote("order-3", 50));
+		});
+	}
+
+	@Test
+	void anApplicationsOwnBusIsTheOneListenersHealthAndEndpointUse() {
+		this.contextRunner.withUserConfiguration(OwnBusConfiguration.class, OrderListenersConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(EventBus.class).hasBean("ownBus").doesNotHaveBean("eventBus");
+				EventBusBackend own = context.getBean(EventBusBackend.class);
+				assertThat(own.isRunning()).isTrue();
+				assertThat(own.topics()).extracting(TopicSnapshot::topic).contains("orders.created");
+				assertThat(context.getBean(EventsEndpoint.class).events()).containsEntry("retention", 7);
+			});
+	}
+
+	@Test
+	void theHealthIndicatorIsTurnedOffByItsCanonicalProperty() {
+		this.contextRunner.withPropertyValues("management.health.eventbus.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(EventBusHealthIndicator.class));
+	}
+
+	@Test
+	void healthIsUpWithTheBacklogAndOutOfServiceWhileTheBusIsStopped() {
+		this.contextRunner.run((context) -> {
+			EventBusHealthIndicator indicator = context.getBean(EventBusHealthIndicator.class);
+			Health health = indicator.health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("backend", "memory")
+				.containsEntry("lag", 0L)
+				.containsEntry("pending", 0L)
+				.containsEntry("deadLetters", 0L);
+			context.getSourceApplicationContext().stop();
+			assertThat(indicator.health(true).getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			context.getSourceApplicationContext().start();
+			assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
+	@Test
+	void metricsCountPublishedAndHandledEventsAndShowEachGroupsLag() {
+		this.contextRunner.withUserConfiguration(MetricsConfiguration.class, OrderListenersConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MicrometerEventBusObserver.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				EventBus bus = context.getBean(EventBus.class);
+				bus.publish("orders.created", new OrderCreated("order-1", 1));
+				bus.publish("orders.created", new OrderCreated("order-2", 2));
+				assertThat(registry.get("scalability.events.published").tag("topic", "orders.created").counter()
+					.count()).isEqualTo(2);
+				await().atMost(WAIT)
+					.until(() -> registry.find("scalability.events.handled")
+						.tags("topic", "orders.created", "group", "billing", "outcome", "success")
+						.counter() != null
+							&& registry.get("scalability.events.handled")
+								.tags("topic", "orders.created", "group", "billing", "outcome", "success")
+								.counter()
+								.count() == 2);
+				for (String group : List.of("billing", "shipping")) {
+					await().atMost(WAIT)
+						.until(() -> registry.get("scalability.events.lag")
+							.tags("topic", "orders.created", "group", group)
+							.gauge()
+							.value() == 0.0);
+				}
+			});
+	}
+
+	@Test
+	void theEndpointListsDeadLettersWithTheirErrorAndRedrivesThem() {
+		this.contextRunner.withUserConfiguration(FlakyListenerConfiguration.class)
+			.withPropertyValues("scalability.events.max-attempts=2", "scalability.events.backoff=1ms")
+			.run((context) -> {
+				EventsEndpoint endpoint = context.getBean(EventsEndpoint.class);
+				FlakyListener listener = context.getBean(FlakyListener.class);
+				String id = context.getBean(EventBus.class).publish("payments", new OrderCreated("order-9", 3));
+				await().atMost(WAIT).until(() -> deadLetters(endpoint).size() == 1);
+				Map<String, Object> letter = deadLetters(endpoint).get(0);
+				assertThat(letter).containsEntry("id", id)
+					.containsEntry("topic", "payments")
+					.containsEntry("group", "charging")
+					.containsEntry("attempts", 2);
+				assertThat((String) letter.get("error")).startsWith("java.lang.IllegalStateException: gateway down");
+				listener.failing.set(false);
+				assertThat(endpoint.redrive("all", "unknown-topic")).containsEntry("redriven", 0);
+				assertThat(endpoint.redrive(id, null)).containsEntry("redriven", 1);
+				await().atMost(WAIT).until(() -> listener.charged.size() == 1);
+				assertThat(deadLetters(endpoint)).isEmpty();
+			});
+	}
+
+	@Test
+	void closingTheApplicationStopsTheBus() {
+		this.contextRunner.run((context) -> {
+			EventBusBackend bus = context.getBean(EventBusBackend.class);
+			context.close();
+			assertThat(bus.isRunning()).isFalse();
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> deadLetters(EventsEndpoint endpoint) {
+		return (List<Map<String, Object>>) endpoint.events().get("deadLetters");
+	}
+
+	record OrderCreated(String id, int amount) {
+
+	}
+
+	record Quote(String orderId, int price) {
+
+	}
+
+	static class OrderListeners {
+
+		final Queue<OrderCreated> billed = new ConcurrentLinkedQueue<>();
+
+		final Queue<OrderCreated> shipped = new ConcurrentLinkedQueue<>();
+
+		@EventBusListener(topic = "orders.created", group = "billing", concurrency = 2)
+		void bill(OrderCreated order) {
+			this.billed.add(order);
+		}
+
+		@EventBusListener(topic = "orders.created", group = "shipping")
+		void ship(OrderCreated order) {
+			this.shipped.add(order);
+		}
+
+		@EventBusListener(topic = "${app.refunds-topic:orders.refunds}")
+		void refund(OrderCreated order) {
+		}
+
+		@EventBusListener(topic = "orders.quote", group = "pricing")
+		Quote quote(OrderCreated order) {
+			return new Quote(order.id(), order.amount() * 10);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrderListenersConfiguration {
+
+		@Bean
+		OrderListeners orderListeners() {
+			return new OrderListeners();
+		}
+
+	}
+
+	static class FlakyListener {
+
+		final AtomicBoolean failing = new AtomicBoolean(true);
+
+		final Queue<OrderCreated> charged = new ConcurrentLinkedQueue<>();
+
+		@EventBusListener(topic = "payments", group = "charging")
+		void charge(OrderCreated order) {
+			if (this.failing.get()) {
+				throw new IllegalStateException("gateway down");
+			}
+			this.charged.add(order);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FlakyListenerConfiguration {
+
+		@Bean
+		FlakyListener flakyListener() {
+			return new FlakyListener();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnBusConfiguration {
+
+		@Bean
+		MemoryEventBus ownBus(MonotonicClock clock) {
+			return new MemoryEventBus(
+					new EventBusSettings(new RetryPolicy(1, Backoff.exponential(Duration.ZERO, Duration.ZERO)), 7, 7,
+							7),
+					new JacksonPayloadCodec(JsonMapper.builder().build()), EventBusObserver.NONE, clock);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MetricsConfiguration {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+}
