@@ -40,6 +40,18 @@ class SampleEventsTests extends SampleWithoutRedis {
 		assertThat(snapshot.path("events").path("backend").asString()).isEqualTo("memory");
 	}
 
+	@Test
+	void deadLettersAreRedrivenThroughTheEventsEndpoint() {
+		HttpResponse<String> all = this.http.post("/actuator/events", "{\"redrive\":\"all\"}");
+		assertThat(all.statusCode()).isEqualTo(200);
+		assertThat(HttpTestClient.json(all).path("redriven").asInt()).isZero();
+		HttpResponse<String> one = this.http.post("/actuator/events",
+				"{\"redrive\":\"1-0\",\"topic\":\"orders.created\"}");
+		assertThat(one.statusCode()).isEqualTo(200);
+		assertThat(HttpTestClient.json(one).path("redriven").asInt()).isZero();
+		assertThat(this.http.post("/actuator/events", "{}").statusCode()).isEqualTo(400);
+	}
+
 	private long handled(String group) {
 		return HttpTestClient.json(this.http.get("/api/events/stats")).path("orders.created").path(group).asLong();
 	}

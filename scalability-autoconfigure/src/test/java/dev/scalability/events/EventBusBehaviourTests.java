@@ -105,6 +105,40 @@ public abstract class EventBusBehaviourTests {
 	}
 
 	@Test
+	void eventsPublishedFromManyThreadsWhileListenersRunAreAllHandledOncePerGroup() throws Exception {
+		Recorder billing = listen("billing", 3, (order) -> null);
+		Recorder shipping = listen("shipping", 2, (order) -> null);
+		Queue<String> ids = new ConcurrentLinkedQueue<>();
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> publishers = new java.util.ArrayList<>();
+		for (int p = 0; p < 4; p++) {
+			int publisher = p;
+			Thread thread = new Thread(() -> {
+				try {
+					start.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				for (int i = 0; i < 250; i++) {
+					ids.add(publishOrder("order-" + publisher + "-" + i));
+				}
+			}, "publisher-" + p);
+			publishers.add(thread);
+			thread.start();
+		}
+		start.countDown();
+		for (Thread publisher : publishers) {
+			publisher.join(WAIT.toMillis());
+		}
+		assertThat(ids).hasSize(1_000).doesNotHaveDuplicates();
+		await().atMost(WAIT).until(() -> settled("billing") && settled("shipping"));
+		assertThat(billing.handled).hasSize(1_000).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(shipping.handled).hasSize(1_000).containsExactlyInAnyOrderElementsOf(ids);
+	}
+
+	@Test
 	void aSecondListenerInTheSameGroupOfATopicIsRefused() {
 		listen("billing", 1, (order) -> null);
 		assertThatIllegalStateException().isThrownBy(() -> listen("billing", 2, (order) -> null))

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
@@ -216,6 +218,21 @@ class EventsAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void closingTheApplicationWaitsForRunningHandlersNoLongerThanTheShutdownPhase() {
+		this.contextRunner.withUserConfiguration(StuckListenerConfiguration.class)
+			.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=200ms")
+			.run((context) -> {
+				StuckListener listener = context.getBean(StuckListener.class);
+				context.getBean(EventBus.class).publish("slow", "work");
+				assertThat(listener.entered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+				long start = System.nanoTime();
+				context.close();
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT);
+				assertThat(listener.interrupted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+			});
+	}
+
 	@SuppressWarnings("unchecked")
 	private static List<Map<String, Object>> deadLetters(EventsEndpoint endpoint) {
 		return (List<Map<String, Object>>) endpoint.events().get("deadLetters");
@@ -288,6 +305,35 @@ class EventsAutoConfigurationTests {
 		@Bean
 		FlakyListener flakyListener() {
 			return new FlakyListener();
+		}
+
+	}
+
+	static class StuckListener {
+
+		final CountDownLatch entered = new CountDownLatch(1);
+
+		final CountDownLatch interrupted = new CountDownLatch(1);
+
+		@EventBusListener(topic = "slow", group = "stuck")
+		void handle(String work) {
+			this.entered.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				this.interrupted.countDown();
+			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StuckListenerConfiguration {
+
+		@Bean
+		StuckListener stuckListener() {
+			return new StuckListener();
 		}
 
 	}
