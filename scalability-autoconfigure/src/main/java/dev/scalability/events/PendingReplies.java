@@ -35,10 +35,11 @@ public final class PendingReplies implements ReplyChannel {
 	public <R> CompletableFuture<R> expect(String correlationId, Class<R> type, Duration timeout, String topic) {
 		CompletableFuture<R> answer = new CompletableFuture<>();
 		this.waiting.put(correlationId, new Waiting(type, answer));
+		// Forgotten however it completes: a caller may cancel it or complete it itself.
 		answer.whenComplete((value, failure) -> this.waiting.remove(correlationId));
 		// Runs on the JDK's delay thread itself: a timeout completes without a pool thread.
 		CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS, Runnable::run)
-			.execute(() -> answer.completeExceptionally(
+			.execute(() -> completeExceptionally(correlationId,
 					new TimeoutException("No answer within " + timeout + " to the request on topic '" + topic + "'")));
 		return answer;
 	}

@@ -322,6 +322,8 @@ public abstract class EventBusBehaviourTests {
 		TopicSnapshot.GroupSnapshot group = group("billing");
 		assertThat(group.pending()).isEqualTo(3);
 		assertThat(group.lag()).isEqualTo(2);
+		assertThat(this.bus.lag(this.topic, "billing")).isEqualTo(2);
+		assertThat(this.bus.lag(this.topic, "nobody")).isEqualTo(-1);
 		release.countDown();
 		await().atMost(WAIT).until(() -> billing.handled.size() == 5);
 		assertThat(mostAtOnce).hasValue(3);

@@ -106,6 +106,17 @@ class EventBusInMemoryBehaviourTests extends EventBusBehaviourTests {
 		assertThat(billing.payloads.peek()).isEqualTo(published).isNotSameAs(published);
 	}
 
+	@Test
+	void answeredAndTimedOutRequestsLeaveNothingBehind() {
+		listen("billing", 1, (order) -> (order.amount() > 0) ? new Receipt(order.id(), order.amount()) : null);
+		MemoryEventBus memoryBus = (MemoryEventBus) this.bus;
+		assertThat(memoryBus.request(this.topic, new OrderCreated("paid", 1), Receipt.class, WAIT))
+			.succeedsWithin(WAIT);
+		assertThat(memoryBus.request(this.topic, new OrderCreated("free", 0), Receipt.class, Duration.ofMillis(50)))
+			.failsWithin(WAIT);
+		assertThat(memoryBus.pendingRequests()).isZero();
+	}
+
 	private void restartWith(EventBusSettings settings) {
 		this.bus.stop(WAIT);
 		this.bus = createBus(settings);
