@@ -96,6 +96,20 @@ class EventsAutoConfigurationTests {
 	}
 
 	@Test
+	void payloadsAreReadWithTheApplicationsJsonMapper() {
+		this.contextRunner.withUserConfiguration(OrderListenersConfiguration.class)
+			.withPropertyValues("spring.jackson.property-naming-strategy=SNAKE_CASE")
+			.run((context) -> {
+				assertThat(context.getBean(JacksonPayloadCodec.class).write(new Quote("order-1", 3)))
+					.isEqualTo("{\"order_id\":\"order-1\",\"price\":3}");
+				assertThat(context.getBean(EventBus.class)
+					.request("orders.quote", new OrderCreated("order-3", 1), Quote.class, WAIT))
+					.succeedsWithin(WAIT)
+					.isEqualTo(new Quote("order-3", 10));
+			});
+	}
+
+	@Test
 	void aListenerWithoutAGroupHasOneOfItsOwnAndPlaceholdersInTopicsAreResolved() {
 		this.contextRunner.withUserConfiguration(OrderListenersConfiguration.class)
 			.withPropertyValues("app.refunds-topic=orders.refunded")
