@@ -27,14 +27,17 @@ public final class EventDispatcher {
 
 	private final EventBusObserver observer;
 
+	private final EventTracing tracing;
+
 	private final MonotonicClock clock;
 
 	public EventDispatcher(RetryPolicy retryPolicy, PayloadCodec codec, ReplyChannel replies,
-			EventBusObserver observer, MonotonicClock clock) {
+			EventBusObserver observer, EventTracing tracing, MonotonicClock clock) {
 		this.retryPolicy = retryPolicy;
 		this.codec = codec;
 		this.replies = replies;
 		this.observer = observer;
+		this.tracing = tracing;
 		this.clock = clock;
 	}
 
@@ -58,9 +61,9 @@ public final class EventDispatcher {
 		return this.retryPolicy;
 	}
 
-	private static HandlingOutcome handle(Subscription subscription, Event event) {
+	private HandlingOutcome handle(Subscription subscription, Event event) {
 		try {
-			return subscription.handler().handle(event);
+			return this.tracing.handle(subscription, event, () -> subscription.handler().handle(event));
 		}
 		catch (Throwable ex) {
 			// A handler that breaks its contract must not take its worker down with it.

@@ -10,15 +10,18 @@ import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.events.EventBus;
 import dev.scalability.events.EventBusBackend;
 import dev.scalability.events.EventBusObserver;
+import dev.scalability.events.EventTracing;
 import dev.scalability.events.actuate.EventsEndpoint;
 import dev.scalability.events.actuate.EventsSnapshotContributor;
 import dev.scalability.events.annotation.EventBusListenerRegistrar;
 import dev.scalability.events.health.EventBusHealthIndicator;
 import dev.scalability.events.memory.MemoryEventBus;
 import dev.scalability.events.metrics.MicrometerEventBusObserver;
+import dev.scalability.events.observation.ObservationEventTracing;
 import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.time.MonotonicClock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,7 +49,8 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(after = ScalabilityAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnScalabilityFeature(EventsAutoConfiguration.FEATURE)
 @ConditionalOnClass(JsonMapper.class)
 @EnableConfigurationProperties(EventsProperties.class)
@@ -66,7 +70,8 @@ public final class EventsAutoConfiguration {
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean(EventBus.class)
 	MemoryEventBus eventBus(EventsProperties properties, PayloadCodec codec,
-			ObjectProvider<EventBusObserver> observer, MonotonicClock clock, Environment environment) {
+			ObjectProvider<EventBusObserver> observer, ObjectProvider<EventTracing> tracing, MonotonicClock clock,
+			Environment environment) {
 		if (BackendSelection.of(environment, FEATURE).isRedis()) {
 			LogFactory.getLog(EventsAutoConfiguration.class)
 				.warn("The event bus of this version keeps events in memory, in this JVM only, whatever "
@@ -74,7 +79,8 @@ public final class EventsAutoConfiguration {
 						+ " says");
 		}
 		return new MemoryEventBus(new EventsSettingsBuilder(properties).settings(), codec,
-				observer.getIfAvailable(() -> EventBusObserver.NONE), clock);
+				observer.getIfAvailable(() -> EventBusObserver.NONE), tracing.getIfAvailable(() -> EventTracing.NONE),
+				clock);
 	}
 
 	@Bean
@@ -101,6 +107,19 @@ public final class EventsAutoConfiguration {
 		@ConditionalOnMissingBean(EventBusObserver.class)
 		MicrometerEventBusObserver eventBusObserver(MeterRegistry registry) {
 			return new MicrometerEventBusObserver(registry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ObservationRegistry.class)
+	@ConditionalOnBean(ObservationRegistry.class)
+	static class ObservationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(EventTracing.class)
+		ObservationEventTracing eventTracing(ObservationRegistry registry) {
+			return new ObservationEventTracing(registry);
 		}
 
 	}

@@ -21,6 +21,7 @@ import dev.scalability.events.EventDispatcher;
 import dev.scalability.events.EventHeaders;
 import dev.scalability.events.EventId;
 import dev.scalability.events.EventPublishException;
+import dev.scalability.events.EventTracing;
 import dev.scalability.events.PendingReplies;
 import dev.scalability.events.Subscription;
 import dev.scalability.events.TopicSnapshot;
@@ -45,6 +46,8 @@ public class MemoryEventBus implements EventBusBackend {
 
 	private final EventBusObserver observer;
 
+	private final EventTracing tracing;
+
 	private final MonotonicClock clock;
 
 	private final PendingReplies replies;
@@ -63,14 +66,35 @@ public class MemoryEventBus implements EventBusBackend {
 
 	private volatile boolean running;
 
+	/**
+	 * Creates a bus that traces nothing.
+	 * @param settings retries and bounds
+	 * @param codec writes and reads payloads
+	 * @param observer hears what the bus does
+	 * @param clock gives events their time
+	 */
 	public MemoryEventBus(EventBusSettings settings, PayloadCodec codec, EventBusObserver observer,
 			MonotonicClock clock) {
+		this(settings, codec, observer, EventTracing.NONE, clock);
+	}
+
+	/**
+	 * Creates a bus.
+	 * @param settings retries and bounds
+	 * @param codec writes and reads payloads
+	 * @param observer hears what the bus does
+	 * @param tracing carries traces from publishers to listeners
+	 * @param clock gives events their time
+	 */
+	public MemoryEventBus(EventBusSettings settings, PayloadCodec codec, EventBusObserver observer,
+			EventTracing tracing, MonotonicClock clock) {
 		this.settings = settings;
 		this.codec = codec;
 		this.observer = observer;
+		this.tracing = tracing;
 		this.clock = clock;
 		this.replies = new PendingReplies(codec);
-		this.dispatcher = new EventDispatcher(settings.retryPolicy(), codec, this.replies, observer, clock);
+		this.dispatcher = new EventDispatcher(settings.retryPolicy(), codec, this.replies, observer, tracing, clock);
 	}
 
 	@Override
@@ -218,7 +242,9 @@ public class MemoryEventBus implements EventBusBackend {
 
 	private String publish(String topic, Object payload, Map<String, String> headers) {
 		String json = this.codec.write(payload);
-		String id = topic(topic).append(headers, json, this.clock.nanos() / 1_000_000).id();
+		MemoryTopic memoryTopic = topic(topic);
+		String id = this.tracing.publish(topic, headers,
+				(traced) -> memoryTopic.append(traced, json, this.clock.nanos() / 1_000_000).id());
 		this.observer.published(topic);
 		return id;
 	}

@@ -13,6 +13,7 @@ import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.delivery.Backoff;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.events.Event;
 import dev.scalability.events.EventBus;
 import dev.scalability.events.EventBusBackend;
 import dev.scalability.events.EventBusObserver;
@@ -25,9 +26,15 @@ import dev.scalability.events.annotation.EventBusListenerRegistrar;
 import dev.scalability.events.health.EventBusHealthIndicator;
 import dev.scalability.events.memory.MemoryEventBus;
 import dev.scalability.events.metrics.MicrometerEventBusObserver;
+import dev.scalability.events.observation.ObservationEventTracing;
 import dev.scalability.time.MonotonicClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.observation.transport.SenderContext;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -145,6 +152,19 @@ class EventsAutoConfigurationTests {
 				assertThat(own.isRunning()).isTrue();
 				assertThat(own.topics()).extracting(TopicSnapshot::topic).contains("orders.created");
 				assertThat(context.getBean(EventsEndpoint.class).events()).containsEntry("retention", 7);
+			});
+	}
+
+	@Test
+	void theTraceOfAPublishReachesTheListenerThroughTheEventsHeaders() {
+		this.contextRunner.withUserConfiguration(TracingConfiguration.class, OrderListenersConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ObservationEventTracing.class);
+				TraceRecorder traces = context.getBean(TraceRecorder.class);
+				context.getBean(EventBus.class).publish("orders.created", new OrderCreated("order-1", 1));
+				await().atMost(WAIT).until(() -> traces.received.size() == 2);
+				assertThat(traces.received).containsOnly("trace-of-order-1-publish");
+				assertThat(traces.observations).contains("scalability.events.publish", "scalability.events.process");
 			});
 	}
 
@@ -348,6 +368,54 @@ class EventsAutoConfigurationTests {
 		@Bean
 		StuckListener stuckListener() {
 			return new StuckListener();
+		}
+
+	}
+
+	/**
+	 * Plays a tracer: writes a trace into what a publish sends, and records what each
+	 * handling reads back.
+	 */
+	static class TraceRecorder implements ObservationHandler<Observation.Context> {
+
+		final Queue<String> received = new ConcurrentLinkedQueue<>();
+
+		final Queue<String> observations = new ConcurrentLinkedQueue<>();
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public void onStart(Observation.Context context) {
+			this.observations.add(context.getName());
+			if (context instanceof SenderContext<?> sender) {
+				((SenderContext<Map<String, String>>) sender).getSetter()
+					.set((Map<String, String>) sender.getCarrier(), "traceparent", "trace-of-order-1-publish");
+			}
+			if (context instanceof ReceiverContext<?> receiver) {
+				ReceiverContext<Event> received = (ReceiverContext<Event>) receiver;
+				this.received.add(String.valueOf(received.getGetter().get(received.getCarrier(), "traceparent")));
+			}
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return true;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TracingConfiguration {
+
+		@Bean
+		TraceRecorder traceRecorder() {
+			return new TraceRecorder();
+		}
+
+		@Bean
+		ObservationRegistry observationRegistry(TraceRecorder traceRecorder) {
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig().observationHandler(traceRecorder);
+			return registry;
 		}
 
 	}
