@@ -100,7 +100,7 @@ public class EventBusListenerRegistrar implements BeanPostProcessor, BeanFactory
 		}
 		catch (IllegalStateException ex) {
 			throw new InvalidEventListenerException(beanName, method,
-					"it cannot be called on the bean's proxy; make it public. " + ex.getMessage());
+					"it cannot be called through the bean's proxy: " + ex.getMessage());
 		}
 		try {
 			return HandlerInvoker.of(Modifier.isStatic(invocable.getModifiers()) ? null : bean, invocable,

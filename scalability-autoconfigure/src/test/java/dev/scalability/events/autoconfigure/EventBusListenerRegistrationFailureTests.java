@@ -4,6 +4,7 @@ import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.events.annotation.EventBusListener;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -57,6 +58,17 @@ class EventBusListenerRegistrationFailureTests {
 		});
 	}
 
+	@Test
+	void aListenerThatItsBeansInterfaceProxyHidesStopsTheStartUp() {
+		this.contextRunner.withUserConfiguration(InterfaceProxyConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Bean:   interfaceProxied")
+				.contains("Hidden.on(String)")
+				.contains("cannot be called through the bean's proxy");
+		});
+	}
+
 	private void assertFailure(Class<?> configuration, String beanName, String method, String reason) {
 		this.contextRunner.withUserConfiguration(configuration).run((context) -> {
 			assertThat(context).hasFailed();
@@ -64,6 +76,35 @@ class EventBusListenerRegistrationFailureTests {
 			assertThat(analysis.getDescription()).contains("Bean:   " + beanName).contains(method).contains(reason);
 			assertThat(analysis.getAction()).contains("one parameter");
 		});
+	}
+
+	interface Named {
+
+		String name();
+
+	}
+
+	static class Hidden implements Named {
+
+		@Override
+		public String name() {
+			return "hidden";
+		}
+
+		@EventBusListener(topic = "orders", group = "billing")
+		public void on(String order) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InterfaceProxyConfiguration {
+
+		@Bean
+		Named interfaceProxied() {
+			return (Named) new ProxyFactory(new Hidden()).getProxy();
+		}
+
 	}
 
 	static class NoParameter {

@@ -38,6 +38,9 @@ import io.micrometer.observation.transport.SenderContext;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -166,6 +169,16 @@ class EventsAutoConfigurationTests {
 				assertThat(traces.received).containsOnly("trace-of-order-1-publish");
 				assertThat(traces.observations).contains("scalability.events.publish", "scalability.events.process");
 			});
+	}
+
+	@Test
+	void aListenerOnAProxiedBeanIsCalledThroughItsProxy() {
+		this.contextRunner.withUserConfiguration(ProxiedListenerConfiguration.class).run((context) -> {
+			ProxiedListener proxy = context.getBean(ProxiedListener.class);
+			assertThat(AopUtils.isCglibProxy(proxy)).isTrue();
+			context.getBean(EventBus.class).publish("audits", "checked");
+			await().atMost(WAIT).until(() -> ProxiedListener.calls(proxy) == 1);
+		});
 	}
 
 	@Test
@@ -417,6 +430,33 @@ class EventsAutoConfigurationTests {
 			ObservationRegistry registry = ObservationRegistry.create();
 			registry.observationConfig().observationHandler(traceRecorder);
 			return registry;
+		}
+
+	}
+
+	static class ProxiedListener {
+
+		final Queue<String> audited = new ConcurrentLinkedQueue<>();
+
+		@EventBusListener(topic = "audits", group = "auditing")
+		public void audit(String audit) {
+			this.audited.add(audit);
+		}
+
+		static int calls(ProxiedListener proxy) {
+			return ((ProxiedListener) AopProxyUtils.getSingletonTarget(proxy)).audited.size();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ProxiedListenerConfiguration {
+
+		@Bean
+		ProxiedListener proxiedListener() {
+			ProxyFactory proxy = new ProxyFactory(new ProxiedListener());
+			proxy.setProxyTargetClass(true);
+			return (ProxiedListener) proxy.getProxy();
 		}
 
 	}
