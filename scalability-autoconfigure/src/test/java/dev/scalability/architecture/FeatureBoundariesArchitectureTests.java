@@ -25,7 +25,8 @@ class FeatureBoundariesArchitectureTests {
 	/**
 	 * The packages every feature may use.
 	 */
-	static final List<String> SHARED = List.of("redis", "web", "actuate", "time", "backend", "autoconfigure");
+	static final List<String> SHARED = List.of("redis", "web", "actuate", "time", "backend", "autoconfigure",
+			"delivery");
 
 	private static final JavaClasses MAIN_CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -1,0 +1,124 @@
+package dev.scalability.events.autoconfigure;
+
+import java.time.Duration;
+
+import dev.scalability.autoconfigure.Backend;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The event bus: where events are kept, how often a failing listener is tried, and how
+ * many events and dead letters each topic keeps.
+ */
+@ConfigurationProperties("scalability.events")
+public class EventsProperties {
+
+	/**
+	 * Whether the event bus is on.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Where events are kept; scalability.backend when not set. This version keeps them in
+	 * memory, in this JVM, whatever the backend.
+	 */
+	private Backend backend;
+
+	/**
+	 * Tries per event and listener group, the first included; then the event is a dead
+	 * letter of the group.
+	 */
+	private int maxAttempts = 5;
+
+	/**
+	 * Wait before the first retry of a failed event; each further retry waits twice as
+	 * long, spread by 20% either way.
+	 */
+	private Duration backoff = Duration.ofSeconds(1);
+
+	/**
+	 * Longest wait between two tries of an event.
+	 */
+	private Duration maxBackoff = Duration.ofMinutes(5);
+
+	/**
+	 * Events kept per topic for replay. A publish fails rather than drop an event a group
+	 * has not handled yet.
+	 */
+	private int retention = 100_000;
+
+	/**
+	 * Dead letters kept per topic; beyond it the oldest is forgotten, with a warning.
+	 */
+	private int deadLetterRetention = 10_000;
+
+	/**
+	 * Topics the memory backend keeps at most; publishing to one more fails.
+	 */
+	private int maxTopics = 1_000;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Backend getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(Backend backend) {
+		this.backend = backend;
+	}
+
+	public int getMaxAttempts() {
+		return this.maxAttempts;
+	}
+
+	public void setMaxAttempts(int maxAttempts) {
+		this.maxAttempts = maxAttempts;
+	}
+
+	public Duration getBackoff() {
+		return this.backoff;
+	}
+
+	public void setBackoff(Duration backoff) {
+		this.backoff = backoff;
+	}
+
+	public Duration getMaxBackoff() {
+		return this.maxBackoff;
+	}
+
+	public void setMaxBackoff(Duration maxBackoff) {
+		this.maxBackoff = maxBackoff;
+	}
+
+	public int getRetention() {
+		return this.retention;
+	}
+
+	public void setRetention(int retention) {
+		this.retention = retention;
+	}
+
+	public int getDeadLetterRetention() {
+		return this.deadLetterRetention;
+	}
+
+	public void setDeadLetterRetention(int deadLetterRetention) {
+		this.deadLetterRetention = deadLetterRetention;
+	}
+
+	public int getMaxTopics() {
+		return this.maxTopics;
+	}
+
+	public void setMaxTopics(int maxTopics) {
+		this.maxTopics = maxTopics;
+	}
+
+}
