@@ -39,8 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code SimpleLimiter}, and a bare {@link Semaphore} as the floor. Each allows 64 at once,
  * more than the threads, so nothing ever waits.
  * <p>
- * {@code oneThread} and {@code twoThreads} are the same measurement; two threads show what
- * contention on the shared state costs.
+ * {@code oneThread}, {@code twoThreads} and {@code eightThreads} are the same measurement;
+ * more threads show what contention on the shared state costs, and more threads than cores
+ * (as a servlet container has) what a thread descheduled in the middle of it costs.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -60,6 +61,12 @@ public class RequestQueueBenchmark {
 	@Benchmark
 	@Threads(2)
 	public boolean twoThreads(Admitter admitter) {
+		return admitter.admitter.admitAndRelease();
+	}
+
+	@Benchmark
+	@Threads(8)
+	public boolean eightThreads(Admitter admitter) {
 		return admitter.admitter.admitAndRelease();
 	}
 

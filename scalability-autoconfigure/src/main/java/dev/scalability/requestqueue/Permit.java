@@ -1,13 +1,20 @@
 package dev.scalability.requestqueue;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A request's right to run. Released once, when the request ends, whatever the way; the
  * queue also takes it back by itself when the request's deadline passes, and then tells
  * the listener given to {@link #onDeadline(Runnable)} so that the client gets its answer.
  */
-public final class Permit extends QueueNode implements Admission {
+public final class Permit implements Admission {
+
+	private static final AtomicIntegerFieldUpdater<Permit> ENDED = AtomicIntegerFieldUpdater.newUpdater(Permit.class,
+			"ended");
+
+	private static final AtomicIntegerFieldUpdater<Permit> DEADLINE_TOLD = AtomicIntegerFieldUpdater
+		.newUpdater(Permit.class, "deadlineTold");
 
 	private final RequestQueue queue;
 
@@ -27,9 +34,15 @@ public final class Permit extends QueueNode implements Admission {
 
 	private volatile Runnable deadlineListener;
 
-	private final AtomicBoolean deadlineTold = new AtomicBoolean();
+	private volatile int deadlineTold;
 
-	private final AtomicBoolean ended = new AtomicBoolean();
+	private volatile int ended;
+
+	/**
+	 * Drawn at random rather than the identity hash, which the JVM computes out of line the
+	 * first time: the queue keeps its running permits in a hash set.
+	 */
+	private final int hash = ThreadLocalRandom.current().nextInt();
 
 	Permit(RequestQueue queue, Priority priority, long arrivedAt, long admittedAt, long deadline,
 			boolean breakerAcquired, int inflight) {
@@ -88,7 +101,7 @@ public final class Permit extends QueueNode implements Admission {
 	 * @param status the response's status
 	 */
 	public void release(int status) {
-		if (this.ended.compareAndSet(false, true)) {
+		if (ENDED.compareAndSet(this, 0, 1)) {
 			this.queue.release(this, status);
 		}
 	}
@@ -99,7 +112,7 @@ public final class Permit extends QueueNode implements Admission {
 	 * {@link #release(int)} counts.
 	 */
 	public void abandon() {
-		if (this.ended.compareAndSet(false, true)) {
+		if (ENDED.compareAndSet(this, 0, 1)) {
 			this.queue.abandon(this);
 		}
 	}
@@ -111,7 +124,7 @@ public final class Permit extends QueueNode implements Admission {
 
 	private void tellDeadline() {
 		Runnable listener = this.deadlineListener;
-		if (listener != null && this.deadlineTold.compareAndSet(false, true)) {
+		if (listener != null && DEADLINE_TOLD.compareAndSet(this, 0, 1)) {
 			listener.run();
 		}
 	}
@@ -134,6 +147,11 @@ public final class Permit extends QueueNode implements Admission {
 
 	int inflight() {
 		return this.inflight;
+	}
+
+	@Override
+	public int hashCode() {
+		return this.hash;
 	}
 
 }

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -55,13 +58,25 @@ public final class RequestQueue {
 
 	private final List<StandingQueue> standing = new ArrayList<>();
 
-	private final NodeList<Permit> running = new NodeList<>();
+	/**
+	 * Requests running within their deadline. While nobody waits, the common case, slots are
+	 * taken and given back without the lock (a lock that every request takes twice is where
+	 * a container's hundreds of threads would queue up); whoever removes a permit from this
+	 * set frees its slot.
+	 */
+	private final Set<Permit> running = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Requests still running past their deadline, whose slots were taken back. Guarded by
+	 * How many slots are taken: only ever raised by {@link #tryTakeSlot()}, which never goes
+	 * past the limit.
+	 */
+	private final AtomicInteger slotsTaken = new AtomicInteger();
+
+	/**
+	 * Requests still running past their deadline, whose slots were taken back. Written under
 	 * the lock.
 	 */
-	private int overrunning;
+	private volatile int overrunning;
 
 	private final Map<RefusalReason, LongAdder> refusals = new EnumMap<>(RefusalReason.class);
 
@@ -69,7 +84,10 @@ public final class RequestQueue {
 
 	private CompletableFuture<Void> idle = new CompletableFuture<>();
 
-	private int waitingTotal;
+	/**
+	 * Written under the lock; read without it by requests that would not wait.
+	 */
+	private volatile int waitingTotal;
 
 	private long lastMemoryRead;
 
@@ -130,16 +148,24 @@ public final class RequestQueue {
 		if (gated && !this.breaker.tryAcquire()) {
 			return refused(priority, new Refusal(RefusalReason.CIRCUIT_OPEN, this.breaker.retryAfterSeconds()), false);
 		}
+		if (this.waitingTotal == 0 && !(priority == Priority.LOW && this.memoryPressure)) {
+			int inflight = tryTakeSlot();
+			if (inflight > 0) {
+				return startAtOnce(priority, now, deadline, gated, inflight);
+			}
+		}
 		Admission admission;
 		Refusal evicted = null;
 		Waiting evictedWaiter = null;
+		List<Handoff> handoffs = null;
+		int inflight;
 		this.lock.lock();
 		try {
 			if (priority == Priority.LOW && this.memoryPressure) {
 				admission = new Refusal(RefusalReason.MEMORY_PRESSURE, retryAfterLocked(priority));
 			}
-			else if (hasRoomLocked() && nobodyWaitsAtOrAbove(priority)) {
-				admission = grantLocked(priority, now, now, deadline, gated);
+			else if (nobodyWaitsAtOrAbove(priority) && (inflight = tryTakeSlot()) > 0) {
+				admission = grant(priority, now, now, deadline, gated, inflight);
 			}
 			else if (this.flow.foundNoSlot(priority) && priority == Priority.MEDIUM && this.memoryPressure) {
 				admission = new Refusal(RefusalReason.MEMORY_PRESSURE, retryAfterLocked(priority));
@@ -157,6 +183,10 @@ public final class RequestQueue {
 				this.waiting.get(priority.ordinal()).addLast(entry);
 				this.waitingTotal++;
 				admission = entry;
+				// A slot given back since it was found taken, by a request that saw nobody
+				// waiting yet, goes to the queue now.
+				handoffs = new ArrayList<>(0);
+				drainLocked(now, handoffs);
 			}
 		}
 		finally {
@@ -164,6 +194,9 @@ public final class RequestQueue {
 		}
 		if (evictedWaiter != null) {
 			tellRefused(evictedWaiter, evicted);
+		}
+		if (handoffs != null) {
+			deliver(handoffs);
 		}
 		if (admission instanceof Refusal refusal) {
 			return refused(priority, refusal, gated);
@@ -176,15 +209,39 @@ public final class RequestQueue {
 	}
 
 	/**
-	 * Whether a request may start: a slot is free, and the requests still running past their
-	 * deadline (whose slots were taken back) do not already fill another limit's worth. A
-	 * dependency that hangs can thus at most double what runs at once, never exhaust the
-	 * container's threads.
+	 * Takes a slot if one is free and the requests still running past their deadline (whose
+	 * slots were taken back) do not already fill another limit's worth. A dependency that
+	 * hangs can thus at most double what runs at once, never exhaust the container's threads.
+	 * @return how many slots are taken with this one, or 0 when none was free
 	 */
-	private boolean hasRoomLocked() {
+	private int tryTakeSlot() {
 		int limit = this.limit.current();
-		int running = this.running.size();
-		return running < limit && running + this.overrunning < 2 * limit;
+		while (true) {
+			int taken = this.slotsTaken.get();
+			if (taken >= limit || taken + this.overrunning >= 2 * limit) {
+				return 0;
+			}
+			if (this.slotsTaken.compareAndSet(taken, taken + 1)) {
+				return taken + 1;
+			}
+		}
+	}
+
+	/**
+	 * Starts a request that found a slot free and nobody waiting, without the lock.
+	 */
+	private Admission startAtOnce(Priority priority, long now, long deadline, boolean gated, int inflight) {
+		Permit permit = grant(priority, now, now, deadline, gated, inflight);
+		if (this.shuttingDown) {
+			// Shut down between the check and the slot: what the shutdown waits for must not
+			// start.
+			abandon(permit);
+			// The breaker's call was given back with the permit.
+			return refused(priority, new Refusal(RefusalReason.SHUTTING_DOWN, 1), false);
+		}
+		this.flow.admitted(0);
+		safely(() -> this.observer.admitted(priority, 0));
+		return permit;
 	}
 
 	/**
@@ -231,10 +288,40 @@ public final class RequestQueue {
 		return null;
 	}
 
-	private Permit grantLocked(Priority priority, long arrivedAt, long now, long deadline, boolean gated) {
-		Permit permit = new Permit(this, priority, arrivedAt, now, deadline, gated, this.running.size() + 1);
-		this.running.addLast(permit);
+	private Permit grant(Priority priority, long arrivedAt, long now, long deadline, boolean gated, int inflight) {
+		Permit permit = new Permit(this, priority, arrivedAt, now, deadline, gated, inflight);
+		this.running.add(permit);
 		return permit;
+	}
+
+	/**
+	 * Frees the slot of a request that ended, or its place among those running past their
+	 * deadline, and hands slots on to waiters when there are any.
+	 * @param inTime whether the request still held its slot (it ended within its deadline)
+	 * @return the waiters to tell
+	 */
+	private List<Handoff> freeSlot(boolean inTime, long now) {
+		if (inTime) {
+			this.slotsTaken.decrementAndGet();
+			// Read after the slot is free: a request that starts waiting meanwhile either
+			// finds the slot itself or is seen here.
+			if (this.waitingTotal == 0 && !this.shuttingDown) {
+				return List.of();
+			}
+		}
+		List<Handoff> handoffs = new ArrayList<>(0);
+		this.lock.lock();
+		try {
+			if (!inTime) {
+				this.overrunning--;
+			}
+			drainLocked(now, handoffs);
+			checkIdleLocked();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return handoffs;
 	}
 
 	private Refusal refused(Priority priority, Refusal refusal, boolean breakerAcquired) {
@@ -248,34 +335,20 @@ public final class RequestQueue {
 
 	void release(Permit permit, int status) {
 		long now = this.clock.nanos();
-		List<Handoff> handoffs = new ArrayList<>(0);
-		boolean inTime;
-		this.lock.lock();
-		try {
-			inTime = this.running.remove(permit);
-			if (!inTime) {
-				this.overrunning--;
+		// Whoever removes the permit frees its slot: here, or the sweep that takes it back
+		// at its deadline (and tells the limit and the breaker itself).
+		boolean inTime = this.running.remove(permit);
+		if (inTime) {
+			// Told before the slot frees up, so that the next request is decided with it.
+			long processing = now - permit.admittedAt();
+			this.flow.completed(processing);
+			safely(() -> this.limit.onSample(permit.admittedAt(), processing, permit.inflight(), false));
+			if (permit.breakerAcquired()) {
+				safely(() -> this.breaker.record(processing, status >= 500));
 			}
-			drainLocked(now, handoffs);
-			checkIdleLocked();
+			safely(() -> this.observer.completed(permit.priority(), processing));
 		}
-		finally {
-			this.lock.unlock();
-		}
-		try {
-			if (inTime) {
-				long processing = now - permit.admittedAt();
-				this.flow.completed(processing);
-				safely(() -> this.limit.onSample(permit.admittedAt(), processing, permit.inflight(), false));
-				if (permit.breakerAcquired()) {
-					safely(() -> this.breaker.record(processing, status >= 500));
-				}
-				safely(() -> this.observer.completed(permit.priority(), processing));
-			}
-		}
-		finally {
-			deliver(handoffs);
-		}
+		deliver(freeSlot(inTime, now));
 	}
 
 	/**
@@ -283,31 +356,14 @@ public final class RequestQueue {
 	 * turn came), telling neither the limit nor the breaker.
 	 */
 	void abandon(Permit permit) {
-		List<Handoff> handoffs = new ArrayList<>(0);
-		boolean inTime;
-		this.lock.lock();
-		try {
-			inTime = this.running.remove(permit);
-			if (!inTime) {
-				this.overrunning--;
-			}
-			drainLocked(this.clock.nanos(), handoffs);
-			checkIdleLocked();
-		}
-		finally {
-			this.lock.unlock();
-		}
-		try {
-			if (inTime) {
-				this.flow.abandoned();
-				if (permit.breakerAcquired()) {
-					safely(this.breaker::release);
-				}
+		boolean inTime = this.running.remove(permit);
+		if (inTime) {
+			this.flow.abandoned();
+			if (permit.breakerAcquired()) {
+				safely(this.breaker::release);
 			}
 		}
-		finally {
-			deliver(handoffs);
-		}
+		deliver(freeSlot(inTime, this.clock.nanos()));
 	}
 
 	boolean cancel(Waiting entry) {
@@ -333,13 +389,18 @@ public final class RequestQueue {
 	 * Gives free slots to waiters, highest priority first.
 	 */
 	private void drainLocked(long now, List<Handoff> handoffs) {
-		while (hasRoomLocked()) {
-			Waiting next = nextLocked(now, handoffs);
-			if (next == null) {
+		while (this.waitingTotal > 0) {
+			int inflight = tryTakeSlot();
+			if (inflight == 0) {
 				return;
 			}
-			handoffs.add(new Handoff(next, grantLocked(next.priority(), next.arrivedAt(), now, next.deadline(),
-					next.breakerAcquired())));
+			Waiting next = nextLocked(now, handoffs);
+			if (next == null) {
+				this.slotsTaken.decrementAndGet();
+				return;
+			}
+			handoffs.add(new Handoff(next,
+					grant(next.priority(), next.arrivedAt(), now, next.deadline(), next.breakerAcquired(), inflight)));
 		}
 	}
 
@@ -385,15 +446,13 @@ public final class RequestQueue {
 				expireLocked(now, this.waiting.get(i), this.standing.get(i),
 						this.flow.outpaced(PRIORITIES[i]), fullScan, handoffs);
 			}
-			for (Permit permit = this.running.first(); permit != null;) {
-				Permit next = this.running.next(permit);
-				if (now - permit.deadline() >= 0) {
-					this.running.remove(permit);
+			for (Permit permit : this.running) {
+				if (now - permit.deadline() >= 0 && this.running.remove(permit)) {
 					this.overrunning++;
+					this.slotsTaken.decrementAndGet();
 					overdue = (overdue != null) ? overdue : new ArrayList<>(2);
 					overdue.add(permit);
 				}
-				permit = next;
 			}
 			drainLocked(now, handoffs);
 			this.flow.update(now);
@@ -554,7 +613,7 @@ public final class RequestQueue {
 	}
 
 	private void checkIdleLocked() {
-		if (this.shuttingDown && this.waitingTotal == 0 && this.running.isEmpty() && !this.idle.isDone()) {
+		if (this.shuttingDown && this.waitingTotal == 0 && this.slotsTaken.get() == 0 && !this.idle.isDone()) {
 			this.idle.complete(null);
 		}
 	}
@@ -600,7 +659,7 @@ public final class RequestQueue {
 				standing.put(priority,
 						this.standing.get(priority.ordinal()).backlogged(this.flow.outpaced(priority)));
 			}
-			running = this.running.size();
+			running = this.slotsTaken.get();
 			overrunning = this.overrunning;
 		}
 		finally {
@@ -635,13 +694,7 @@ public final class RequestQueue {
 	 * @return the count
 	 */
 	public int running() {
-		this.lock.lock();
-		try {
-			return this.running.size();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.slotsTaken.get();
 	}
 
 	public int currentLimit() {

@@ -5,7 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.test.time.ManualClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -180,6 +185,65 @@ class RequestQueueTests {
 		AtomicBoolean told = new AtomicBoolean();
 		permit.onDeadline(() -> told.set(true));
 		assertThat(told).isTrue();
+	}
+
+	@Test
+	void manyThreadsTakingAndGivingBackSlotsNeverRunMoreThanTheLimitAndLeaveNoWaiterBehind() throws Exception {
+		RequestQueue queue = queue(1);
+		AtomicInteger runningNow = new AtomicInteger();
+		AtomicInteger mostAtOnce = new AtomicInteger();
+		AtomicInteger waited = new AtomicInteger();
+		// Few threads on one slot: a waiter that a release failed to see would wait for ever,
+		// since the other thread soon waits behind it.
+		ExecutorService threads = Executors.newFixedThreadPool(3);
+		try {
+			List<Future<?>> workers = new ArrayList<>();
+			for (int t = 0; t < 3; t++) {
+				Priority priority = (t == 0) ? Priority.HIGH : Priority.MEDIUM;
+				workers.add(threads.submit(() -> {
+					for (int i = 0; i < 200_000; i++) {
+						CompletableFuture<Permit> turn = new CompletableFuture<>();
+						Admission admission = queue.admit(priority, null, new Waiter() {
+
+							@Override
+							public void admitted(Permit permit) {
+								turn.complete(permit);
+							}
+
+							@Override
+							public void refused(Refusal refusal) {
+								turn.completeExceptionally(new IllegalStateException(refusal.toString()));
+							}
+
+						});
+						Permit permit;
+						if (admission instanceof Permit atOnce) {
+							permit = atOnce;
+						}
+						else {
+							waited.incrementAndGet();
+							permit = turn.orTimeout(5, TimeUnit.SECONDS).join();
+						}
+						int now = runningNow.incrementAndGet();
+						mostAtOnce.accumulateAndGet(now, Math::max);
+						runningNow.decrementAndGet();
+						permit.release(200);
+					}
+					return null;
+				}));
+			}
+			for (Future<?> worker : workers) {
+				worker.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(mostAtOnce).hasValue(1);
+		// Many had to wait, and every one of them got its turn.
+		assertThat(waited).hasPositiveValue();
+		assertThat(queue.running()).isZero();
+		assertThat(queue.snapshot().pendingTotal()).isZero();
 	}
 
 	@Test
