@@ -89,6 +89,13 @@ public final class RequestQueue {
 	 */
 	private volatile int waitingTotal;
 
+	/**
+	 * Requests that found no slot free and are being decided under the lock: while there are
+	 * any, nobody takes or gives back a slot past them, so that a slot freed meanwhile goes
+	 * to them in priority order and not to a later request.
+	 */
+	private final AtomicInteger contending = new AtomicInteger();
+
 	private long lastMemoryRead;
 
 	private long lastFullScan;
@@ -148,7 +155,8 @@ public final class RequestQueue {
 		if (gated && !this.breaker.tryAcquire()) {
 			return refused(priority, new Refusal(RefusalReason.CIRCUIT_OPEN, this.breaker.retryAfterSeconds()), false);
 		}
-		if (this.waitingTotal == 0 && !(priority == Priority.LOW && this.memoryPressure)) {
+		if (this.waitingTotal == 0 && this.contending.get() == 0
+				&& !(priority == Priority.LOW && this.memoryPressure)) {
 			int inflight = tryTakeSlot();
 			if (inflight > 0) {
 				return startAtOnce(priority, now, deadline, gated, inflight);
@@ -159,13 +167,19 @@ public final class RequestQueue {
 		Waiting evictedWaiter = null;
 		List<Handoff> handoffs = null;
 		int inflight;
+		this.contending.incrementAndGet();
 		this.lock.lock();
 		try {
-			if (priority == Priority.LOW && this.memoryPressure) {
+			if (this.shuttingDown) {
+				// Shut down since the check above: the shutdown may already have seen the
+				// queue idle.
+				admission = new Refusal(RefusalReason.SHUTTING_DOWN, 1);
+			}
+			else if (priority == Priority.LOW && this.memoryPressure) {
 				admission = new Refusal(RefusalReason.MEMORY_PRESSURE, retryAfterLocked(priority));
 			}
 			else if (nobodyWaitsAtOrAbove(priority) && (inflight = tryTakeSlot()) > 0) {
-				admission = grant(priority, now, now, deadline, gated, inflight);
+				admission = grantOrGiveBack(priority, now, now, deadline, gated, inflight);
 			}
 			else if (this.flow.foundNoSlot(priority) && priority == Priority.MEDIUM && this.memoryPressure) {
 				admission = new Refusal(RefusalReason.MEMORY_PRESSURE, retryAfterLocked(priority));
@@ -186,11 +200,12 @@ public final class RequestQueue {
 				// A slot given back since it was found taken, by a request that saw nobody
 				// waiting yet, goes to the queue now.
 				handoffs = new ArrayList<>(0);
-				drainLocked(now, handoffs);
+				drainLocked(this.clock.nanos(), handoffs);
 			}
 		}
 		finally {
 			this.lock.unlock();
+			this.contending.decrementAndGet();
 		}
 		if (evictedWaiter != null) {
 			tellRefused(evictedWaiter, evicted);
@@ -231,7 +246,7 @@ public final class RequestQueue {
 	 * Starts a request that found a slot free and nobody waiting, without the lock.
 	 */
 	private Admission startAtOnce(Priority priority, long now, long deadline, boolean gated, int inflight) {
-		Permit permit = grant(priority, now, now, deadline, gated, inflight);
+		Permit permit = grantOrGiveBack(priority, now, now, deadline, gated, inflight);
 		if (this.shuttingDown) {
 			// Shut down between the check and the slot: what the shutdown waits for must not
 			// start.
@@ -288,10 +303,21 @@ public final class RequestQueue {
 		return null;
 	}
 
-	private Permit grant(Priority priority, long arrivedAt, long now, long deadline, boolean gated, int inflight) {
-		Permit permit = new Permit(this, priority, arrivedAt, now, deadline, gated, inflight);
-		this.running.add(permit);
-		return permit;
+	/**
+	 * Starts a request on a slot taken for it; gives the slot back if that fails (out of
+	 * memory), so that no slot is ever lost.
+	 */
+	private Permit grantOrGiveBack(Priority priority, long arrivedAt, long now, long deadline, boolean gated,
+			int inflight) {
+		try {
+			Permit permit = new Permit(this, priority, arrivedAt, now, deadline, gated, inflight);
+			this.running.add(permit);
+			return permit;
+		}
+		catch (Throwable ex) {
+			this.slotsTaken.decrementAndGet();
+			throw ex;
+		}
 	}
 
 	/**
@@ -300,12 +326,12 @@ public final class RequestQueue {
 	 * @param inTime whether the request still held its slot (it ended within its deadline)
 	 * @return the waiters to tell
 	 */
-	private List<Handoff> freeSlot(boolean inTime, long now) {
+	private List<Handoff> freeSlot(boolean inTime) {
 		if (inTime) {
 			this.slotsTaken.decrementAndGet();
 			// Read after the slot is free: a request that starts waiting meanwhile either
 			// finds the slot itself or is seen here.
-			if (this.waitingTotal == 0 && !this.shuttingDown) {
+			if (this.waitingTotal == 0 && this.contending.get() == 0 && !this.shuttingDown) {
 				return List.of();
 			}
 		}
@@ -315,7 +341,8 @@ public final class RequestQueue {
 			if (!inTime) {
 				this.overrunning--;
 			}
-			drainLocked(now, handoffs);
+			// Not the time the request ended: a waiter may have arrived since.
+			drainLocked(this.clock.nanos(), handoffs);
 			checkIdleLocked();
 		}
 		finally {
@@ -348,7 +375,7 @@ public final class RequestQueue {
 			}
 			safely(() -> this.observer.completed(permit.priority(), processing));
 		}
-		deliver(freeSlot(inTime, now));
+		deliver(freeSlot(inTime));
 	}
 
 	/**
@@ -363,7 +390,7 @@ public final class RequestQueue {
 				safely(this.breaker::release);
 			}
 		}
-		deliver(freeSlot(inTime, this.clock.nanos()));
+		deliver(freeSlot(inTime));
 	}
 
 	boolean cancel(Waiting entry) {
@@ -394,13 +421,20 @@ public final class RequestQueue {
 			if (inflight == 0) {
 				return;
 			}
-			Waiting next = nextLocked(now, handoffs);
+			Waiting next;
+			try {
+				next = nextLocked(now, handoffs);
+			}
+			catch (Throwable ex) {
+				this.slotsTaken.decrementAndGet();
+				throw ex;
+			}
 			if (next == null) {
 				this.slotsTaken.decrementAndGet();
 				return;
 			}
-			handoffs.add(new Handoff(next,
-					grant(next.priority(), next.arrivedAt(), now, next.deadline(), next.breakerAcquired(), inflight)));
+			handoffs.add(new Handoff(next, grantOrGiveBack(next.priority(), next.arrivedAt(), now, next.deadline(),
+					next.breakerAcquired(), inflight)));
 		}
 	}
 
@@ -430,14 +464,17 @@ public final class RequestQueue {
 	 * deadline, and measures the flow and the heap. Call it every few milliseconds.
 	 */
 	public void sweep() {
-		long now = this.clock.nanos();
-		if (now - this.lastMemoryRead >= MEMORY_READ_NANOS) {
-			readHeap(now);
+		long readAt = this.clock.nanos();
+		if (readAt - this.lastMemoryRead >= MEMORY_READ_NANOS) {
+			readHeap(readAt);
 		}
 		List<Handoff> handoffs = new ArrayList<>(0);
 		List<Permit> overdue = null;
+		long now;
 		this.lock.lock();
 		try {
+			// Read under the lock: no waiter arrived after it.
+			now = this.clock.nanos();
 			boolean fullScan = now - this.lastFullScan >= FULL_SCAN_NANOS;
 			if (fullScan) {
 				this.lastFullScan = now;

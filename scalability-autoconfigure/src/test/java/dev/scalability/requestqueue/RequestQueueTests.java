@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.scalability.test.time.ManualClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -18,6 +20,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The queue's decisions, on a clock the tests move: who runs, who waits, in which order,
@@ -244,6 +248,133 @@ class RequestQueueTests {
 		assertThat(waited).hasPositiveValue();
 		assertThat(queue.running()).isZero();
 		assertThat(queue.snapshot().pendingTotal()).isZero();
+	}
+
+	@Test
+	void aSlotFreedWhileAHighPriorityRequestIsBeingQueuedGoesToItAndNotToALaterRequest() throws Exception {
+		HoldingLimit limit = new HoldingLimit(1);
+		RequestQueue queue = new RequestQueue(settings(1, Duration.ofSeconds(10)), limit, ServerErrorBreaker.NONE,
+				() -> this.heap, RequestQueueObserver.NONE, this.clock::nanos);
+		measureProcessing(queue);
+		Permit running = (Permit) queue.admit(Priority.MEDIUM, null, new RecordingWaiter("running"));
+		queue.admit(Priority.LOW, null, new RecordingWaiter("low"));
+		RecordingWaiter high = new RecordingWaiter("high");
+		// The high-priority request finds no slot, evicts the low one from the full queue,
+		// and is held while it works out the Retry-After of the evicted one.
+		Thread queueing = new Thread(() -> queue.admit(Priority.HIGH, null, high));
+		limit.holdAt(queueing, 2);
+		queueing.start();
+		limit.awaitHeld();
+		Thread releasing = new Thread(() -> running.release(200));
+		releasing.start();
+		awaitBlocked(releasing);
+		CompletableFuture<Admission> later = CompletableFuture.supplyAsync(
+				() -> queue.admit(Priority.MEDIUM, null, new RecordingWaiter("later")));
+		limit.resume();
+		queueing.join(10_000);
+		releasing.join(10_000);
+		assertThat(high.permit()).isNotNull();
+		assertThat(later.get(10, TimeUnit.SECONDS)).isInstanceOf(Waiting.class);
+	}
+
+	@Test
+	void aRequestBeingDecidedWhenTheShutdownBeginsIsRefusedNotStartedAfterIt() throws Exception {
+		HoldingLimit limit = new HoldingLimit(1);
+		RequestQueue queue = new RequestQueue(settings(10, Duration.ofSeconds(10)), limit, ServerErrorBreaker.NONE,
+				() -> this.heap, RequestQueueObserver.NONE, this.clock::nanos);
+		Permit running = (Permit) queue.admit(Priority.MEDIUM, null, new RecordingWaiter("running"));
+		RecordingWaiter waiting = new RecordingWaiter("waiting");
+		queue.admit(Priority.MEDIUM, null, waiting);
+		// The timer holds the lock while it asks for the limit.
+		Thread sweeping = new Thread(queue::sweep);
+		limit.holdAt(sweeping, 1);
+		sweeping.start();
+		limit.awaitHeld();
+		AtomicReference<CompletableFuture<Void>> idle = new AtomicReference<>();
+		Thread stopping = new Thread(() -> idle.set(queue.shutdown()));
+		stopping.start();
+		awaitBlocked(stopping);
+		CompletableFuture<Admission> arriving = CompletableFuture
+			.supplyAsync(() -> queue.admit(Priority.MEDIUM, null, new RecordingWaiter("arriving")));
+		Thread releasing = new Thread(() -> running.release(200));
+		releasing.start();
+		awaitBlocked(releasing);
+		limit.resume();
+		Admission arrived = arriving.get(10, TimeUnit.SECONDS);
+		assertThat(arrived).isInstanceOfSatisfying(Refusal.class,
+				(refusal) -> assertThat(refusal.reason()).isEqualTo(RefusalReason.SHUTTING_DOWN));
+		assertThat(waiting.permit()).isNotNull();
+		stopping.join(10_000);
+		assertThat(idle.get()).isNotDone();
+		waiting.permit().release(200);
+		assertThat(idle.get()).isDone();
+	}
+
+	@Test
+	void aWaiterGivenASlotLaterThanTheSlotWasFreedIsNeverSaidToHaveWaitedLessThanNothing() throws Exception {
+		CountDownLatch told = new CountDownLatch(1);
+		CountDownLatch goOn = new CountDownLatch(1);
+		RequestQueueObserver slowToHear = new RequestQueueObserver() {
+
+			@Override
+			public void completed(Priority priority, long processingNanos) {
+				told.countDown();
+				try {
+					goOn.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+
+		};
+		RequestQueue queue = new RequestQueue(RequestQueueSettings.defaults(), ConcurrencyLimit.fixed(1),
+				ServerErrorBreaker.NONE, () -> this.heap, slowToHear, this.clock::nanos);
+		Permit running = (Permit) queue.admit(Priority.MEDIUM, null, new RecordingWaiter("running"));
+		Thread releasing = new Thread(() -> running.release(200));
+		releasing.start();
+		told.await(10, TimeUnit.SECONDS);
+		this.clock.advance(Duration.ofMillis(500));
+		RecordingWaiter waiting = new RecordingWaiter("waiting");
+		assertThat(queue.admit(Priority.MEDIUM, null, waiting)).isInstanceOf(Waiting.class);
+		goOn.countDown();
+		releasing.join(10_000);
+		assertThat(waiting.permit()).isNotNull();
+		assertThat(waiting.permit().waitedNanos()).isNotNegative();
+	}
+
+	@Test
+	void aFailureWhileHandingOnASlotDoesNotLoseTheSlot() {
+		HoldingLimit limit = new HoldingLimit(1);
+		RequestQueue queue = new RequestQueue(settings(10, Duration.ofSeconds(1)), limit, ServerErrorBreaker.NONE,
+				() -> this.heap, RequestQueueObserver.NONE, this.clock::nanos);
+		measureProcessing(queue);
+		Permit running = (Permit) queue.admit(Priority.MEDIUM, null, new RecordingWaiter("running"));
+		queue.admit(Priority.MEDIUM, null, new RecordingWaiter("waiting"));
+		this.clock.advance(Duration.ofSeconds(2));
+		// The slot is taken for the waiter, which turns out to have waited too long; working
+		// out its Retry-After fails.
+		limit.failAt(Thread.currentThread(), 2);
+		assertThatIllegalStateException().isThrownBy(() -> running.release(200));
+		assertThat(queue.running()).isZero();
+		assertThat(queue.admit(Priority.MEDIUM, null, new RecordingWaiter("next"))).isInstanceOf(Permit.class);
+	}
+
+	/**
+	 * Runs a request through the queue, so that it knows how long requests take (and works
+	 * out Retry-After from it).
+	 */
+	private void measureProcessing(RequestQueue queue) {
+		Permit permit = (Permit) queue.admit(Priority.MEDIUM, null, new RecordingWaiter("measured"));
+		this.clock.advance(Duration.ofMillis(10));
+		permit.release(200);
+		this.clock.advance(Duration.ofMillis(250));
+		queue.sweep();
+	}
+
+	private static void awaitBlocked(Thread thread) {
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING);
 	}
 
 	@Test
