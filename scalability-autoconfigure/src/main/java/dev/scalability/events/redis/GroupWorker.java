@@ -3,17 +3,14 @@ package dev.scalability.events.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -77,10 +74,7 @@ final class GroupWorker {
 
 	private final Queue<Delivery> backlog = new ConcurrentLinkedDeque<>();
 
-	private final PriorityBlockingQueue<Retry> retries = new PriorityBlockingQueue<>(16,
-			Comparator.comparingLong(Retry::dueNanos));
-
-	private final Map<Delivery.Held, Boolean> held = new ConcurrentHashMap<>();
+	private final HeldEntries held = new HeldEntries();
 
 	private final Queue<Settlement> unsettled = new ConcurrentLinkedQueue<>();
 
@@ -196,12 +190,7 @@ final class GroupWorker {
 	 */
 	void renew() {
 		for (boolean redriven : new boolean[] { false, true }) {
-			List<String> ids = new ArrayList<>();
-			for (Delivery.Held entry : this.held.keySet()) {
-				if (entry.redriven() == redriven) {
-					ids.add(entry.entryId());
-				}
-			}
+			List<String> ids = this.held.ids(redriven);
 			for (int from = 0; from < ids.size(); from += BATCH) {
 				List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
 				try {
@@ -332,21 +321,13 @@ final class GroupWorker {
 	}
 
 	private void startDueRetries(int permits) {
-		List<Retry> due = new ArrayList<>();
-		long now = System.nanoTime();
-		Retry next;
-		while (due.size() < Math.min(permits, BATCH) && (next = this.retries.peek()) != null
-				&& next.dueNanos() - now <= 0) {
-			due.add(this.retries.poll());
-		}
+		List<Delivery> due = this.held.dueRetries(Math.min(permits, BATCH));
 		for (boolean redriven : new boolean[] { false, true }) {
-			List<String> ids = due.stream()
-				.filter((retry) -> retry.delivery().redriven() == redriven)
-				.map((retry) -> retry.delivery().entryId())
-				.toList();
-			if (ids.isEmpty()) {
+			List<Delivery> ofStream = due.stream().filter((delivery) -> delivery.redriven() == redriven).toList();
+			if (ofStream.isEmpty()) {
 				continue;
 			}
+			List<String> ids = ofStream.stream().map(Delivery::entryId).toList();
 			ClaimReply reply;
 			try {
 				List<byte[]> fixed = List.of(this.group, this.consumer, EventEntries.bytes("ids"));
@@ -354,7 +335,7 @@ final class GroupWorker {
 					.script(StreamScripts.CLAIM, new byte[][] { source(redriven) }, arguments(fixed, ids)));
 			}
 			catch (RedisCallException ex) {
-				due.stream().filter((retry) -> retry.delivery().redriven() == redriven).forEach(this.retries::add);
+				this.held.retryNow(ofStream);
 				throw ex;
 			}
 			List<String> claimed = new ArrayList<>();
@@ -394,7 +375,7 @@ final class GroupWorker {
 			int claimed = 0;
 			for (ClaimReply.Claimed entry : reply.entries()) {
 				Delivery delivery = delivery(redriven, entry);
-				if (delivery == null || this.held.containsKey(delivery.held())) {
+				if (delivery == null || this.held.holds(delivery)) {
 					// Held here already, idle only because renewing could not reach Redis.
 					continue;
 				}
@@ -415,7 +396,8 @@ final class GroupWorker {
 	}
 
 	private void readNew(StatefulConnection<byte[], byte[]> connection, int permits) throws Exception {
-		long blockMillis = Math.min(this.context.settings().readBlock().toMillis(), nanosToNextRetry() / 1_000_000);
+		long blockMillis = Math.min(this.context.settings().readBlock().toMillis(),
+				this.held.nanosToNextRetry() / 1_000_000);
 		XReadArgs args = XReadArgs.Builder.count(permits);
 		if (blockMillis >= 1) {
 			args.block(blockMillis);
@@ -447,7 +429,7 @@ final class GroupWorker {
 				continue;
 			}
 			Delivery delivery = new Delivery(redriven, message.getId(), event, 1);
-			this.held.put(delivery.held(), Boolean.TRUE);
+			this.held.hold(delivery);
 			if (taken++ >= permits) {
 				this.backlog.add(delivery);
 			}
@@ -458,7 +440,7 @@ final class GroupWorker {
 	}
 
 	private boolean start(Delivery delivery) {
-		this.held.put(delivery.held(), Boolean.TRUE);
+		this.held.hold(delivery);
 		ThreadPoolExecutor pool = this.handlers;
 		try {
 			pool.execute(() -> {
@@ -493,9 +475,9 @@ final class GroupWorker {
 			switch (verdict.kind()) {
 				case ACKNOWLEDGE -> {
 					this.context.redis().call((commands) -> commands.xack(source, this.group, delivery.entryId()));
-					this.held.remove(delivery.held());
+					this.held.release(delivery);
 				}
-				case RETRY -> this.retries.add(new Retry(delivery, System.nanoTime() + verdict.retryAfter().toNanos()));
+				case RETRY -> this.held.retryAt(delivery, System.nanoTime() + verdict.retryAfter().toNanos());
 				case DEAD_LETTER -> {
 					List<byte[]> fixed = List.of(this.group, EventEntries.bytes(delivery.entryId()),
 							EventEntries.bytes(Integer.toString(this.context.deadLetterRetention())));
@@ -505,7 +487,7 @@ final class GroupWorker {
 					this.context.redis()
 						.script(StreamScripts.DEAD_LETTER, new byte[][] { source, this.deadLetters },
 								args.toArray(new byte[0][]));
-					this.held.remove(delivery.held());
+					this.held.release(delivery);
 				}
 			}
 			return true;
@@ -596,13 +578,7 @@ final class GroupWorker {
 	}
 
 	private void forget(Delivery.Held entry) {
-		this.held.remove(entry);
-		this.retries.removeIf((retry) -> retry.delivery().held().equals(entry));
-	}
-
-	private long nanosToNextRetry() {
-		Retry next = this.retries.peek();
-		return (next != null) ? Math.max(0, next.dueNanos() - System.nanoTime()) : Long.MAX_VALUE;
+		this.held.forget(entry);
 	}
 
 	private Duration readTimeout() {
@@ -646,10 +622,6 @@ final class GroupWorker {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
 		return thread;
-	}
-
-	private record Retry(Delivery delivery, long dueNanos) {
-
 	}
 
 	private record Settlement(Delivery delivery, DeliveryVerdict verdict) {

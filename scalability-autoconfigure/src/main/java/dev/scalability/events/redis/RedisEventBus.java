@@ -2,12 +2,9 @@ package dev.scalability.events.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Predicate;
 
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.events.EventBusBackend;
@@ -35,8 +31,6 @@ import dev.scalability.redis.RedisCallException;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.RedisWarmUp;
 import dev.scalability.time.MonotonicClock;
-import io.lettuce.core.Range;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -56,11 +50,8 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	private static final Log logger = LogFactory.getLog(RedisEventBus.class);
 
-	private static final int TRIM_BATCH = 1_000;
 
-	private static final int TRIM_ROUNDS = 100;
 
-	private static final int LAG_COUNT_LIMIT = 100_000;
 
 	private final EventBusSettings settings;
 
@@ -82,11 +73,9 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	private final WorkerContext context;
 
+	private final TopicStreams topics;
+
 	private final Map<String, GroupWorker> workers = new ConcurrentHashMap<>();
-
-	private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
-
-	private final Set<String> indexedTopics = ConcurrentHashMap.newKeySet();
 
 	private final LongAdder lost = new LongAdder();
 
@@ -115,6 +104,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 		this.redisSettings = redisSettings;
 		this.redis = redis;
 		this.streams = new EventStreams(keys);
+		this.topics = new TopicStreams(redis, this.streams);
 		this.codec = codec;
 		this.observer = observer;
 		this.tracing = tracing;
@@ -152,15 +142,14 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	@Override
 	public void replay(String topic, String group, String fromId) {
 		EventId from = EventId.parse(fromId);
-		List<Object> reply;
+		boolean known;
 		try {
-			reply = this.redis.script(StreamScripts.REPLAY, new byte[][] { this.streams.stream(topic) },
-					EventEntries.bytes(group), EventEntries.bytes(idBefore(from)));
+			known = this.topics.replay(topic, group, from);
 		}
 		catch (RedisCallException ex) {
 			throw new IllegalStateException("Topic '" + topic + "' cannot be replayed now: " + ex.getMessage(), ex);
 		}
-		if ((Long) reply.get(0) < 0) {
+		if (!known) {
 			throw new IllegalArgumentException("Topic '" + topic + "' has no group '" + group + "'");
 		}
 	}
@@ -177,7 +166,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 					+ subscription.description() + " would get only some of its events: give it a group of its own");
 		}
 		worker.createGroups();
-		remember(subscription.topic());
+		this.topics.remember(subscription.topic());
 		this.observer.groupAdded(subscription.topic(), subscription.group(),
 				() -> Math.max(0, lag(subscription.topic(), subscription.group())));
 		synchronized (this.lifecycleMonitor) {
@@ -248,18 +237,8 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	@Override
 	public List<TopicSnapshot> topics() {
-		Set<String> names = new TreeSet<>(this.knownTopics);
 		try {
-			List<byte[]> indexed = this.redis.call((commands) -> commands.smembers(this.streams.topicIndex()))
-				.stream()
-				.toList();
-			indexed.forEach((name) -> names.add(EventEntries.text(name)));
-			List<TopicSnapshot> snapshots = new ArrayList<>();
-			for (String name : names) {
-				snapshots.add(snapshot(name));
-			}
-			snapshots.sort(Comparator.comparing(TopicSnapshot::topic));
-			return snapshots;
+			return this.topics.snapshots();
 		}
 		catch (RedisCallException ex) {
 			logger.debug("Topics not read: " + ex.getMessage());
@@ -269,23 +248,29 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	@Override
 	public List<EventDeadLetter> deadLetters(String topic) {
-		return deadLetterEntries(topic).stream().map(DeadLetterEntry::letter).toList();
+		try {
+			return this.topics.deadLetters(topic);
+		}
+		catch (RedisCallException ex) {
+			throw new IllegalStateException("The dead letters of topic '" + topic + "' cannot be read now: "
+					+ ex.getMessage(), ex);
+		}
 	}
 
 	@Override
 	public int redrive(String topic, String id) {
-		return redrive(topic, id::equals);
+		return this.topics.redrive(topic, id::equals);
 	}
 
 	@Override
 	public int redriveAll(String topic) {
-		return redrive(topic, (id) -> true);
+		return this.topics.redrive(topic, (id) -> true);
 	}
 
 	@Override
 	public long lag(String topic, String group) {
 		try {
-			for (TopicSnapshot.GroupSnapshot snapshot : snapshot(topic).groups()) {
+			for (TopicSnapshot.GroupSnapshot snapshot : this.topics.snapshot(topic).groups()) {
 				if (snapshot.group().equals(group)) {
 					return snapshot.lag();
 				}
@@ -337,18 +322,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	 * @return how many entries went
 	 */
 	public long trim(String topic) {
-		byte[][] key = { this.streams.stream(topic) };
-		byte[] retention = EventEntries.bytes(Integer.toString(this.settings.retention()));
-		byte[] batch = EventEntries.bytes(Integer.toString(TRIM_BATCH));
-		long trimmed = 0;
-		for (int round = 0; round < TRIM_ROUNDS; round++) {
-			long removed = (Long) this.redis.script(StreamScripts.TRIM, key, retention, batch).get(0);
-			trimmed += removed;
-			if (removed < TRIM_BATCH) {
-				break;
-			}
-		}
-		return trimmed;
+		return this.topics.trim(topic, this.settings.retention());
 	}
 
 	/**
@@ -387,70 +361,8 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			throw new EventPublishException("The event was not published to topic '" + topic + "' ("
 					+ ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex);
 		}
-		remember(topic);
+		this.topics.remember(topic);
 		return id;
-	}
-
-	private void remember(String topic) {
-		this.knownTopics.add(topic);
-		if (this.indexedTopics.add(topic)) {
-			try {
-				byte[] name = EventEntries.bytes(topic);
-				this.redis.call((commands) -> commands.sadd(this.streams.topicIndex(), name));
-			}
-			catch (RedisCallException ex) {
-				this.indexedTopics.remove(topic);
-			}
-		}
-	}
-
-	private TopicSnapshot snapshot(String topic) {
-		List<Object> reply = this.redis.script(StreamScripts.GROUPS,
-				new byte[][] { this.streams.stream(topic), this.streams.deadLetters(topic) },
-				EventEntries.bytes(Integer.toString(LAG_COUNT_LIMIT)));
-		List<TopicSnapshot.GroupSnapshot> groups = new ArrayList<>();
-		for (Object item : (List<?>) reply.get(3)) {
-			List<?> group = (List<?>) item;
-			// The script answers {group, pending, lag}.
-			groups.add(new TopicSnapshot.GroupSnapshot(EventEntries.text(group.get(0)), (Long) group.get(2),
-					(Long) group.get(1)));
-		}
-		groups.sort(Comparator.comparing(TopicSnapshot.GroupSnapshot::group));
-		String lastId = EventEntries.text(reply.get(1));
-		return new TopicSnapshot(topic, (Long) reply.get(0), lastId.isEmpty() ? null : lastId, (Long) reply.get(2),
-				groups);
-	}
-
-	private List<DeadLetterEntry> deadLetterEntries(String topic) {
-		byte[] key = this.streams.deadLetters(topic);
-		List<StreamMessage<byte[], byte[]>> entries;
-		try {
-			entries = this.redis.call((commands) -> commands.xrange(key, Range.unbounded()));
-		}
-		catch (RedisCallException ex) {
-			throw new IllegalStateException("The dead letters of topic '" + topic + "' cannot be read now: "
-					+ ex.getMessage(), ex);
-		}
-		List<DeadLetterEntry> letters = new ArrayList<>();
-		for (StreamMessage<byte[], byte[]> entry : entries) {
-			letters.add(new DeadLetterEntry(entry.getId(),
-					EventEntries.deadLetter(topic, entry.getId(), EventEntries.fromBody(entry.getBody()))));
-		}
-		return letters;
-	}
-
-	private int redrive(String topic, Predicate<String> ids) {
-		int redriven = 0;
-		for (DeadLetterEntry entry : deadLetterEntries(topic)) {
-			if (!ids.test(entry.letter().event().id())) {
-				continue;
-			}
-			List<Object> reply = this.redis.script(StreamScripts.REDRIVE,
-					new byte[][] { this.streams.deadLetters(topic), this.streams.redrive(topic, entry.letter().group()) },
-					EventEntries.bytes(entry.entryId()));
-			redriven += ((Long) reply.get(0)).intValue();
-		}
-		return redriven;
 	}
 
 	private void renew() {
@@ -461,43 +373,26 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	}
 
 	private void maintain() {
-		try {
-			this.replyChannel.listen();
-			this.workers.values().forEach(GroupWorker::forgetGoneConsumers);
-			for (String topic : this.knownTopics) {
-				remember(topic);
+		this.replyChannel.listen();
+		this.workers.values().forEach(GroupWorker::forgetGoneConsumers);
+		for (String topic : this.topics.known()) {
+			try {
+				this.topics.remember(topic);
 				long trimmed = trim(topic);
 				if (trimmed > 0 && logger.isDebugEnabled()) {
 					logger.debug("Trimmed " + trimmed + " events of topic '" + topic + "'");
 				}
 			}
+			catch (RuntimeException ex) {
+				logger.debug("Topic '" + topic + "' not trimmed for now: " + ex.getMessage());
+			}
 		}
-		catch (RuntimeException ex) {
-			logger.debug("Event bus maintenance put off: " + ex.getMessage());
-		}
-	}
-
-	/**
-	 * The id just before an event's, so that a group set to it is given that event next.
-	 */
-	private static String idBefore(EventId id) {
-		if (id.sequence() > 0) {
-			return id.millis() + "-" + (id.sequence() - 1);
-		}
-		if (id.millis() > 0) {
-			return (id.millis() - 1) + "-18446744073709551615";
-		}
-		return "0-0";
 	}
 
 	private static void checkTopic(String topic) {
 		if (topic == null || topic.isBlank()) {
 			throw new IllegalArgumentException("The topic must not be blank");
 		}
-	}
-
-	private record DeadLetterEntry(String entryId, EventDeadLetter letter) {
-
 	}
 
 }
