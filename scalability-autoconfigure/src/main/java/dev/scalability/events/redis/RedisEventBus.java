@@ -125,7 +125,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	@Override
 	public <R> CompletableFuture<R> request(String topic, Object payload, Class<R> reply, Duration timeout) {
 		// Subscribed before the request goes out, so that a quick answer finds it listening.
-		this.replyChannel.listen();
+		this.replyChannel.listenWithin(this.redis.timeout());
 		String correlationId = UUID.randomUUID().toString();
 		CompletableFuture<R> answer = this.replies.expect(correlationId, reply, timeout, topic);
 		try {

@@ -1,5 +1,6 @@
 package dev.scalability.events.redis;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import dev.scalability.delivery.PayloadCodec;
@@ -93,6 +94,26 @@ final class RedisReplyChannel implements ReplyChannel {
 				Thread.currentThread().interrupt();
 			}
 			logger.debug("Not listening for answers to requests yet: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Listens on this instance's channel, waiting for it no longer than given: connecting
+	 * to a Redis that is away may take the client's whole connect timeout.
+	 * @param within the longest wait
+	 */
+	void listenWithin(Duration within) {
+		if (this.subscribed) {
+			return;
+		}
+		Thread listening = new Thread(this::listen, "events-reply-listen");
+		listening.setDaemon(true);
+		listening.start();
+		try {
+			listening.join(Math.max(1, within.toMillis()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
