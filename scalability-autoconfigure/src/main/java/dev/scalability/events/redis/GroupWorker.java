@@ -84,6 +84,8 @@ final class GroupWorker {
 
 	private volatile boolean running;
 
+	private volatile int generation;
+
 	private long nextClaimNanos = System.nanoTime();
 
 	/**
@@ -137,11 +139,13 @@ final class GroupWorker {
 		}
 		this.running = true;
 		this.stopSignal = new CountDownLatch(1);
+		int readerGeneration = ++this.generation;
+		CountDownLatch readerStopSignal = this.stopSignal;
 		int concurrency = this.subscription.concurrency();
 		AtomicInteger threads = new AtomicInteger();
 		this.handlers = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), (task) -> daemon(task, name() + "-" + threads.incrementAndGet()));
-		this.reader = daemon(this::read, name() + "-reader");
+		this.reader = daemon(() -> read(readerGeneration, readerStopSignal), name() + "-reader");
 		this.reader.start();
 	}
 
@@ -246,11 +250,12 @@ final class GroupWorker {
 		}
 	}
 
-	private void read() {
+	private void read(int readerGeneration, CountDownLatch readerStopSignal) {
 		StatefulConnection<byte[], byte[]> connection = null;
 		long pause = MIN_PAUSE_MILLIS;
 		try {
-			while (this.running) {
+			// A reader that outlived its stop never runs beside the next start's.
+			while (this.running && this.generation == readerGeneration) {
 				int permits = takePermits();
 				this.startedThisRound = 0;
 				try {
@@ -279,7 +284,7 @@ final class GroupWorker {
 				catch (Exception ex) {
 					connection = closeUnlessErrorReply(connection, ex);
 					recover(ex);
-					if (this.stopSignal.await(pause, TimeUnit.MILLISECONDS)) {
+					if (readerStopSignal.await(pause, TimeUnit.MILLISECONDS)) {
 						return;
 					}
 					pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
@@ -464,7 +469,16 @@ final class GroupWorker {
 	private void handle(Delivery delivery) {
 		DeliveryVerdict verdict = this.context.dispatcher().deliver(this.subscription, delivery.event(),
 				delivery.attempt());
-		settle(new Settlement(delivery, verdict));
+		// A handler interrupted by a stop that timed out still tells Redis how it ended.
+		boolean interrupted = Thread.interrupted();
+		try {
+			settle(new Settlement(delivery, verdict));
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	private boolean settle(Settlement settlement) {
