@@ -135,6 +135,38 @@ class RedisEventBusSharingTests {
 	}
 
 	@Test
+	void triesCountedBeforeACrashCountAfterTheClaim() throws InterruptedException {
+		CountDownLatch entered = new CountDownLatch(1);
+		RedisEventBus dying = startedBus("dying", settings(2, 1_000));
+		dying.subscribe(subscription("billing", 1, (event) -> {
+			entered.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return HandlingOutcome.failure(new IllegalStateException("killed"));
+		}));
+		String id = dying.publish(this.topic, Map.of("order", 1));
+		assertThat(entered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		dying.stop(Duration.ofMillis(1));
+
+		Queue<String> calls = new ConcurrentLinkedQueue<>();
+		RedisEventBus other = startedBus("survivor", settings(2, 1_000));
+		other.subscribe(subscription("billing", 1, (event) -> {
+			calls.add(event.id());
+			return HandlingOutcome.failure(new IllegalStateException("declined"));
+		}));
+		await().atMost(WAIT).until(() -> other.deadLetters(this.topic).size() == 1 && settled(other, "billing"));
+		assertThat(other.deadLetters(this.topic)).singleElement().satisfies((letter) -> {
+			assertThat(letter.event().id()).isEqualTo(id);
+			assertThat(letter.deadLetter().attempts()).as("the crashed try and the claimed one").isEqualTo(2);
+		});
+		assertThat(calls).containsExactly(id);
+	}
+
+	@Test
 	void aLongHandlerKeepsItsEventFromBeingClaimedWhileItsInstanceLives() {
 		CountDownLatch release = new CountDownLatch(1);
 		Queue<String> slowOnes = new ConcurrentLinkedQueue<>();
