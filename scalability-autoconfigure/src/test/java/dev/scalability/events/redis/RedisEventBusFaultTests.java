@@ -13,6 +13,8 @@ import dev.scalability.delivery.RetryPolicy;
 import dev.scalability.events.EventBusSettings;
 import dev.scalability.events.EventPublishException;
 import dev.scalability.events.Subscription;
+import dev.scalability.events.health.EventBusHealthIndicator;
+import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.redis.TestGuards;
 import dev.scalability.test.redis.PrivateRedis;
 import dev.scalability.time.MonotonicClock;
@@ -21,14 +23,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis stopped under a running bus: a publish says it failed, quickly, and once Redis is
- * back, with nothing kept (a server that restarted empty), listeners find their groups
- * again by themselves.
+ * Redis stopped under a running bus: a publish says it failed, quickly, health says the
+ * bus is degraded, and once Redis is back, with nothing kept (a server that restarted
+ * empty), listeners find their groups again by themselves.
  */
 class RedisEventBusFaultTests {
 
@@ -68,6 +73,10 @@ class RedisEventBusFaultTests {
 		String before = this.bus.publish("orders", Map.of("order", 1));
 		await().atMost(WAIT).until(() -> handled.contains(before));
 
+		EventBusHealthIndicator health = new EventBusHealthIndicator(this.bus, new RedisConnectionProbe(
+				TestGuards.connector(this.redis.connectionFactory()), TIMEOUT, Duration.ofMillis(100)));
+		assertThat(health.health(true).getDetails()).doesNotContainKey("degraded");
+
 		this.redis.server().stop();
 		for (int i = 0; i < 3; i++) {
 			long start = System.nanoTime();
@@ -77,12 +86,21 @@ class RedisEventBusFaultTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusSeconds(1));
 		}
 
+		// Degraded, not down: every instance shares this Redis, and none would serve better out of rotation.
+		await().atMost(WAIT).untilAsserted(() -> {
+			Health degraded = health.health(true);
+			assertThat(degraded.getStatus()).isEqualTo(Status.UP);
+			assertThat(degraded.getDetails()).containsEntry("degraded", true).containsEntry("backend", "redis");
+		});
+
 		this.redis.server().restart();
 		String after = await().atMost(WAIT)
 			.ignoreExceptions()
 			.until(() -> this.bus.publish("orders", Map.of("order", 3)), Objects::nonNull);
 		await().atMost(WAIT).until(() -> handled.contains(after));
 		assertThat(this.bus.isRunning()).isTrue();
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(health.health(true).getDetails()).doesNotContainKey("degraded"));
 	}
 
 }
