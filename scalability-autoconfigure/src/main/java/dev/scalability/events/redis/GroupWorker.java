@@ -227,6 +227,16 @@ final class GroupWorker {
 	}
 
 	/**
+	 * Trims the group's redrive stream to the entries the group still needs: acknowledged
+	 * entries stay in a stream until trimmed.
+	 */
+	void trimRedrive() {
+		this.context.redis()
+			.script(StreamScripts.TRIM, new byte[][] { this.redrive }, EventEntries.bytes("0"),
+					EventEntries.bytes("1000"));
+	}
+
+	/**
 	 * Forgets the consumers of this group that hold nothing and have been idle past the
 	 * expiry: their instances are gone.
 	 */

@@ -317,11 +317,18 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	/**
 	 * Trims a topic's stream down to its retention, keeping every entry a group still
-	 * needs. Runs in the background every maintenance interval; callable at any time.
+	 * needs, and the redrive streams of this instance's groups of the topic down to what
+	 * they still need. Runs in the background every maintenance interval; callable at any
+	 * time.
 	 * @param topic the topic
 	 * @return how many entries went
 	 */
 	public long trim(String topic) {
+		for (GroupWorker worker : this.workers.values()) {
+			if (worker.subscription().topic().equals(topic)) {
+				worker.trimRedrive();
+			}
+		}
 		return this.topics.trim(topic, this.settings.retention());
 	}
 

@@ -257,6 +257,13 @@ class RedisEventBusSharingTests {
 		await().atMost(WAIT).until(() -> handled.contains(id));
 		assertThat(one.deadLetters(this.topic)).isEmpty();
 		assertThat(handled).containsExactly(id);
+		// Handled and acknowledged, the redriven entry goes with the next trim.
+		GuardedRedis redis = TestGuards.bounded(connectionFactory, RedisEventBuses.TIMEOUT);
+		byte[] redrive = new EventStreams(new RedisKeys(this.prefix)).redrive(this.topic, "billing");
+		await().atMost(WAIT).until(() -> {
+			one.trim(this.topic);
+			return redis.<Long>call((commands) -> commands.xlen(redrive)) == 0;
+		});
 	}
 
 	@Test
