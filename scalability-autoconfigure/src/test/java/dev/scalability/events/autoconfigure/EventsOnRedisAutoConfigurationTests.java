@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import dev.scalability.autoconfigure.InvalidPropertyException;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.events.EventBus;
+import dev.scalability.events.actuate.EventsEndpoint;
 import dev.scalability.events.annotation.EventBusListener;
 import dev.scalability.events.health.EventBusHealthIndicator;
 import dev.scalability.events.memory.MemoryEventBus;
@@ -16,6 +17,7 @@ import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.test.redis.RedisEndpoint;
 import dev.scalability.test.redis.RedisTest;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -39,7 +41,7 @@ class EventsOnRedisAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ScalabilityAutoConfiguration.class, EventsAutoConfiguration.class,
 				DataRedisAutoConfiguration.class, JacksonAutoConfiguration.class))
-		.withPropertyValues("scalability.events.backend=redis",
+		.withPropertyValues("scalability.events.backend=redis", "management.endpoints.web.exposure.include=events",
 				"scalability.redis.key-prefix=events-autoconfig-" + System.nanoTime() + ":");
 
 	@Test
@@ -62,6 +64,15 @@ class EventsOnRedisAutoConfigurationTests {
 			Health health = first.getBean(EventBusHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("backend", "redis");
+			Map<String, Object> events = second.getBean(EventsEndpoint.class).events();
+			assertThat(events).containsEntry("backend", "redis");
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(second.getBean(EventsEndpoint.class)
+				.events()).extractingByKey("topics")
+				.asInstanceOf(InstanceOfAssertFactories.MAP)
+				.extractingByKey("orders.created")
+				.asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsEntry("events", 20L)
+				.containsEntry("groups", Map.of("billing", Map.of("lag", 0L, "pending", 0L))));
 		}));
 	}
 
