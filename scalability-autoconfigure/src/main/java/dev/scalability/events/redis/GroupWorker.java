@@ -285,7 +285,11 @@ final class GroupWorker {
 						}
 						readNew(connection, permits - this.startedThisRound);
 					}
-					pause = MIN_PAUSE_MILLIS;
+					if (pause != MIN_PAUSE_MILLIS) {
+						logger.info("Group '" + this.subscription.group() + "' of topic '" + this.subscription.topic()
+								+ "' reads events again");
+						pause = MIN_PAUSE_MILLIS;
+					}
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -293,7 +297,7 @@ final class GroupWorker {
 				}
 				catch (Exception ex) {
 					connection = closeUnlessErrorReply(connection, ex);
-					recover(ex);
+					recover(ex, pause == MIN_PAUSE_MILLIS);
 					if (readerStopSignal.await(pause, TimeUnit.MILLISECONDS)) {
 						return;
 					}
@@ -527,7 +531,11 @@ final class GroupWorker {
 		}
 	}
 
-	private void recover(Exception failure) {
+	/**
+	 * Makes the group again when Redis lost it, and says why reading failed: at WARN for
+	 * the first failure of a spell, then at DEBUG, so that an outage logs once per group.
+	 */
+	private void recover(Exception failure, boolean firstOfSpell) {
 		if (!this.running) {
 			return;
 		}
@@ -544,8 +552,14 @@ final class GroupWorker {
 			}
 			return;
 		}
-		logger.warn("Group '" + this.subscription.group() + "' of topic '" + this.subscription.topic()
-				+ "' cannot read events for now: " + failure);
+		String message = "Group '" + this.subscription.group() + "' of topic '" + this.subscription.topic()
+				+ "' cannot read events for now, and tries again: " + failure;
+		if (firstOfSpell) {
+			logger.warn(message);
+		}
+		else {
+			logger.debug(message);
+		}
 	}
 
 	private void createGroups(String from) {
