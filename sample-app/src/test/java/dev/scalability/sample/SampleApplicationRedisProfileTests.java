@@ -1,6 +1,7 @@
 package dev.scalability.sample;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import dev.scalability.test.redis.RedisEndpoint;
 import dev.scalability.test.redis.RedisTest;
@@ -16,6 +17,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The sample on the {@code redis} profile, against a private Redis.
@@ -66,6 +68,29 @@ class SampleApplicationRedisProfileTests {
 		try (RedisServerKeys keys = new RedisServerKeys(TestRedis.shared().orElseThrow())) {
 			assertThat(keys.matching("scalability:rl:{upload:*")).isNotEmpty();
 		}
+	}
+
+	@Test
+	void eventsAreKeptInRedisStreamsAndReachEveryGroup() {
+		HttpTestClient http = new HttpTestClient(this.port);
+		long billed = handled(http, "billing");
+		long shipped = handled(http, "shipping");
+		HttpResponse<String> published = http.post("/api/events/orders.created", "{\"id\":\"order-1\",\"total\":42}");
+		assertThat(published.statusCode()).isEqualTo(202);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> handled(http, "billing") == billed + 1 && handled(http, "shipping") == shipped + 1);
+		JsonNode events = HttpTestClient.json(http.get("/actuator/scalability")).path("events");
+		assertThat(events.path("backend").asString()).isEqualTo("redis");
+		try (RedisServerKeys keys = new RedisServerKeys(TestRedis.shared().orElseThrow())) {
+			assertThat(keys.matching("scalability:events:{orders.created}")).isNotEmpty();
+		}
+		HttpResponse<String> health = http.get("/actuator/health");
+		assertThat(HttpTestClient.json(health).path("components").path("eventBus").path("status").asString())
+			.isEqualTo("UP");
+	}
+
+	private static long handled(HttpTestClient http, String group) {
+		return HttpTestClient.json(http.get("/api/events/stats")).path("orders.created").path(group).asLong();
 	}
 
 }

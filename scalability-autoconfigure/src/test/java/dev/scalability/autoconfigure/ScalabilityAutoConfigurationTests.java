@@ -95,7 +95,8 @@ class ScalabilityAutoConfigurationTests {
 	@Test
 	void theSharedBackendSelectsNothingWhenEveryFeatureSetsItsOwn() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
-			.withPropertyValues("scalability.backend=redis", "scalability.rate-limit.backend=memory")
+			.withPropertyValues("scalability.backend=redis", "scalability.rate-limit.backend=memory",
+					"scalability.events.backend=memory")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisConnector.class));
 	}
 

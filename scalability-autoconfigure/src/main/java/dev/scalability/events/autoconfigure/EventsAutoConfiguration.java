@@ -2,8 +2,9 @@ package dev.scalability.events.autoconfigure;
 
 import java.time.Duration;
 
-import dev.scalability.autoconfigure.BackendSelection;
+import dev.scalability.autoconfigure.Backend;
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
+import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
@@ -18,11 +19,15 @@ import dev.scalability.events.health.EventBusHealthIndicator;
 import dev.scalability.events.memory.MemoryEventBus;
 import dev.scalability.events.metrics.MicrometerEventBusObserver;
 import dev.scalability.events.observation.ObservationEventTracing;
+import dev.scalability.events.redis.DedicatedConnections;
+import dev.scalability.events.redis.RedisEventBus;
+import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisConnectionProbe;
+import dev.scalability.redis.RedisKeys;
 import dev.scalability.time.MonotonicClock;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
-import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -39,6 +44,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The event bus from {@code scalability.events.*}: the bus, its {@code @EventBusListener}
@@ -48,7 +55,8 @@ import org.springframework.core.env.Environment;
  * uses.
  */
 @AutoConfiguration(after = ScalabilityAutoConfiguration.class,
-		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnScalabilityFeature(EventsAutoConfiguration.FEATURE)
@@ -64,23 +72,46 @@ public final class EventsAutoConfiguration {
 		return new JacksonPayloadCodec(jsonMapper.getIfAvailable(JsonMapper::new));
 	}
 
-	/**
-	 * The bus. Its threads stop through {@link EventBusLifecycle}, not a destroy method.
-	 */
-	@Bean(destroyMethod = "")
-	@ConditionalOnMissingBean(EventBus.class)
-	MemoryEventBus eventBus(EventsProperties properties, PayloadCodec codec,
-			ObjectProvider<EventBusObserver> observer, ObjectProvider<EventTracing> tracing, MonotonicClock clock,
-			Environment environment) {
-		if (BackendSelection.of(environment, FEATURE).isRedis()) {
-			LogFactory.getLog(EventsAutoConfiguration.class)
-				.warn("The event bus of this version keeps events in memory, in this JVM only, whatever "
-						+ BackendSelection.of(environment, FEATURE).selectedBy().orElse("scalability.backend")
-						+ " says");
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnScalabilityFeature(value = FEATURE, backend = Backend.MEMORY)
+	static class MemoryBackendConfiguration {
+
+		/**
+		 * The bus. Its threads stop through {@link EventBusLifecycle}, not a destroy method.
+		 */
+		@Bean(destroyMethod = "")
+		@ConditionalOnMissingBean(EventBus.class)
+		MemoryEventBus eventBus(EventsProperties properties, PayloadCodec codec,
+				ObjectProvider<EventBusObserver> observer, ObjectProvider<EventTracing> tracing, MonotonicClock clock) {
+			return new MemoryEventBus(new EventsSettingsBuilder(properties).settings(), codec,
+					observer.getIfAvailable(() -> EventBusObserver.NONE),
+					tracing.getIfAvailable(() -> EventTracing.NONE), clock);
 		}
-		return new MemoryEventBus(new EventsSettingsBuilder(properties).settings(), codec,
-				observer.getIfAvailable(() -> EventBusObserver.NONE), tracing.getIfAvailable(() -> EventTracing.NONE),
-				clock);
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnScalabilityFeature(value = FEATURE, backend = Backend.REDIS)
+	@ConditionalOnClass({ RedisConnectionFactory.class, CircuitBreaker.class })
+	static class RedisBackendConfiguration {
+
+		/**
+		 * The bus on Redis Streams. Its threads stop through {@link EventBusLifecycle}, not a
+		 * destroy method.
+		 */
+		@Bean(destroyMethod = "")
+		@ConditionalOnMissingBean(EventBus.class)
+		RedisEventBus eventBus(EventsProperties properties, PayloadCodec codec,
+				ObjectProvider<EventBusObserver> observer, ObjectProvider<EventTracing> tracing, MonotonicClock clock,
+				RedisGuards guards, RedisKeys keys, InstanceRegistry instances, RedisConnectionFactory connectionFactory) {
+			EventsSettingsBuilder builder = new EventsSettingsBuilder(properties);
+			return new RedisEventBus(builder.settings(), builder.redisSettings(instances.id()),
+					guards.forFeature(FEATURE, properties.getRedis()),
+					new DedicatedConnections((LettuceConnectionFactory) connectionFactory), keys, codec,
+					observer.getIfAvailable(() -> EventBusObserver.NONE),
+					tracing.getIfAvailable(() -> EventTracing.NONE), clock);
+		}
+
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.scalability.events.autoconfigure;
 import java.time.Duration;
 
 import dev.scalability.autoconfigure.Backend;
+import dev.scalability.autoconfigure.FeatureRedisProperties;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -19,8 +20,8 @@ public class EventsProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Where events are kept; scalability.backend when not set. This version keeps them in
-	 * memory, in this JVM, whatever the backend.
+	 * Where events are kept: 'memory' (this JVM) or 'redis' (Redis Streams, shared by every
+	 * instance); scalability.backend when not set.
 	 */
 	private Backend backend;
 
@@ -42,8 +43,9 @@ public class EventsProperties {
 	private Duration maxBackoff = Duration.ofMinutes(5);
 
 	/**
-	 * Events kept per topic for replay. A publish fails rather than drop an event a group
-	 * has not handled yet.
+	 * Events kept per topic for replay. In memory, a publish fails rather than drop an
+	 * event a group has not handled yet; on Redis, a stream keeps more while a group still
+	 * needs them, up to 'scalability.events.redis.max-length'.
 	 */
 	private int retention = 100_000;
 
@@ -56,6 +58,18 @@ public class EventsProperties {
 	 * Topics the memory backend keeps at most; publishing to one more fails.
 	 */
 	private int maxTopics = 1_000;
+
+	/**
+	 * Redis backend: how long an event may stay with an instance that shows no sign of life
+	 * before another instance claims it. A live instance renews what it holds three times
+	 * within it, however long its handlers run.
+	 */
+	private Duration claimIdle = Duration.ofSeconds(30);
+
+	/**
+	 * Redis settings of the event bus; unset ones come from 'scalability.redis'.
+	 */
+	private final Redis redis = new Redis();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -113,12 +127,46 @@ public class EventsProperties {
 		this.deadLetterRetention = deadLetterRetention;
 	}
 
+	public Duration getClaimIdle() {
+		return this.claimIdle;
+	}
+
+	public void setClaimIdle(Duration claimIdle) {
+		this.claimIdle = claimIdle;
+	}
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
 	public int getMaxTopics() {
 		return this.maxTopics;
 	}
 
 	public void setMaxTopics(int maxTopics) {
 		this.maxTopics = maxTopics;
+	}
+
+	/**
+	 * The Redis settings of the event bus.
+	 */
+	public static class Redis extends FeatureRedisProperties {
+
+		/**
+		 * Hard cap on the entries of a topic's stream, applied approximately by every
+		 * publish: beyond it the oldest entries go even when a group has not handled them
+		 * yet (they are logged and counted as lost). Ten times the retention when not set.
+		 */
+		private Long maxLength;
+
+		public Long getMaxLength() {
+			return this.maxLength;
+		}
+
+		public void setMaxLength(Long maxLength) {
+			this.maxLength = maxLength;
+		}
+
 	}
 
 }

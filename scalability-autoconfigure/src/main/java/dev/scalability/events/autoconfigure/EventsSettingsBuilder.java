@@ -6,6 +6,7 @@ import dev.scalability.autoconfigure.InvalidPropertyException;
 import dev.scalability.delivery.Backoff;
 import dev.scalability.delivery.RetryPolicy;
 import dev.scalability.events.EventBusSettings;
+import dev.scalability.events.redis.RedisEventBusSettings;
 
 /**
  * Turns {@code scalability.events.*} into the bus's settings, checking every value: one
@@ -40,6 +41,26 @@ final class EventsSettingsBuilder {
 				Backoff.exponential(backoff, maxBackoff));
 		return new EventBusSettings(retryPolicy, this.properties.getRetention(),
 				this.properties.getDeadLetterRetention(), this.properties.getMaxTopics());
+	}
+
+	/**
+	 * The Redis backend's settings.
+	 * @param consumer this instance's consumer name
+	 * @return the settings
+	 */
+	RedisEventBusSettings redisSettings(String consumer) {
+		Duration claimIdle = this.properties.getClaimIdle();
+		if (claimIdle == null || claimIdle.toMillis() < 100) {
+			throw new InvalidPropertyException(PREFIX + ".claim-idle", claimIdle, "must be at least 100ms",
+					"such as 30s: longer than a pause of an instance that is still alive.");
+		}
+		long retention = this.properties.getRetention();
+		Long maxLength = this.properties.getRedis().getMaxLength();
+		if (maxLength != null && maxLength < retention) {
+			throw new InvalidPropertyException(PREFIX + ".redis.max-length", maxLength,
+					"must not be less than retention (" + retention + ")", "such as " + (retention * 10) + ".");
+		}
+		return RedisEventBusSettings.of(consumer, claimIdle, (maxLength != null) ? maxLength : retention * 10);
 	}
 
 	private static void atLeastOne(String property, int value, String example) {

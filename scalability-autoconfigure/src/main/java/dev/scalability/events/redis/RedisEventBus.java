@@ -1,0 +1,405 @@
+package dev.scalability.events.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.scalability.delivery.PayloadCodec;
+import dev.scalability.events.EventBusBackend;
+import dev.scalability.events.EventBusObserver;
+import dev.scalability.events.EventBusSettings;
+import dev.scalability.events.EventDeadLetter;
+import dev.scalability.events.EventDispatcher;
+import dev.scalability.events.EventHeaders;
+import dev.scalability.events.EventId;
+import dev.scalability.events.EventPublishException;
+import dev.scalability.events.EventTracing;
+import dev.scalability.events.PendingReplies;
+import dev.scalability.events.Subscription;
+import dev.scalability.events.TopicSnapshot;
+import dev.scalability.redis.GuardedRedis;
+import dev.scalability.redis.RedisCallException;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.RedisWarmUp;
+import dev.scalability.time.MonotonicClock;
+import io.lettuce.core.XAddArgs;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The event bus on Redis Streams, shared by every instance of the application: one stream
+ * per topic, one consumer group per listener group, this instance one consumer in each
+ * (named by its instance id). A publish returns once {@code XADD} succeeded. Each group
+ * gets every event; within a group each goes to one consumer, at least once: acknowledged
+ * after its handler returned, retried after its backoff while pending, claimed by another
+ * instance when its consumer stops showing signs of life for {@code claimIdle}, and after
+ * its last try moved to the topic's dead letters. Streams keep their latest
+ * {@code retention} entries, never trimming one that a group still needs, up to a hard
+ * cap. See {@link EventStreams} for the keys.
+ */
+public class RedisEventBus implements EventBusBackend, RedisWarmUp {
+
+	private static final Log logger = LogFactory.getLog(RedisEventBus.class);
+
+
+
+
+	private final EventBusSettings settings;
+
+	private final RedisEventBusSettings redisSettings;
+
+	private final GuardedRedis redis;
+
+	private final EventStreams streams;
+
+	private final PayloadCodec codec;
+
+	private final EventBusObserver observer;
+
+	private final EventTracing tracing;
+
+	private final PendingReplies replies;
+
+	private final RedisReplyChannel replyChannel;
+
+	private final WorkerContext context;
+
+	private final TopicStreams topics;
+
+	private final Map<String, GroupWorker> workers = new ConcurrentHashMap<>();
+
+	private final LongAdder lost = new LongAdder();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private ScheduledExecutorService maintenance;
+
+	private volatile boolean running;
+
+	/**
+	 * Creates a bus.
+	 * @param settings retries and retention
+	 * @param redisSettings how instances share work
+	 * @param redis guarded calls on the application's connection
+	 * @param connections dedicated connections for blocking reads and answers
+	 * @param keys the key builder
+	 * @param codec writes and reads payloads
+	 * @param observer hears what the bus does
+	 * @param tracing carries traces from publishers to listeners
+	 * @param clock dates dead letters
+	 */
+	public RedisEventBus(EventBusSettings settings, RedisEventBusSettings redisSettings, GuardedRedis redis,
+			DedicatedConnections connections, RedisKeys keys, PayloadCodec codec, EventBusObserver observer,
+			EventTracing tracing, MonotonicClock clock) {
+		this.settings = settings;
+		this.redisSettings = redisSettings;
+		this.redis = redis;
+		this.streams = new EventStreams(keys);
+		this.topics = new TopicStreams(redis, this.streams);
+		this.codec = codec;
+		this.observer = observer;
+		this.tracing = tracing;
+		this.replies = new PendingReplies(codec);
+		this.replyChannel = new RedisReplyChannel(redisSettings.consumer(), this.replies, codec, redis, this.streams,
+				connections);
+		EventDispatcher dispatcher = new EventDispatcher(settings.retryPolicy(), codec, this.replyChannel, observer,
+				tracing, clock);
+		this.context = new WorkerContext(redis, this.streams, connections, dispatcher, redisSettings,
+				settings.deadLetterRetention(), this.lost);
+	}
+
+	@Override
+	public String publish(String topic, Object payload) {
+		return publish(topic, payload, Map.of());
+	}
+
+	@Override
+	public <R> CompletableFuture<R> request(String topic, Object payload, Class<R> reply, Duration timeout) {
+		// Subscribed before the request goes out, so that a quick answer finds it listening.
+		this.replyChannel.listenWithin(this.redis.timeout());
+		String correlationId = UUID.randomUUID().toString();
+		CompletableFuture<R> answer = this.replies.expect(correlationId, reply, timeout, topic);
+		try {
+			publish(topic, payload, Map.of(EventHeaders.CORRELATION_ID, correlationId, EventHeaders.REPLY_TO,
+					this.redisSettings.consumer()));
+		}
+		catch (RuntimeException ex) {
+			this.replies.forget(correlationId);
+			throw ex;
+		}
+		return answer;
+	}
+
+	@Override
+	public void replay(String topic, String group, String fromId) {
+		EventId from = EventId.parse(fromId);
+		boolean known;
+		try {
+			known = this.topics.replay(topic, group, from);
+		}
+		catch (RedisCallException ex) {
+			throw new IllegalStateException("Topic '" + topic + "' cannot be replayed now: " + ex.getMessage(), ex);
+		}
+		if (!known) {
+			throw new IllegalArgumentException("Topic '" + topic + "' has no group '" + group + "'");
+		}
+	}
+
+	@Override
+	public void subscribe(Subscription subscription) {
+		checkTopic(subscription.topic());
+		String name = subscription.topic() + '\n' + subscription.group();
+		GroupWorker worker = new GroupWorker(subscription, this.context);
+		GroupWorker existing = this.workers.putIfAbsent(name, worker);
+		if (existing != null) {
+			throw new IllegalStateException("Group '" + subscription.group() + "' of topic '" + subscription.topic()
+					+ "' already has a listener on this instance, " + existing.subscription().description() + ", so "
+					+ subscription.description() + " would get only some of its events: give it a group of its own");
+		}
+		worker.createGroups();
+		this.topics.remember(subscription.topic());
+		this.observer.groupAdded(subscription.topic(), subscription.group(),
+				() -> Math.max(0, lag(subscription.topic(), subscription.group())));
+		synchronized (this.lifecycleMonitor) {
+			if (this.running) {
+				worker.start();
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			this.workers.values().forEach(GroupWorker::start);
+			this.maintenance = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "events-maintenance");
+				thread.setDaemon(true);
+				return thread;
+			});
+			// In the background: a Redis away at start-up must not hold the start-up.
+			this.maintenance.execute(this.replyChannel::listen);
+			long renewMillis = Math.max(1, this.redisSettings.claimIdle().toMillis() / 3);
+			this.maintenance.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+			long maintainMillis = this.redisSettings.maintenanceInterval().toMillis();
+			this.maintenance.scheduleWithFixedDelay(this::maintain, maintainMillis, maintainMillis,
+					TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public boolean stop(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		ScheduledExecutorService stopping;
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running) {
+				return true;
+			}
+			this.running = false;
+			stopping = this.maintenance;
+			this.maintenance = null;
+		}
+		stopping.shutdownNow();
+		List<GroupWorker> all = new ArrayList<>(this.workers.values());
+		List<CompletableFuture<Boolean>> stops = all.stream()
+			.map((worker) -> CompletableFuture.supplyAsync(() -> worker.stop(deadline), (task) -> {
+				Thread thread = new Thread(task, "events-stop");
+				thread.setDaemon(true);
+				thread.start();
+			}))
+			.toList();
+		boolean finished = stops.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
+		if (!finished) {
+			logger.warn("Event handlers still running after " + timeout
+					+ " (spring.lifecycle.timeout-per-shutdown-phase) were interrupted; their events stay pending "
+					+ "in Redis and are claimed by another instance after " + this.redisSettings.claimIdle());
+		}
+		this.replyChannel.close();
+		return finished;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public List<TopicSnapshot> topics() {
+		try {
+			return this.topics.snapshots();
+		}
+		catch (RedisCallException ex) {
+			logger.debug("Topics not read: " + ex.getMessage());
+			return List.of();
+		}
+	}
+
+	@Override
+	public List<EventDeadLetter> deadLetters(String topic) {
+		try {
+			return this.topics.deadLetters(topic);
+		}
+		catch (RedisCallException ex) {
+			throw new IllegalStateException("The dead letters of topic '" + topic + "' cannot be read now: "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public int redrive(String topic, String id) {
+		return this.topics.redrive(topic, id::equals);
+	}
+
+	@Override
+	public int redriveAll(String topic) {
+		return this.topics.redrive(topic, (id) -> true);
+	}
+
+	@Override
+	public long lag(String topic, String group) {
+		try {
+			for (TopicSnapshot.GroupSnapshot snapshot : this.topics.snapshot(topic).groups()) {
+				if (snapshot.group().equals(group)) {
+					return snapshot.lag();
+				}
+			}
+			return -1;
+		}
+		catch (RedisCallException ex) {
+			return -1;
+		}
+	}
+
+	@Override
+	public String backend() {
+		return "redis";
+	}
+
+	@Override
+	public boolean degraded() {
+		return this.redis.isHeldBack();
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("consumer", this.redisSettings.consumer());
+		details.put("listeners", this.workers.size());
+		details.put("retention", this.settings.retention());
+		details.put("maxLength", this.redisSettings.maxLength());
+		details.put("claimIdle", this.redisSettings.claimIdle().toString());
+		if (this.redis.circuitBreaker() != null) {
+			details.put("circuitBreaker", this.redis.circuitBreaker().getState().name());
+		}
+		long lostEvents = this.lost.sum();
+		if (lostEvents > 0) {
+			details.put("lost", lostEvents);
+		}
+		return details;
+	}
+
+	@Override
+	public boolean warmUp(Duration within) {
+		return this.redis.warmUp(StreamScripts.ALL, within);
+	}
+
+	/**
+	 * Trims a topic's stream down to its retention, keeping every entry a group still
+	 * needs, and the redrive streams of this instance's groups of the topic down to what
+	 * they still need. Runs in the background every maintenance interval; callable at any
+	 * time.
+	 * @param topic the topic
+	 * @return how many entries went
+	 */
+	public long trim(String topic) {
+		for (GroupWorker worker : this.workers.values()) {
+			if (worker.subscription().topic().equals(topic)) {
+				worker.trimRedrive();
+			}
+		}
+		return this.topics.trim(topic, this.settings.retention());
+	}
+
+	/**
+	 * Events that left a stream while a group still held them.
+	 * @return how many, since this bus was created
+	 */
+	public long lostEvents() {
+		return this.lost.sum();
+	}
+
+	/**
+	 * The requests waiting for an answer.
+	 * @return how many
+	 */
+	public int pendingRequests() {
+		return this.replies.size();
+	}
+
+	private String publish(String topic, Object payload, Map<String, String> headers) {
+		checkTopic(topic);
+		String json = this.codec.write(payload);
+		String id = this.tracing.publish(topic, headers, (traced) -> store(topic, traced, json));
+		this.observer.published(topic);
+		return id;
+	}
+
+	private String store(String topic, Map<String, String> headers, String json) {
+		byte[] key = this.streams.stream(topic);
+		Object[] fields = EventEntries.fields(headers, json);
+		XAddArgs args = XAddArgs.Builder.maxlen(this.redisSettings.maxLength()).approximateTrimming();
+		String id;
+		try {
+			id = this.redis.call((commands) -> commands.xadd(key, args, fields));
+		}
+		catch (RedisCallException ex) {
+			throw new EventPublishException("The event was not published to topic '" + topic + "' ("
+					+ ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex);
+		}
+		this.topics.remember(topic);
+		return id;
+	}
+
+	private void renew() {
+		for (GroupWorker worker : this.workers.values()) {
+			worker.settleAgain();
+			worker.renew();
+		}
+	}
+
+	private void maintain() {
+		this.replyChannel.listen();
+		this.workers.values().forEach(GroupWorker::forgetGoneConsumers);
+		for (String topic : this.topics.known()) {
+			try {
+				this.topics.remember(topic);
+				long trimmed = trim(topic);
+				if (trimmed > 0 && logger.isDebugEnabled()) {
+					logger.debug("Trimmed " + trimmed + " events of topic '" + topic + "'");
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Topic '" + topic + "' not trimmed for now: " + ex.getMessage());
+			}
+		}
+	}
+
+	private static void checkTopic(String topic) {
+		if (topic == null || topic.isBlank()) {
+			throw new IllegalArgumentException("The topic must not be blank");
+		}
+	}
+
+}

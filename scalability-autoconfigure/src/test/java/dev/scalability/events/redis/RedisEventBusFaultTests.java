@@ -1,0 +1,106 @@
+package dev.scalability.events.redis;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import dev.scalability.delivery.Backoff;
+import dev.scalability.delivery.HandlingOutcome;
+import dev.scalability.delivery.JacksonPayloadCodec;
+import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.events.EventBusSettings;
+import dev.scalability.events.EventPublishException;
+import dev.scalability.events.Subscription;
+import dev.scalability.events.health.EventBusHealthIndicator;
+import dev.scalability.redis.RedisConnectionProbe;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.test.redis.PrivateRedis;
+import dev.scalability.time.MonotonicClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis stopped under a running bus: a publish says it failed, quickly, health says the
+ * bus is degraded, and once Redis is back, with nothing kept (a server that restarted
+ * empty), listeners find their groups again by themselves.
+ */
+class RedisEventBusFaultTests {
+
+	private static final Duration TIMEOUT = Duration.ofMillis(200);
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private PrivateRedis redis;
+
+	private RedisEventBus bus;
+
+	@BeforeEach
+	void start() {
+		this.redis = PrivateRedis.start();
+		EventBusSettings settings = new EventBusSettings(
+				new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(20))), 1_000, 100, 100);
+		this.bus = RedisEventBuses.bus(
+				TestGuards.withBreaker(this.redis.connectionFactory(), TIMEOUT, Duration.ofMillis(500)),
+				this.redis.connectionFactory(), "faults:", "instance-1", settings, Duration.ofSeconds(30),
+				new JacksonPayloadCodec(JsonMapper.builder().build()), MonotonicClock.system());
+		this.bus.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.bus.stop(WAIT);
+		this.redis.close();
+	}
+
+	@Test
+	void aPublishFailsWhileRedisIsDownAndListenersResumeByThemselvesOnceItIsBack() {
+		Queue<String> handled = new ConcurrentLinkedQueue<>();
+		this.bus.subscribe(new Subscription("orders", "billing", 2, (event) -> {
+			handled.add(event.id());
+			return HandlingOutcome.success(null);
+		}, "billing"));
+		String before = this.bus.publish("orders", Map.of("order", 1));
+		await().atMost(WAIT).until(() -> handled.contains(before));
+
+		EventBusHealthIndicator health = new EventBusHealthIndicator(this.bus, new RedisConnectionProbe(
+				TestGuards.connector(this.redis.connectionFactory()), TIMEOUT, Duration.ofMillis(100)));
+		assertThat(health.health(true).getDetails()).doesNotContainKey("degraded");
+
+		this.redis.server().stop();
+		for (int i = 0; i < 3; i++) {
+			long start = System.nanoTime();
+			assertThatExceptionOfType(EventPublishException.class)
+				.isThrownBy(() -> this.bus.publish("orders", Map.of("order", 2)))
+				.withMessageContaining("orders");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusSeconds(1));
+		}
+
+		// Degraded, not down: every instance shares this Redis, and none would serve better out of rotation.
+		await().atMost(WAIT).untilAsserted(() -> {
+			Health degraded = health.health(true);
+			assertThat(degraded.getStatus()).isEqualTo(Status.UP);
+			assertThat(degraded.getDetails()).containsEntry("degraded", true).containsEntry("backend", "redis");
+		});
+
+		this.redis.server().restart();
+		String after = await().atMost(WAIT)
+			.ignoreExceptions()
+			.until(() -> this.bus.publish("orders", Map.of("order", 3)), Objects::nonNull);
+		await().atMost(WAIT).until(() -> handled.contains(after));
+		assertThat(this.bus.isRunning()).isTrue();
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(health.health(true).getDetails()).doesNotContainKey("degraded"));
+	}
+
+}
