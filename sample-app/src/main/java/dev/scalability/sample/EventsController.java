@@ -6,8 +6,10 @@ import dev.scalability.events.EventBus;
 import dev.scalability.events.EventPublishException;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,11 +26,15 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/events")
 class EventsController {
 
-	private final EventBus events;
+	private final ObjectProvider<EventBus> events;
 
 	private final EventStats stats;
 
-	EventsController(EventBus events, EventStats stats) {
+	/**
+	 * The bus is optional: the sample also runs with the starter switched off
+	 * ({@code scalability.enabled=false}), as the baseline of the overhead benchmarks.
+	 */
+	EventsController(ObjectProvider<EventBus> events, EventStats stats) {
 		this.events = events;
 		this.stats = stats;
 	}
@@ -36,7 +42,12 @@ class EventsController {
 	@PostMapping("/{topic}")
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	Map<String, String> publish(@PathVariable String topic, @RequestBody JsonNode event) {
-		return Map.of("id", this.events.publish(topic, event), "topic", topic);
+		EventBus bus = this.events.getIfAvailable();
+		if (bus == null) {
+			throw new ErrorResponseException(HttpStatus.NOT_FOUND,
+					ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "The event bus is switched off"), null);
+		}
+		return Map.of("id", bus.publish(topic, event), "topic", topic);
 	}
 
 	@GetMapping("/stats")
