@@ -303,6 +303,8 @@ class RequestQueueTests {
 		Admission arrived = arriving.get(10, TimeUnit.SECONDS);
 		assertThat(arrived).isInstanceOfSatisfying(Refusal.class,
 				(refusal) -> assertThat(refusal.reason()).isEqualTo(RefusalReason.SHUTTING_DOWN));
+		// The timer hands the freed slot to the waiter once it lets go of the lock.
+		sweeping.join(10_000);
 		assertThat(waiting.permit()).isNotNull();
 		stopping.join(10_000);
 		assertThat(idle.get()).isNotDone();
