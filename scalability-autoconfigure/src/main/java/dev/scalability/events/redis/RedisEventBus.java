@@ -50,8 +50,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	private static final Log logger = LogFactory.getLog(RedisEventBus.class);
 
-
-
+	private static final long REPLY_LISTEN_RETRY_MILLIS = 1_000;
 
 	private final EventBusSettings settings;
 
@@ -124,8 +123,13 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	@Override
 	public <R> CompletableFuture<R> request(String topic, Object payload, Class<R> reply, Duration timeout) {
-		// Subscribed before the request goes out, so that a quick answer finds it listening.
-		this.replyChannel.listenWithin(this.redis.timeout());
+		// Subscribed before the request goes out, so that a quick answer finds it listening;
+		// while it cannot be, the request fails at once rather than time out unanswerable.
+		if (!this.replyChannel.awaitListening(this.redis.timeout())) {
+			return CompletableFuture.failedFuture(new EventPublishException("The request was not published to topic '"
+					+ topic + "': this instance " + (this.running ? "cannot listen for answers yet (Redis unreachable)"
+							: "is stopped")));
+		}
 		String correlationId = UUID.randomUUID().toString();
 		CompletableFuture<R> answer = this.replies.expect(correlationId, reply, timeout, topic);
 		try {
@@ -189,8 +193,11 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 				thread.setDaemon(true);
 				return thread;
 			});
-			// In the background: a Redis away at start-up must not hold the start-up.
-			this.maintenance.execute(this.replyChannel::listen);
+			// In the background, and again until it succeeds: a Redis away at start-up must not
+			// hold the start-up, and requests made meanwhile fail rather than wait.
+			this.replyChannel.open();
+			this.maintenance.scheduleWithFixedDelay(this.replyChannel::listen, 0, REPLY_LISTEN_RETRY_MILLIS,
+					TimeUnit.MILLISECONDS);
 			long renewMillis = Math.max(1, this.redisSettings.claimIdle().toMillis() / 3);
 			this.maintenance.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
 			long maintainMillis = this.redisSettings.maintenanceInterval().toMillis();
@@ -380,7 +387,6 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	}
 
 	private void maintain() {
-		this.replyChannel.listen();
 		this.workers.values().forEach(GroupWorker::forgetGoneConsumers);
 		for (String topic : this.topics.known()) {
 			try {

@@ -1,7 +1,10 @@
 package dev.scalability.events.redis;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.events.Event;
@@ -43,6 +46,15 @@ final class RedisReplyChannel implements ReplyChannel {
 
 	private volatile boolean subscribed;
 
+	private volatile boolean closed = true;
+
+	/**
+	 * The subscription attempt under way, or the last one: what requests wait for.
+	 */
+	private volatile CompletableFuture<Boolean> attempt = CompletableFuture.completedFuture(false);
+
+	private volatile long attemptBegan = System.nanoTime();
+
 	RedisReplyChannel(String instance, PendingReplies pending, PayloadCodec codec, GuardedRedis redis,
 			EventStreams streams, DedicatedConnections connections) {
 		this.instance = instance;
@@ -64,14 +76,28 @@ final class RedisReplyChannel implements ReplyChannel {
 	}
 
 	/**
-	 * Listens on this instance's channel, unless it does already: called again until it
-	 * succeeds, since Redis may be away at start-up. Lettuce subscribes again by itself
-	 * after a reconnect.
+	 * Lets {@link #listen()} subscribe again, after a start: requests made meanwhile wait
+	 * for that first attempt (see {@link #awaitListening(Duration)}).
+	 */
+	synchronized void open() {
+		this.closed = false;
+		if (!this.subscribed && this.attempt.isDone()) {
+			beginAttempt();
+		}
+	}
+
+	/**
+	 * Listens on this instance's channel, unless it does already or is closed: called by
+	 * the bus's maintenance only, again until it succeeds, since Redis may be away at
+	 * start-up. One caller at a time, so that an unreachable Redis costs one waiting
+	 * thread however many requests are made. Lettuce subscribes again by itself after a
+	 * reconnect.
 	 */
 	synchronized void listen() {
-		if (this.subscribed) {
+		if (this.subscribed || this.closed) {
 			return;
 		}
+		CompletableFuture<Boolean> current = this.attempt.isDone() ? beginAttempt() : this.attempt;
 		try {
 			if (this.subscription == null) {
 				this.subscription = this.connections.openPubSub();
@@ -95,30 +121,49 @@ final class RedisReplyChannel implements ReplyChannel {
 			}
 			logger.debug("Not listening for answers to requests yet: " + ex.getMessage());
 		}
+		finally {
+			current.complete(this.subscribed);
+		}
 	}
 
 	/**
-	 * Listens on this instance's channel, waiting for it no longer than given: connecting
-	 * to a Redis that is away may take the client's whole connect timeout.
-	 * @param within the longest wait
+	 * Whether this instance listens for answers, waiting for the attempt under way no
+	 * longer than given after it began: requests made right after a start find the
+	 * channel subscribed, while requests made during an outage fail at once instead of
+	 * each waiting (or starting an attempt of its own).
+	 * @param within the longest wait after an attempt began
+	 * @return whether answers can reach this instance
 	 */
-	void listenWithin(Duration within) {
+	boolean awaitListening(Duration within) {
 		if (this.subscribed) {
-			return;
+			return true;
 		}
-		Thread listening = new Thread(this::listen, "events-reply-listen");
-		listening.setDaemon(true);
-		listening.start();
-		try {
-			listening.join(Math.max(1, within.toMillis()));
+		if (this.closed) {
+			return false;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		CompletableFuture<Boolean> current = this.attempt;
+		long waitNanos = this.attemptBegan + within.toNanos() - System.nanoTime();
+		if (!current.isDone() && waitNanos > 0) {
+			try {
+				current.get(waitNanos, TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// Not listening: answered below.
+			}
 		}
+		return this.subscribed;
 	}
 
+	/**
+	 * Stops listening until {@link #open()}: a stopped bus does not subscribe again.
+	 */
 	synchronized void close() {
+		this.closed = true;
 		this.subscribed = false;
+		this.attempt.complete(false);
 		if (this.subscription != null) {
 			this.subscription.close();
 			this.subscription = null;
@@ -127,6 +172,12 @@ final class RedisReplyChannel implements ReplyChannel {
 
 	boolean isListening() {
 		return this.subscribed;
+	}
+
+	private CompletableFuture<Boolean> beginAttempt() {
+		this.attemptBegan = System.nanoTime();
+		this.attempt = new CompletableFuture<>();
+		return this.attempt;
 	}
 
 	private void send(Event request, ReplyMessage message) {

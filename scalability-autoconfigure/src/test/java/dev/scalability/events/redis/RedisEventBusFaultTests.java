@@ -1,10 +1,17 @@
 package dev.scalability.events.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.scalability.delivery.Backoff;
 import dev.scalability.delivery.HandlingOutcome;
@@ -31,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis stopped under a running bus: a publish says it failed, quickly, health says the
+ * Redis stopped or frozen under a bus: a publish or a request says it failed, quickly, without a
+ * thread piling up per call, health says the
  * bus is degraded, and once Redis is back, with nothing kept (a server that restarted
  * empty), listeners find their groups again by themselves.
  */
@@ -48,19 +56,67 @@ class RedisEventBusFaultTests {
 	@BeforeEach
 	void start() {
 		this.redis = PrivateRedis.start();
+		this.bus = bus("instance-1");
+		this.bus.start();
+	}
+
+	private RedisEventBus bus(String consumer) {
 		EventBusSettings settings = new EventBusSettings(
 				new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(5), Duration.ofMillis(20))), 1_000, 100, 100);
-		this.bus = RedisEventBuses.bus(
+		return RedisEventBuses.bus(
 				TestGuards.withBreaker(this.redis.connectionFactory(), TIMEOUT, Duration.ofMillis(500)),
-				this.redis.connectionFactory(), "faults:", "instance-1", settings, Duration.ofSeconds(30),
+				this.redis.connectionFactory(), "faults:", consumer, settings, Duration.ofSeconds(30),
 				new JacksonPayloadCodec(JsonMapper.builder().build()), MonotonicClock.system());
-		this.bus.start();
 	}
 
 	@AfterEach
 	void stop() {
 		this.bus.stop(WAIT);
 		this.redis.close();
+	}
+
+	@Test
+	void requestsWhileRedisIsFrozenFailAtOnceWithoutAThreadEach() throws Exception {
+		this.bus.stop(WAIT);
+		this.redis.server().freeze();
+		RedisEventBus frozen = bus("instance-2");
+		frozen.start();
+		try {
+			ExecutorService callers = Executors.newFixedThreadPool(8);
+			List<Future<?>> calls = new ArrayList<>();
+			for (int caller = 0; caller < 8; caller++) {
+				calls.add(callers.submit(() -> {
+					for (int i = 0; i < 200; i++) {
+						try {
+							frozen.request("quotes", Map.of("order", i), String.class, Duration.ofSeconds(1));
+						}
+						catch (RuntimeException ex) {
+							// Failing is expected: what matters is what failing costs.
+						}
+					}
+				}));
+			}
+			for (Future<?> call : calls) {
+				call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			callers.shutdown();
+			long listening = Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.filter((thread) -> thread.isAlive() && thread.getName().equals("events-reply-listen"))
+				.count();
+			assertThat(listening).as("threads trying to listen for answers").isLessThanOrEqualTo(1);
+			assertThat(frozen.request("quotes", Map.of("order", 1), String.class, Duration.ofSeconds(1)))
+				.failsWithin(Duration.ofMillis(100))
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseInstanceOf(EventPublishException.class);
+		}
+		finally {
+			frozen.stop(Duration.ofMillis(1));
+		}
+		assertThat(frozen.request("quotes", Map.of("order", 1), String.class, Duration.ofSeconds(1)))
+			.as("a request to a stopped bus")
+			.isCompletedExceptionally();
 	}
 
 	@Test
