@@ -82,6 +82,8 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	private ScheduledExecutorService maintenance;
 
+	private ScheduledExecutorService renewal;
+
 	private volatile boolean running;
 
 	/**
@@ -188,18 +190,17 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			}
 			this.running = true;
 			this.workers.values().forEach(GroupWorker::start);
-			this.maintenance = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "events-maintenance");
-				thread.setDaemon(true);
-				return thread;
-			});
+			// Renewal has a thread of its own: trimming many topics, or a slow Redis, must not
+			// hold it back past the claim bound, or other instances take what runs here.
+			this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "events-renewal"));
+			long renewMillis = Math.max(1, this.redisSettings.claimIdle().toMillis() / 3);
+			this.renewal.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+			this.maintenance = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "events-maintenance"));
 			// In the background, and again until it succeeds: a Redis away at start-up must not
 			// hold the start-up, and requests made meanwhile fail rather than wait.
 			this.replyChannel.open();
 			this.maintenance.scheduleWithFixedDelay(this.replyChannel::listen, 0, REPLY_LISTEN_RETRY_MILLIS,
 					TimeUnit.MILLISECONDS);
-			long renewMillis = Math.max(1, this.redisSettings.claimIdle().toMillis() / 3);
-			this.maintenance.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
 			long maintainMillis = this.redisSettings.maintenanceInterval().toMillis();
 			this.maintenance.scheduleWithFixedDelay(this::maintain, maintainMillis, maintainMillis,
 					TimeUnit.MILLISECONDS);
@@ -209,25 +210,28 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	@Override
 	public boolean stop(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		ScheduledExecutorService stopping;
+		ScheduledExecutorService stoppingMaintenance;
+		ScheduledExecutorService stoppingRenewal;
 		synchronized (this.lifecycleMonitor) {
 			if (!this.running) {
 				return true;
 			}
 			this.running = false;
-			stopping = this.maintenance;
+			stoppingMaintenance = this.maintenance;
+			stoppingRenewal = this.renewal;
 			this.maintenance = null;
+			this.renewal = null;
 		}
-		stopping.shutdownNow();
+		stoppingMaintenance.shutdownNow();
 		List<GroupWorker> all = new ArrayList<>(this.workers.values());
 		List<CompletableFuture<Boolean>> stops = all.stream()
-			.map((worker) -> CompletableFuture.supplyAsync(() -> worker.stop(deadline), (task) -> {
-				Thread thread = new Thread(task, "events-stop");
-				thread.setDaemon(true);
-				thread.start();
-			}))
+			.map((worker) -> CompletableFuture.supplyAsync(() -> worker.stop(deadline),
+					(task) -> daemon(task, "events-stop").start()))
 			.toList();
 		boolean finished = stops.stream().map(CompletableFuture::join).reduce(true, Boolean::logicalAnd);
+		// Only now: handlers finishing their events during the stop keep them renewed, so that
+		// no other instance claims and runs them a second time meanwhile.
+		stoppingRenewal.shutdownNow();
 		if (!finished) {
 			logger.warn("Event handlers still running after " + timeout
 					+ " (spring.lifecycle.timeout-per-shutdown-phase) were interrupted; their events stay pending "
@@ -400,6 +404,12 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 				logger.debug("Topic '" + topic + "' not trimmed for now: " + ex.getMessage());
 			}
 		}
+	}
+
+	private static Thread daemon(Runnable task, String name) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		return thread;
 	}
 
 	private static void checkTopic(String topic) {

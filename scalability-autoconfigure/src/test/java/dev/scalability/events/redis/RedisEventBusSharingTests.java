@@ -135,6 +135,33 @@ class RedisEventBusSharingTests {
 	}
 
 	@Test
+	void anEventStillHandledDuringAGracefulStopIsNotClaimedByAnotherInstance() throws InterruptedException {
+		CountDownLatch entered = new CountDownLatch(1);
+		RedisEventBus stopping = startedBus("stopping", settings(3, 1_000));
+		stopping.subscribe(subscription("billing", 1, (event) -> {
+			entered.countDown();
+			try {
+				// Longer than the claim bound: only renewal keeps other instances off it.
+				Thread.sleep(2_000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return HandlingOutcome.success(null);
+		}));
+		stopping.publish(this.topic, Map.of("order", 1));
+		assertThat(entered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> stopping.stop(Duration.ofSeconds(10)));
+
+		Queue<String> other = new ConcurrentLinkedQueue<>();
+		RedisEventBus staying = startedBus("staying", settings(3, 1_000));
+		staying.subscribe(subscription("billing", 1, recording(other)));
+		await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(other::isEmpty);
+		assertThat(stopped.join()).as("the handler finished within the stop").isTrue();
+		assertThat(group(staying, "billing").pending()).isZero();
+	}
+
+	@Test
 	void triesCountedBeforeACrashCountAfterTheClaim() throws InterruptedException {
 		CountDownLatch entered = new CountDownLatch(1);
 		RedisEventBus dying = startedBus("dying", settings(2, 1_000));
