@@ -117,11 +117,15 @@ final class MemoryGroup {
 	}
 
 	/**
-	 * The oldest sequence the group still needs from the log.
+	 * The oldest sequence the group still needs from the log. Events held from below the
+	 * log's first sequence (redriven after the log dropped them) are carried by their
+	 * delivery, not the log, so they hold nothing back.
+	 * @param firstKept the log's first sequence
 	 * @return the sequence, which trimming must keep
 	 */
-	long oldestNeeded() {
-		return this.held.isEmpty() ? this.cursor : Math.min(this.cursor, this.held.firstKey());
+	long oldestNeeded(long firstKept) {
+		Long oldestHeld = this.held.ceilingKey(firstKept);
+		return (oldestHeld != null) ? Math.min(this.cursor, oldestHeld) : this.cursor;
 	}
 
 	long lag(EventLog log) {

@@ -277,8 +277,9 @@ final class MemoryTopic {
 		long oldestNeeded = this.log.nextSequence();
 		String neededBy = null;
 		for (MemoryGroup group : this.groups.values()) {
-			if (group.oldestNeeded() < oldestNeeded) {
-				oldestNeeded = group.oldestNeeded();
+			long needed = group.oldestNeeded(this.log.firstSequence());
+			if (needed < oldestNeeded) {
+				oldestNeeded = needed;
 				neededBy = group.subscription().group();
 			}
 		}

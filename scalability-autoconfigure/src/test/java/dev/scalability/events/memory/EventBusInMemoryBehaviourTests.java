@@ -1,7 +1,9 @@
 package dev.scalability.events.memory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.delivery.Backoff;
 import dev.scalability.delivery.RetryPolicy;
@@ -71,6 +73,36 @@ class EventBusInMemoryBehaviourTests extends EventBusBehaviourTests {
 		String accepted = publishOrder("order-3");
 		await().atMost(WAIT).until(() -> billing.handled.contains(accepted));
 		assertThat(billing.handled).hasSize(4);
+	}
+
+	@Test
+	void aRedrivenEventTheTopicNoLongerKeepsDoesNotHoldBackPublishing() {
+		restartWith(bounded(3, 100, 100, 1));
+		AtomicInteger poisonTries = new AtomicInteger();
+		CountDownLatch release = new CountDownLatch(1);
+		Recorder billing = listen("billing", 1, (order) -> {
+			if (order.id().equals("poison") && poisonTries.incrementAndGet() == 1) {
+				throw new IllegalStateException("declined " + order.id());
+			}
+			if (order.id().equals("poison")) {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			return null;
+		});
+		String poison = publishOrder("poison");
+		await().atMost(WAIT).until(() -> this.bus.deadLetters(this.topic).size() == 1);
+		publishOrders(3);
+		await().atMost(WAIT).until(() -> settled("billing") && billing.handled.size() == 3);
+		assertThat(this.bus.redrive(this.topic, poison)).isOne();
+		await().atMost(WAIT).until(() -> poisonTries.get() == 2);
+		String next = publishOrder("order-after-redrive");
+		release.countDown();
+		await().atMost(WAIT).until(() -> billing.handled.containsAll(List.of(poison, next)));
 	}
 
 	@Test
