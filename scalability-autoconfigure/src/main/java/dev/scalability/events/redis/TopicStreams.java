@@ -15,12 +15,16 @@ import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisCallException;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The topics' streams as a whole, rather than as one group reads them: which topics
  * there are, what each holds, its dead letters and their redrive, replay and trimming.
  */
 final class TopicStreams {
+
+	private static final Log logger = LogFactory.getLog(TopicStreams.class);
 
 	private static final int TRIM_BATCH = 1_000;
 
@@ -116,11 +120,19 @@ final class TopicStreams {
 			if (!ids.test(entry.letter().event().id())) {
 				continue;
 			}
+			String group = entry.letter().group();
 			List<Object> reply = this.redis.script(StreamScripts.REDRIVE,
-					new byte[][] { this.streams.deadLetters(topic),
-							this.streams.redrive(topic, entry.letter().group()) },
-					EventEntries.bytes(entry.entryId()));
-			redriven += ((Long) reply.get(0)).intValue();
+					new byte[][] { this.streams.deadLetters(topic), this.streams.redrive(topic, group),
+							this.streams.stream(topic) },
+					EventEntries.bytes(entry.entryId()), EventEntries.bytes(group));
+			long outcome = (Long) reply.get(0);
+			if (outcome < 0) {
+				logger.warn("The dead letter of event " + entry.letter().event().id() + " of topic '" + topic
+						+ "' was not redriven: its group '" + group + "' no longer exists, and would never read it");
+			}
+			else {
+				redriven += (int) outcome;
+			}
 		}
 		return redriven;
 	}

@@ -294,6 +294,23 @@ class RedisEventBusSharingTests {
 	}
 
 	@Test
+	void aDeadLetterOfAGroupThatNoLongerExistsIsKeptRatherThanRedriven() {
+		RedisEventBus bus = startedBus("instance-1", settings(1, 1_000));
+		bus.subscribe(subscription("billing", 1,
+				(event) -> HandlingOutcome.failure(new IllegalStateException("poison"))));
+		bus.publish(this.topic, Map.of("order", 1));
+		await().atMost(WAIT).until(() -> bus.deadLetters(this.topic).size() == 1 && settled(bus, "billing"));
+		// Stopped first: a running listener would make its group again.
+		assertThat(bus.stop(WAIT)).isTrue();
+		GuardedRedis redis = TestGuards.bounded(connectionFactory, RedisEventBuses.TIMEOUT);
+		byte[] stream = new EventStreams(new RedisKeys(this.prefix)).stream(this.topic);
+		assertThat(redis.<Boolean>call((commands) -> commands.xgroupDestroy(stream, bytes("billing")))).isTrue();
+
+		assertThat(bus.redriveAll(this.topic)).isZero();
+		assertThat(bus.deadLetters(this.topic)).hasSize(1);
+	}
+
+	@Test
 	void trimmingKeepsTheRetentionAndEveryEntryAGroupStillNeeds() {
 		CountDownLatch release = new CountDownLatch(1);
 		Queue<String> handled = new ConcurrentLinkedQueue<>();
