@@ -57,6 +57,25 @@ public final class EventDispatcher {
 		return verdict;
 	}
 
+	/**
+	 * Gives up on an event without handing it to its listener: it was delivered more
+	 * often than its tries allow, though no try ever said it failed, so the consumers it
+	 * went to most likely died handling it (a crash, the process killed for its memory).
+	 * Handing it over again would only take down the next one.
+	 * @param subscription the listener
+	 * @param event the event
+	 * @param deliveries how often it was delivered, this time included
+	 * @return the dead letter's verdict
+	 */
+	public DeliveryVerdict abandon(Subscription subscription, Event event, int deliveries) {
+		IllegalStateException failure = new IllegalStateException("Event " + event.id() + " exceeded max attempts ("
+				+ deliveries + " deliveries, " + this.retryPolicy.maxAttempts()
+				+ " allowed): its consumers likely died handling it");
+		DeliveryVerdict verdict = decide(subscription, event, deliveries, HandlingOutcome.permanentFailure(failure));
+		this.observer.handled(subscription.topic(), subscription.group(), verdict.kind(), 0);
+		return verdict;
+	}
+
 	public RetryPolicy retryPolicy() {
 		return this.retryPolicy;
 	}

@@ -481,8 +481,18 @@ final class GroupWorker {
 	}
 
 	private void handle(Delivery delivery) {
-		DeliveryVerdict verdict = this.context.dispatcher().deliver(this.subscription, delivery.event(),
-				delivery.attempt());
+		DeliveryVerdict verdict;
+		if (delivery.attempt() > this.context.dispatcher().retryPolicy().maxAttempts()) {
+			// Delivered past its tries without one ending: whoever had it died with it.
+			logger.error("Event " + delivery.event().id() + " of topic '" + this.subscription.topic()
+					+ "' was delivered " + delivery.attempt() + " times to group '" + this.subscription.group()
+					+ "' without a try ending: it becomes a dead letter unhandled, since its handler likely "
+					+ "takes its instance down");
+			verdict = this.context.dispatcher().abandon(this.subscription, delivery.event(), delivery.attempt());
+		}
+		else {
+			verdict = this.context.dispatcher().deliver(this.subscription, delivery.event(), delivery.attempt());
+		}
 		// A handler interrupted by a stop that timed out still tells Redis how it ended.
 		boolean interrupted = Thread.interrupted();
 		try {

@@ -31,6 +31,7 @@ import dev.scalability.test.redis.TestRedis;
 import dev.scalability.time.MonotonicClock;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Range;
+import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import org.junit.jupiter.api.AfterAll;
@@ -233,6 +234,33 @@ class RedisEventBusSharingTests {
 		CompletableFuture<Map> answer = asking.request(this.topic, Map.of("amount", 21), Map.class, WAIT);
 		assertThat(answer).succeedsWithin(WAIT).isEqualTo(Map.of("price", 42));
 		assertThat(asking.pendingRequests()).isZero();
+	}
+
+	@Test
+	void anEventDeliveredMoreOftenThanItsTriesIsADeadLetterWithoutRunningItsHandler() {
+		GuardedRedis redis = TestGuards.bounded(connectionFactory, RedisEventBuses.TIMEOUT);
+		byte[] stream = new EventStreams(new RedisKeys(this.prefix)).stream(this.topic);
+		byte[] group = bytes("billing");
+		redis.call((commands) -> commands.xgroupCreate(XReadArgs.StreamOffset.from(stream, "0"), group,
+				XGroupCreateArgs.Builder.mkstream()));
+		String id = redis.call((commands) -> commands.xadd(stream,
+				(Object[]) EventEntries.fields(Map.of(), "{\"order\":1}")));
+		redis.call((commands) -> commands.xreadgroup(Consumer.from(group, bytes("ghost")),
+				XReadArgs.StreamOffset.lastConsumed(stream)));
+		// As if consumers had taken it ten times and each died handling it.
+		redis.call((commands) -> commands.xclaim(stream, Consumer.from(group, bytes("ghost")),
+				XClaimArgs.Builder.minIdleTime(0).retryCount(10), id));
+
+		Queue<String> handled = new ConcurrentLinkedQueue<>();
+		RedisEventBus bus = startedBus("instance-1", settings(3, 1_000));
+		bus.subscribe(subscription("billing", 1, recording(handled)));
+		await().atMost(WAIT).until(() -> bus.deadLetters(this.topic).size() == 1 && settled(bus, "billing"));
+		assertThat(bus.deadLetters(this.topic)).singleElement().satisfies((letter) -> {
+			assertThat(letter.event().id()).isEqualTo(id);
+			assertThat(letter.deadLetter().error()).contains("exceeded max attempts")
+				.contains("its consumers likely died handling it");
+		});
+		assertThat(handled).as("events handed to the handler").isEmpty();
 	}
 
 	@Test
