@@ -32,6 +32,15 @@ public interface EventBusObserver {
 	}
 
 	/**
+	 * Dead letters of a topic were dropped to make room for newer ones: their events
+	 * cannot be redriven any more.
+	 * @param topic the topic
+	 * @param count how many
+	 */
+	default void deadLettersForgotten(String topic, long count) {
+	}
+
+	/**
 	 * A group of this instance started listening to a topic.
 	 * @param topic the topic
 	 * @param group the group

@@ -264,7 +264,8 @@ public class MemoryEventBus implements EventBusBackend {
 					throw new EventPublishException("The bus keeps " + this.topics.size() + " topics "
 							+ "(scalability.events.max-topics): topic '" + name + "' is not created");
 				}
-				topic = new MemoryTopic(name, this.settings.retention(), this.settings.deadLetterRetention());
+				topic = new MemoryTopic(name, this.settings.retention(), this.settings.deadLetterRetention(),
+						this.observer);
 				this.topics.put(name, topic);
 			}
 			return topic;

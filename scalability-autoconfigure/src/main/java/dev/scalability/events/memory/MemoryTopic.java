@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import dev.scalability.delivery.DeadLetter;
 import dev.scalability.events.DeliveryVerdict;
 import dev.scalability.events.Event;
+import dev.scalability.events.EventBusObserver;
 import dev.scalability.events.EventDeadLetter;
 import dev.scalability.events.EventId;
 import dev.scalability.events.EventPublishException;
@@ -30,6 +31,8 @@ import org.apache.commons.logging.LogFactory;
 final class MemoryTopic {
 
 	private static final Log logger = LogFactory.getLog(MemoryTopic.class);
+
+	private final EventBusObserver observer;
 
 	private final String name;
 
@@ -49,8 +52,9 @@ final class MemoryTopic {
 
 	private long lastSequence;
 
-	MemoryTopic(String name, int retention, int deadLetterRetention) {
+	MemoryTopic(String name, int retention, int deadLetterRetention, EventBusObserver observer) {
 		this.name = name;
+		this.observer = observer;
 		this.deadLetterRetention = deadLetterRetention;
 		this.log = new EventLog(retention);
 	}
@@ -307,6 +311,7 @@ final class MemoryTopic {
 		if (this.deadLetters.size() > this.deadLetterRetention) {
 			DeadLetter forgotten = this.deadLetters.removeFirst().letter().deadLetter();
 			this.deadLettersForgotten++;
+			this.observer.deadLettersForgotten(this.name, 1);
 			logger.warn("Topic '" + this.name + "' keeps " + this.deadLetterRetention + " dead letters "
 					+ "(scalability.events.dead-letter-retention): forgot the oldest, event " + forgotten.id()
 					+ " of group '" + forgotten.handler() + "' that failed at " + forgotten.failedAt());

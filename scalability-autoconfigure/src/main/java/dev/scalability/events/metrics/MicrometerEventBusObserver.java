@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The bus's metrics: {@code scalability.events.published{topic}},
  * {@code scalability.events.handled{topic,group,outcome}} (outcome {@code success},
- * {@code retry} or {@code dead-letter}) and the gauge
+ * {@code retry} or {@code dead-letter}),
+ * {@code scalability.events.dead-letters.forgotten{topic}} (dead letters dropped for
+ * newer ones, beyond the retention) and the gauge
  * {@code scalability.events.lag{topic,group}}, events a group has not been given yet.
  * Meters are kept once made, so that recording costs one map lookup.
  */
@@ -24,6 +26,8 @@ public class MicrometerEventBusObserver implements EventBusObserver {
 	private final Map<String, Counter> published = new ConcurrentHashMap<>();
 
 	private final Map<HandledKey, Counter> handled = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> forgotten = new ConcurrentHashMap<>();
 
 	public MicrometerEventBusObserver(MeterRegistry registry) {
 		this.registry = registry;
@@ -46,6 +50,14 @@ public class MicrometerEventBusObserver implements EventBusObserver {
 			.tag("group", key.group())
 			.tag("outcome", key.verdict().outcome())
 			.register(this.registry)).increment();
+	}
+
+	@Override
+	public void deadLettersForgotten(String topic, long count) {
+		this.forgotten.computeIfAbsent(topic, (name) -> Counter.builder("scalability.events.dead-letters.forgotten")
+			.description("Dead letters dropped to keep the newer ones within the retention")
+			.tag("topic", name)
+			.register(this.registry)).increment(count);
 	}
 
 	@Override

@@ -522,10 +522,13 @@ final class GroupWorker {
 					byte[][] fields = EventEntries.deadLetterFields(delivery.event(), verdict.deadLetter());
 					List<byte[]> args = new ArrayList<>(fixed);
 					args.addAll(Arrays.asList(fields));
-					this.context.redis()
+					List<Object> reply = this.context.redis()
 						.script(StreamScripts.DEAD_LETTER, new byte[][] { source, this.deadLetters },
 								args.toArray(new byte[0][]));
 					this.held.release(delivery);
+					if (reply.size() > 1 && (Long) reply.get(1) > 0) {
+						countForgottenDeadLetters((Long) reply.get(1));
+					}
 				}
 			}
 			return true;
@@ -623,6 +626,14 @@ final class GroupWorker {
 					+ "group '" + this.subscription.group() + "' still held it (trimmed by the stream's hard cap, "
 					+ "or deleted): it is lost for the group");
 		}
+	}
+
+	private void countForgottenDeadLetters(long trimmed) {
+		this.context.deadLettersForgotten().add(trimmed);
+		this.context.observer().deadLettersForgotten(this.subscription.topic(), trimmed);
+		logger.warn("Topic '" + this.subscription.topic() + "' keeps about " + this.context.deadLetterRetention()
+				+ " dead letters (scalability.events.dead-letter-retention): forgot the " + trimmed
+				+ " oldest to keep the one of group '" + this.subscription.group() + "'");
 	}
 
 	private void forget(Delivery.Held entry) {

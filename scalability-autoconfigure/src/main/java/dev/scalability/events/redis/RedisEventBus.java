@@ -78,6 +78,8 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	private final LongAdder lost = new LongAdder();
 
+	private final LongAdder deadLettersForgotten = new LongAdder();
+
 	private final Object lifecycleMonitor = new Object();
 
 	private ScheduledExecutorService maintenance;
@@ -115,7 +117,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 		EventDispatcher dispatcher = new EventDispatcher(settings.retryPolicy(), codec, this.replyChannel, observer,
 				tracing, clock);
 		this.context = new WorkerContext(redis, this.streams, connections, dispatcher, redisSettings,
-				settings.deadLetterRetention(), this.lost);
+				settings.deadLetterRetention(), this.lost, this.deadLettersForgotten, observer);
 	}
 
 	@Override
@@ -318,6 +320,10 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 		if (lostEvents > 0) {
 			details.put("lost", lostEvents);
 		}
+		long forgotten = this.deadLettersForgotten.sum();
+		if (forgotten > 0) {
+			details.put("deadLettersForgotten", forgotten);
+		}
 		return details;
 	}
 
@@ -349,6 +355,15 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	 */
 	public long lostEvents() {
 		return this.lost.sum();
+	}
+
+	/**
+	 * Dead letters that left their topic's dead letters to make room for newer ones
+	 * ({@code dead-letter-retention}), written by this instance.
+	 * @return how many, since this bus was created
+	 */
+	public long deadLettersForgotten() {
+		return this.deadLettersForgotten.sum();
 	}
 
 	/**

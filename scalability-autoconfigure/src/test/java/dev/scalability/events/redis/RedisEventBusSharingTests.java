@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.delivery.Backoff;
 import dev.scalability.delivery.HandlingOutcome;
@@ -264,6 +265,24 @@ class RedisEventBusSharingTests {
 	}
 
 	@Test
+	void deadLettersTrimmedBeyondTheirRetentionAreCounted() {
+		AtomicInteger tries = new AtomicInteger();
+		RedisEventBus bus = startedBus("instance-1", settings(1, 3_000));
+		bus.subscribe(subscription("billing", 4, (event) -> {
+			tries.incrementAndGet();
+			return HandlingOutcome.failure(new IllegalStateException("dependency down"));
+		}));
+		for (int i = 0; i < 2_000; i++) {
+			bus.publish(this.topic, Map.of("order", i));
+		}
+		await().atMost(WAIT).until(() -> tries.get() == 2_000 && settled(bus, "billing"));
+		long kept = bus.deadLetters(this.topic).size();
+		assertThat(kept).as("dead letters kept").isLessThan(2_000);
+		assertThat(kept + bus.deadLettersForgotten()).isEqualTo(2_000);
+		assertThat(bus.details()).containsEntry("deadLettersForgotten", 2_000 - kept);
+	}
+
+	@Test
 	void aDeadLetterIsWrittenWithItsAcknowledgementAndNeverTwice() {
 		GuardedRedis redis = TestGuards.bounded(connectionFactory, RedisEventBuses.TIMEOUT);
 		EventStreams streams = new EventStreams(new RedisKeys(this.prefix));
@@ -280,7 +299,8 @@ class RedisEventBusSharingTests {
 
 		byte[][] args = { group, bytes(id), bytes("100"), bytes("event-id"), bytes(id), bytes("error"),
 				bytes("declined") };
-		assertThat(redis.script(StreamScripts.DEAD_LETTER, new byte[][] { stream, dead }, args)).containsExactly(1L);
+		assertThat(redis.script(StreamScripts.DEAD_LETTER, new byte[][] { stream, dead }, args)).containsExactly(1L,
+				0L);
 		assertThat(pendingCount(redis, stream, group)).isZero();
 		assertThat(redis.<Long>call((commands) -> commands.xlen(dead))).isOne();
 
