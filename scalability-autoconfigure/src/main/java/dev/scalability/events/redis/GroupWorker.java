@@ -555,8 +555,10 @@ final class GroupWorker {
 		if (hasMessage(failure, "NOGROUP")) {
 			// The stream or the group is gone (a Redis that restarted empty): made again from
 			// the last entry this instance saw, so that entries written since are not skipped.
+			// Having seen none, from the start: the stream is new since the restart, and
+			// whatever it holds was published after it, so "$" would skip it.
 			try {
-				createGroups((this.lastSeenId != null) ? this.lastSeenId : "$");
+				createGroups((this.lastSeenId != null) ? this.lastSeenId : "0");
 				logger.info("Group '" + this.subscription.group() + "' of topic '" + this.subscription.topic()
 						+ "' was made again in Redis");
 			}
