@@ -29,7 +29,12 @@ public record RedisMemory(long usedBytes, long maxBytes, String policy) {
 		return this.maxBytes > 0 && this.usedBytes >= this.maxBytes;
 	}
 
-	static RedisMemory parse(String info) {
+	/**
+	 * Reads the answer to {@code INFO memory}.
+	 * @param info the answer
+	 * @return what it says
+	 */
+	public static RedisMemory parse(String info) {
 		long used = 0;
 		long max = 0;
 		String policy = "";

@@ -29,6 +29,7 @@ import dev.scalability.events.TopicSnapshot;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisCallException;
 import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.RedisMemory;
 import dev.scalability.redis.RedisWarmUp;
 import dev.scalability.time.MonotonicClock;
 import io.lettuce.core.XAddArgs;
@@ -87,6 +88,10 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	private ScheduledExecutorService renewal;
 
 	private volatile boolean running;
+
+	private volatile boolean evictionPolicyChecked;
+
+	private volatile String evictionPolicy;
 
 	/**
 	 * Creates a bus.
@@ -203,6 +208,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			this.replyChannel.open();
 			this.maintenance.scheduleWithFixedDelay(this.replyChannel::listen, 0, REPLY_LISTEN_RETRY_MILLIS,
 					TimeUnit.MILLISECONDS);
+			this.maintenance.execute(this::checkEvictionPolicy);
 			long maintainMillis = this.redisSettings.maintenanceInterval().toMillis();
 			this.maintenance.scheduleWithFixedDelay(this::maintain, maintainMillis, maintainMillis,
 					TimeUnit.MILLISECONDS);
@@ -316,6 +322,11 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 		if (this.redis.circuitBreaker() != null) {
 			details.put("circuitBreaker", this.redis.circuitBreaker().getState().name());
 		}
+		String policy = this.evictionPolicy;
+		if (policy != null && !policy.isEmpty()) {
+			// Read at start: anything but noeviction can drop whole topics.
+			details.put("maxmemoryPolicy", policy);
+		}
 		long lostEvents = this.lost.sum();
 		if (lostEvents > 0) {
 			details.put("lost", lostEvents);
@@ -406,6 +417,9 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	}
 
 	private void maintain() {
+		if (!this.evictionPolicyChecked) {
+			checkEvictionPolicy();
+		}
 		this.workers.values().forEach(GroupWorker::forgetGoneConsumers);
 		for (String topic : this.topics.known()) {
 			try {
@@ -418,6 +432,28 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			catch (RuntimeException ex) {
 				logger.debug("Topic '" + topic + "' not trimmed for now: " + ex.getMessage());
 			}
+		}
+	}
+
+	/**
+	 * Warns when Redis may evict keys: a policy other than {@code noeviction} can drop a
+	 * whole stream, with its events, pending entries and groups, when memory runs out.
+	 */
+	private void checkEvictionPolicy() {
+		RedisMemory memory;
+		try {
+			memory = RedisMemory.parse(this.redis.call((commands) -> commands.info("memory")));
+		}
+		catch (RedisCallException ex) {
+			logger.debug("Eviction policy not read yet: " + ex.getMessage());
+			return;
+		}
+		this.evictionPolicyChecked = true;
+		this.evictionPolicy = memory.policy();
+		if (memory.evicts()) {
+			logger.warn("Redis evicts keys when its memory is full (maxmemory-policy " + memory.policy()
+					+ "): the event bus can lose whole topics, with their events, dead letters and groups. "
+					+ "Set maxmemory-policy noeviction, so that a full Redis refuses publishes instead");
 		}
 	}
 
