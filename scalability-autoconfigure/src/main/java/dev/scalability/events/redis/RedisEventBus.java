@@ -32,6 +32,8 @@ import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.RedisMemory;
 import dev.scalability.redis.RedisWarmUp;
 import dev.scalability.time.MonotonicClock;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.XAddArgs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -202,7 +204,8 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "events-renewal"));
 			long renewMillis = Math.max(1, this.redisSettings.claimIdle().toMillis() / 3);
 			this.renewal.scheduleWithFixedDelay(this::renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-			this.maintenance = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "events-maintenance"));
+			this.maintenance = Executors
+				.newSingleThreadScheduledExecutor((task) -> daemon(task, "events-maintenance"));
 			// In the background, and again until it succeeds: a Redis away at start-up must not
 			// hold the start-up, and requests made meanwhile fail rather than wait.
 			this.replyChannel.open();
@@ -402,11 +405,37 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			id = this.redis.call((commands) -> commands.xadd(key, args, fields));
 		}
 		catch (RedisCallException ex) {
-			throw new EventPublishException("The event was not published to topic '" + topic + "' ("
-					+ ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex);
+			boolean outcomeUnknown = mayHaveBeenCarriedOut(ex);
+			String outcome = outcomeUnknown ? "may or may not have been published" : "was not published";
+			throw new EventPublishException("The event " + outcome + " to topic '" + topic + "' ("
+					+ ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex, outcomeUnknown);
 		}
 		this.topics.remember(topic);
 		return id;
+	}
+
+	/**
+	 * Whether a failed write may have reached Redis and be carried out: a command that
+	 * timed out or lost its connection after it was sent still runs once Redis gets to it.
+	 * Not when it was never sent (the breaker open, no connection to be had) or Redis
+	 * answered that it did not carry it out.
+	 */
+	private static boolean mayHaveBeenCarriedOut(RedisCallException failure) {
+		return switch (failure.reason()) {
+			case TIMEOUT -> true;
+			case UNAVAILABLE -> !hasCause(failure, RedisConnectionException.class)
+					&& !hasCause(failure, RedisCommandExecutionException.class);
+			case CIRCUIT_OPEN, BUDGET_SPENT, OUT_OF_MEMORY, ERROR_REPLY -> false;
+		};
+	}
+
+	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void renew() {

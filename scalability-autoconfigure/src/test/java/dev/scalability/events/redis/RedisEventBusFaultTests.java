@@ -140,7 +140,32 @@ class RedisEventBusFaultTests {
 	}
 
 	@Test
-	void aPublishFailsWhileRedisIsDown	@Test
+	void aPublishThatTimedOutSaysItMayHaveBeenStoredAndOneTheBreakerHeldBackSaysItWasNot() {
+		this.redis.server().freeze();
+		assertThatExceptionOfType(EventPublishException.class)
+			.isThrownBy(() -> this.bus.publish("orders", Map.of("order", 1)))
+			.satisfies((failure) -> assertThat(failure.outcomeUnknown()).as("after a timeout").isTrue());
+		EventPublishException heldBack = await().atMost(WAIT).until(() -> {
+			try {
+				this.bus.publish("orders", Map.of("order", 2));
+				return null;
+			}
+			catch (EventPublishException ex) {
+				return ex;
+			}
+		}, (failure) -> failure != null && failure.getMessage().contains("circuit_open"));
+		assertThat(heldBack.outcomeUnknown()).as("with the breaker open").isFalse();
+
+		// The write that timed out was sent all along, and is carried out once Redis thaws.
+		this.redis.server().thaw();
+		GuardedRedis redis = TestGuards.bounded(this.redis.connectionFactory(), TIMEOUT);
+		byte[] stream = new EventStreams(new RedisKeys("faults:")).stream("orders");
+		await().atMost(WAIT)
+			.ignoreExceptions()
+			.until(() -> redis.<Long>call((commands) -> commands.xlen(stream)) >= 1);
+	}
+
+	@Test
 	void aPublishFailsWhileRedisIsDownAndListenersResumeByThemselvesOnceItIsBack() {
 		Queue<String> handled = new ConcurrentLinkedQueue<>();
 		this.bus.subscribe(new Subscription("orders", "billing", 2, (event) -> {
