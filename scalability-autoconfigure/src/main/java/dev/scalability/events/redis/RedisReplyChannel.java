@@ -105,7 +105,9 @@ final class RedisReplyChannel implements ReplyChannel {
 
 					@Override
 					public void message(byte[] channel, byte[] message) {
-						receive(EventEntries.text(message));
+						// Read off the client's I/O thread, which every other reply waits for.
+						String text = EventEntries.text(message);
+						RedisReplyChannel.this.pending.completions().execute(() -> receive(text));
 					}
 
 				});
