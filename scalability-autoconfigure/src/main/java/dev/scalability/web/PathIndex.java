@@ -23,6 +23,8 @@ import org.springframework.web.util.pattern.PathPattern;
  */
 public final class PathIndex<T> {
 
+	private static final String PARSED_PATH_ATTRIBUTE = PathIndex.class.getName() + ".path";
+
 	/**
 	 * Up to this many patterns, trying each is cheaper than walking the tree.
 	 */
@@ -51,12 +53,23 @@ public final class PathIndex<T> {
 	}
 
 	/**
-	 * The path of a request within the application, as the index matches it.
+	 * The path of a request within the application, as the index matches it. Parsed once
+	 * per request and kept on it, since each feature's filter asks for it; parsed again
+	 * when a forward changed the request's URI.
 	 * @param request the request
 	 * @return the path
 	 */
 	public static PathContainer pathOf(HttpServletRequest request) {
-		return RequestPath.parse(request.getRequestURI(), request.getContextPath()).pathWithinApplication();
+		String uri = request.getRequestURI();
+		if (request.getAttribute(PARSED_PATH_ATTRIBUTE) instanceof ParsedPath parsed && parsed.uri().equals(uri)) {
+			return parsed.path();
+		}
+		PathContainer path = RequestPath.parse(uri, request.getContextPath()).pathWithinApplication();
+		request.setAttribute(PARSED_PATH_ATTRIBUTE, new ParsedPath(uri, path));
+		return path;
+	}
+
+	private record ParsedPath(String uri, PathContainer path) {
 	}
 
 	private void file(PathPattern pattern, int order) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.http.server.PathContainer;
 import org.springframework.http.server.RequestPath;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -53,6 +54,17 @@ class PathIndexTests {
 		PathIndex<String> index = new PathIndex<>(List.of(both));
 		assertThat(index.matchAll(RequestPath.parse("/api/ai/complete", null).pathWithinApplication(), "GET"))
 			.containsExactly("both");
+	}
+
+	@Test
+	void aRequestsPathIsParsedOnceForEveryFilterAndAgainAfterAForward() {
+		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/app/api/orders/7");
+		request.setContextPath("/app");
+		PathContainer first = PathIndex.pathOf(request);
+		assertThat(first.value()).isEqualTo("/api/orders/7");
+		assertThat(PathIndex.pathOf(request)).isSameAs(first);
+		request.setRequestURI("/app/api/receipts/7");
+		assertThat(PathIndex.pathOf(request).value()).isEqualTo("/api/receipts/7");
 	}
 
 	@Test
