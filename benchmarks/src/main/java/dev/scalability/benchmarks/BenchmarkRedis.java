@@ -69,6 +69,19 @@ final class BenchmarkRedis implements AutoCloseable {
 		return 0;
 	}
 
+	/**
+	 * Empties the private server between two contenders, so that neither finds the
+	 * other's keys.
+	 * @throws IllegalStateException for a Redis given by URL, which a benchmark never
+	 * empties
+	 */
+	void flushAll() {
+		if (this.process == null) {
+			throw new IllegalStateException("A Redis given by SCALABILITY_TEST_REDIS_URL is never emptied");
+		}
+		this.process.flushAll();
+	}
+
 	@Override
 	public void close() {
 		if (this.process != null) {

@@ -24,6 +24,21 @@ public interface EventBus {
 	String publish(String topic, Object payload);
 
 	/**
+	 * Publishes an event without waiting for it to be stored. Events published this way,
+	 * from one thread or many, travel to Redis back to back (pipelining) rather than one
+	 * round trip each; the future tells when each is stored, so callers who need that
+	 * guarantee wait for it, and those who publish many wait once for all. Callbacks
+	 * chained without an executor run on the JVM's common pool, never on the Redis
+	 * client's I/O thread.
+	 * @param topic the topic
+	 * @param payload the event, written as JSON
+	 * @return the event's id once the event is stored; completed exceptionally with an
+	 * {@link EventPublishException} when it cannot be stored
+	 * @throws IllegalArgumentException when the payload cannot be written as JSON
+	 */
+	CompletableFuture<String> publishAsync(String topic, Object payload);
+
+	/**
 	 * Publishes an event and waits for the first answer: the value a listener returns.
 	 * Callbacks chained without an executor run on the thread that completes the future.
 	 * @param <R> the type of the answer

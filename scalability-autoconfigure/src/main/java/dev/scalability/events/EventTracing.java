@@ -1,6 +1,7 @@
 package dev.scalability.events;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -38,6 +39,19 @@ public interface EventTracing {
 	 * @return the event's id
 	 */
 	String publish(String topic, Map<String, String> headers, Function<Map<String, String>, String> store);
+
+	/**
+	 * Publishes within a trace without waiting for the event to be stored: the trace's
+	 * publish ends when it is.
+	 * @param topic the topic
+	 * @param headers the event's own headers
+	 * @param store sends the event with the headers given, returning its id to come
+	 * @return the event's id to come
+	 */
+	default CompletableFuture<String> publishAsync(String topic, Map<String, String> headers,
+			Function<Map<String, String>, CompletableFuture<String>> store) {
+		return store.apply(headers);
+	}
 
 	/**
 	 * Handles an event within the trace its headers carry.

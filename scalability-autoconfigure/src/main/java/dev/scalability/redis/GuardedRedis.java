@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -141,6 +144,52 @@ public class GuardedRedis {
 	 */
 	public <T> T call(RedisCommand<T> command) {
 		return guarded((commands, deadline) -> await(command.send(commands), deadline));
+	}
+
+	/**
+	 * Sends one command without waiting for its answer, guarded as {@link #call} is: asked
+	 * of the breaker and reported to it, bounded by the timeout. Commands sent this way
+	 * from one thread travel to Redis back to back (pipelining) instead of one round trip
+	 * each.
+	 * @param <T> the type of the answer
+	 * @param command the command
+	 * @return the answer to come; failed with a {@link RedisCallException} when there is
+	 * none to use
+	 */
+	public <T> CompletableFuture<T> callAsync(RedisCommand<T> command) {
+		CircuitBreaker circuitBreaker = (WARMING.get() == null) ? this.circuitBreaker : null;
+		if (circuitBreaker != null && !circuitBreaker.tryAcquirePermission()) {
+			return CompletableFuture.failedFuture(new RedisCallException(RedisCallException.Reason.CIRCUIT_OPEN,
+					"circuit breaker '" + circuitBreaker.getName() + "' holds calls back after Redis failed", null));
+		}
+		long start = System.nanoTime();
+		AtomicReference<RedisClusterAsyncCommands<byte[], byte[]>> sentOn = new AtomicReference<>();
+		CompletableFuture<T> answer = this.connector.commandsAsync().thenCompose((commands) -> {
+			sentOn.set(commands);
+			return toCompletableFuture(command.send(commands));
+		}).orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		return answer.handle((result, failure) -> {
+			if (failure == null) {
+				succeeded(circuitBreaker, start);
+				return result;
+			}
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			if (cause instanceof TimeoutException) {
+				RedisCallException timedOut = new RedisCallException(RedisCallException.Reason.TIMEOUT,
+						"Redis did not answer within " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms",
+						cause);
+				this.outcomes.timedOut(System.nanoTime());
+				if (pausedLocally(start, start + this.timeoutNanos)) {
+					released(circuitBreaker);
+				}
+				else {
+					failed(circuitBreaker, start, timedOut);
+				}
+				throw timedOut;
+			}
+			throw failure(circuitBreaker, cause, sentOn.get(), start);
+		});
 	}
 
 	/**
@@ -429,6 +478,14 @@ public class GuardedRedis {
 		if (circuitBreaker != null && circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
 			circuitBreaker.releasePermission();
 		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> CompletableFuture<T> toCompletableFuture(Future<T> future) {
+		if (future instanceof CompletionStage<?> stage) {
+			return ((CompletionStage<T>) stage).toCompletableFuture();
+		}
+		throw new IllegalArgumentException("An asynchronous call needs a command that answers with a CompletionStage");
 	}
 
 	private static <T> T await(Future<T> future, long deadline)

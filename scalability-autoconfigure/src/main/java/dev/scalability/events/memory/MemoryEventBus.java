@@ -103,6 +103,16 @@ public class MemoryEventBus implements EventBusBackend {
 	}
 
 	@Override
+	public CompletableFuture<String> publishAsync(String topic, Object payload) {
+		try {
+			return CompletableFuture.completedFuture(publish(topic, payload));
+		}
+		catch (EventPublishException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	@Override
 	public <R> CompletableFuture<R> request(String topic, Object payload, Class<R> reply, Duration timeout) {
 		String correlationId = UUID.randomUUID().toString();
 		CompletableFuture<R> answer = this.replies.expect(correlationId, reply, timeout, topic);

@@ -2,6 +2,7 @@ package dev.scalability.events.observation;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -37,6 +38,33 @@ public class ObservationEventTracing implements EventTracing {
 			.contextualName(topic + " publish")
 			.lowCardinalityKeyValue("topic", topic)
 			.observe(() -> store.apply(carrier));
+	}
+
+	@Override
+	public CompletableFuture<String> publishAsync(String topic, Map<String, String> headers,
+			Function<Map<String, String>, CompletableFuture<String>> store) {
+		Map<String, String> carrier = new LinkedHashMap<>(headers);
+		SenderContext<Map<String, String>> context = new SenderContext<>(Map::put);
+		context.setCarrier(carrier);
+		Observation observation = Observation.createNotStarted("scalability.events.publish", () -> context, this.registry)
+			.contextualName(topic + " publish")
+			.lowCardinalityKeyValue("topic", topic)
+			.start();
+		CompletableFuture<String> stored;
+		try (Observation.Scope scope = observation.openScope()) {
+			stored = store.apply(carrier);
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			observation.stop();
+			throw ex;
+		}
+		return stored.whenComplete((id, failure) -> {
+			if (failure != null) {
+				observation.error(failure);
+			}
+			observation.stop();
+		});
 	}
 
 	@Override

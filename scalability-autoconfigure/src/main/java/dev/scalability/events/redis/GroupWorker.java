@@ -12,10 +12,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.events.DeliveryVerdict;
@@ -56,6 +56,23 @@ final class GroupWorker {
 
 	private static final long PERMIT_WAIT_MILLIS = 100;
 
+	/**
+	 * How much work a listener reads ahead of its handler threads, so that fast handlers
+	 * do not wait for a read per event; slow handlers read ahead little, keeping the
+	 * events they could not start soon for other instances.
+	 */
+	private static final long READ_AHEAD_WORK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	private static final int MAX_READ_AHEAD = 256;
+
+	/**
+	 * Retries held per handler thread beyond which the listener stops reading new events:
+	 * a failing dependency must not turn the whole stream into retries held in memory.
+	 */
+	private static final int RETRIES_PER_THREAD = 10;
+
+	private static final int MIN_RETRIES_HELD = 100;
+
 	private final Subscription subscription;
 
 	private final WorkerContext context;
@@ -70,7 +87,18 @@ final class GroupWorker {
 
 	private final byte[] consumer;
 
-	private final Semaphore free;
+	private final HandlingSlots slots = new HandlingSlots();
+
+	private final Queue<Settlement> acknowledgements = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean acknowledging = new AtomicBoolean();
+
+	/**
+	 * How long handling an event takes, on average over the latest ones: it sizes the read
+	 * ahead, none until a handler has finished. Updated without a lock, since an estimate is
+	 * all it needs to be.
+	 */
+	private volatile long meanHandlingNanos = Long.MAX_VALUE;
 
 	private final Queue<Delivery> backlog = new ConcurrentLinkedDeque<>();
 
@@ -98,7 +126,7 @@ final class GroupWorker {
 
 	private Thread reader;
 
-	private ThreadPoolExecutor handlers;
+	private volatile ThreadPoolExecutor handlers;
 
 	GroupWorker(Subscription subscription, WorkerContext context) {
 		this.subscription = subscription;
@@ -109,7 +137,6 @@ final class GroupWorker {
 		this.deadLetters = streams.deadLetters(subscription.topic());
 		this.group = EventEntries.bytes(subscription.group());
 		this.consumer = EventEntries.bytes(context.settings().consumer());
-		this.free = new Semaphore(subscription.concurrency());
 	}
 
 	Subscription subscription() {
@@ -174,6 +201,13 @@ final class GroupWorker {
 				stoppingReader.interrupt();
 			}
 			stoppingHandlers.shutdown();
+			// Events read ahead and not started wait for the next start, or another instance.
+			List<Runnable> notStarted = new ArrayList<>();
+			stoppingHandlers.getQueue().drainTo(notStarted);
+			for (Runnable task : notStarted) {
+				this.backlog.add(((Handling) task).delivery());
+				this.slots.give(1);
+			}
 			finished = stoppingHandlers.awaitTermination(Math.max(0, deadline - System.nanoTime()),
 					TimeUnit.NANOSECONDS);
 		}
@@ -193,6 +227,7 @@ final class GroupWorker {
 	 * those another instance has claimed meanwhile.
 	 */
 	void renew() {
+		leaveStaleReadAhead();
 		for (boolean redriven : new boolean[] { false, true }) {
 			List<String> ids = this.held.ids(redriven);
 			for (int from = 0; from < ids.size(); from += BATCH) {
@@ -211,6 +246,33 @@ final class GroupWorker {
 					return;
 				}
 			}
+		}
+	}
+
+	/**
+	 * Stops holding the events read ahead that waited a whole claim bound for a handler
+	 * thread (the handlers got slow, or hang): no longer renewed, they go to another
+	 * instance after the claim bound, or back to this one if it is free by then.
+	 */
+	private void leaveStaleReadAhead() {
+		ThreadPoolExecutor pool = this.handlers;
+		if (pool == null) {
+			return;
+		}
+		long staleBefore = System.nanoTime() - this.context.settings().claimIdle().toNanos();
+		int left = 0;
+		for (Runnable task : pool.getQueue().toArray(new Runnable[0])) {
+			Handling handling = (Handling) task;
+			if (handling.queuedNanos() - staleBefore < 0 && pool.remove(task)) {
+				forget(handling.delivery().held());
+				this.slots.give(1);
+				left++;
+			}
+		}
+		if (left > 0) {
+			logger.info("Group '" + this.subscription.group() + "' of topic '" + this.subscription.topic() + "' left "
+					+ left + " events it had read ahead to other instances: they waited "
+					+ this.context.settings().claimIdle() + " for a handler thread");
 		}
 	}
 
@@ -266,7 +328,7 @@ final class GroupWorker {
 		try {
 			// A reader that outlived its stop never runs beside the next start's.
 			while (this.running && this.generation == readerGeneration) {
-				int permits = takePermits();
+				int permits = this.slots.take(startLimit(), PERMIT_WAIT_MILLIS);
 				this.startedThisRound = 0;
 				try {
 					if (permits == 0 || !this.running) {
@@ -275,6 +337,11 @@ final class GroupWorker {
 					startBacklog(permits);
 					if (this.startedThisRound < permits) {
 						startDueRetries(permits - this.startedThisRound);
+					}
+					if (this.held.retriesWaiting() >= retriesHeldAtMost()) {
+						// Reads nothing new until retries are done: they are due in turn.
+						awaitNextRetry(readerStopSignal);
+						continue;
 					}
 					if (this.startedThisRound < permits && System.nanoTime() - this.nextClaimNanos >= 0) {
 						claimAbandoned(permits - this.startedThisRound);
@@ -304,8 +371,8 @@ final class GroupWorker {
 					pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);
 				}
 				finally {
-					// Each delivery started gives its permit back when its handler is done.
-					this.free.release(permits - this.startedThisRound);
+					// Each delivery started gives its slot back when its handler is done.
+					this.slots.give(permits - this.startedThisRound);
 				}
 			}
 		}
@@ -319,15 +386,24 @@ final class GroupWorker {
 		}
 	}
 
-	private int takePermits() throws InterruptedException {
-		int permits = this.free.drainPermits();
-		if (permits > 0) {
-			return permits;
-		}
-		if (!this.free.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-			return 0;
-		}
-		return 1 + this.free.drainPermits();
+	/**
+	 * How many deliveries may be started and not finished: one per handler thread, and as
+	 * many more as the handler threads get through in {@link #READ_AHEAD_WORK_NANOS}.
+	 */
+	private int startLimit() {
+		int concurrency = this.subscription.concurrency();
+		long perThread = READ_AHEAD_WORK_NANOS / Math.max(1, this.meanHandlingNanos);
+		long readAhead = Math.min(MAX_READ_AHEAD, perThread * concurrency);
+		return (int) Math.min(Integer.MAX_VALUE, concurrency + readAhead);
+	}
+
+	private int retriesHeldAtMost() {
+		return Math.max(MIN_RETRIES_HELD, RETRIES_PER_THREAD * this.subscription.concurrency());
+	}
+
+	private void awaitNextRetry(CountDownLatch readerStopSignal) throws InterruptedException {
+		long millis = Math.max(1, Math.min(PERMIT_WAIT_MILLIS, this.held.nanosToNextRetry() / 1_000_000));
+		readerStopSignal.await(millis, TimeUnit.MILLISECONDS);
 	}
 
 	private void startBacklog(int permits) {
@@ -462,14 +538,7 @@ final class GroupWorker {
 		this.held.hold(delivery);
 		ThreadPoolExecutor pool = this.handlers;
 		try {
-			pool.execute(() -> {
-				try {
-					handle(delivery);
-				}
-				finally {
-					this.free.release();
-				}
-			});
+			pool.execute(new Handling(delivery));
 			this.startedThisRound++;
 			return true;
 		}
@@ -481,6 +550,7 @@ final class GroupWorker {
 	}
 
 	private void handle(Delivery delivery) {
+		long started = System.nanoTime();
 		DeliveryVerdict verdict;
 		if (delivery.attempt() > this.context.dispatcher().retryPolicy().maxAttempts()) {
 			// Delivered past its tries without one ending: whoever had it died with it.
@@ -493,6 +563,9 @@ final class GroupWorker {
 		else {
 			verdict = this.context.dispatcher().deliver(this.subscription, delivery.event(), delivery.attempt());
 		}
+		long took = System.nanoTime() - started;
+		long mean = this.meanHandlingNanos;
+		this.meanHandlingNanos = (mean == Long.MAX_VALUE) ? Math.max(1, took) : Math.max(1, mean + (took - mean) / 16);
 		// A handler interrupted by a stop that timed out still tells Redis how it ended.
 		boolean interrupted = Thread.interrupted();
 		try {
@@ -512,8 +585,8 @@ final class GroupWorker {
 		try {
 			switch (verdict.kind()) {
 				case ACKNOWLEDGE -> {
-					this.context.redis().call((commands) -> commands.xack(source, this.group, delivery.entryId()));
-					this.held.release(delivery);
+					this.acknowledgements.add(settlement);
+					return acknowledge();
 				}
 				case RETRY -> this.held.retryAt(delivery, System.nanoTime() + verdict.retryAfter().toNanos());
 				case DEAD_LETTER -> {
@@ -542,6 +615,58 @@ final class GroupWorker {
 			this.unsettled.add(settlement);
 			return false;
 		}
+	}
+
+	/**
+	 * Acknowledges the deliveries handled so far, several in one {@code XACK}: the handler
+	 * thread that finds nobody acknowledging does it for the others, who go on meanwhile.
+	 * @return whether this thread's share reached Redis, or another thread took it on;
+	 * {@code false} when Redis did not answer (the deliveries are then told again later)
+	 */
+	private boolean acknowledge() {
+		boolean told = true;
+		while (!this.acknowledgements.isEmpty() && this.acknowledging.compareAndSet(false, true)) {
+			try {
+				told &= acknowledgeBatch();
+			}
+			finally {
+				this.acknowledging.set(false);
+			}
+		}
+		return told;
+	}
+
+	private boolean acknowledgeBatch() {
+		List<Settlement> batch = new ArrayList<>();
+		Settlement next;
+		while (batch.size() < BATCH && (next = this.acknowledgements.poll()) != null) {
+			batch.add(next);
+		}
+		boolean told = true;
+		for (boolean redriven : new boolean[] { false, true }) {
+			List<Settlement> ofStream = batch.stream()
+				.filter((settlement) -> settlement.delivery().redriven() == redriven)
+				.toList();
+			if (ofStream.isEmpty()) {
+				continue;
+			}
+			byte[] source = source(redriven);
+			String[] ids = ofStream.stream().map((settlement) -> settlement.delivery().entryId()).toArray(String[]::new);
+			try {
+				this.context.redis().call((commands) -> commands.xack(source, this.group, ids));
+				ofStream.forEach((settlement) -> this.held.release(settlement.delivery()));
+			}
+			catch (RedisCallException ex) {
+				if (this.unsettled.isEmpty()) {
+					logger.warn(ofStream.size() + " events of topic '" + this.subscription.topic()
+							+ "' were handled by group '" + this.subscription.group()
+							+ "' but Redis did not hear of it (" + ex.getMessage() + "); they are told again until it does");
+				}
+				this.unsettled.addAll(ofStream);
+				told = false;
+			}
+		}
+		return told;
 	}
 
 	/**
@@ -683,6 +808,39 @@ final class GroupWorker {
 		Thread thread = new Thread(task, name);
 		thread.setDaemon(true);
 		return thread;
+	}
+
+	/**
+	 * One delivery handed to a handler thread; it gives its slot back when done.
+	 */
+	private final class Handling implements Runnable {
+
+		private final Delivery delivery;
+
+		private final long queuedNanos = System.nanoTime();
+
+		Handling(Delivery delivery) {
+			this.delivery = delivery;
+		}
+
+		Delivery delivery() {
+			return this.delivery;
+		}
+
+		long queuedNanos() {
+			return this.queuedNanos;
+		}
+
+		@Override
+		public void run() {
+			try {
+				handle(this.delivery);
+			}
+			finally {
+				GroupWorker.this.slots.give(1);
+			}
+		}
+
 	}
 
 	private record Settlement(Delivery delivery, DeliveryVerdict verdict) {

@@ -84,6 +84,14 @@ final class HeldEntries {
 	}
 
 	/**
+	 * How many deliveries wait for their retry.
+	 * @return their number
+	 */
+	int retriesWaiting() {
+		return this.retries.size();
+	}
+
+	/**
 	 * How long until the next retry is due.
 	 * @return nanoseconds, {@link Long#MAX_VALUE} when none waits
 	 */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -130,6 +131,31 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	@Override
 	public String publish(String topic, Object payload) {
 		return publish(topic, payload, Map.of());
+	}
+
+	@Override
+	public CompletableFuture<String> publishAsync(String topic, Object payload) {
+		checkTopic(topic);
+		String json = this.codec.write(payload);
+		CompletableFuture<String> stored = this.tracing.publishAsync(topic, Map.of(),
+				(traced) -> storeAsync(topic, traced, json));
+		// Callers' callbacks never run on the Redis client's I/O thread, which they could hold up.
+		// Handed over by hand: CompletableFuture's own *Async methods start a thread per task
+		// where the common pool has a single thread (two cores or fewer).
+		CompletableFuture<String> published = new CompletableFuture<>();
+		stored.whenComplete((id, failure) -> this.replies.completions().execute(() -> {
+			if (failure != null) {
+				published.completeExceptionally(
+						(failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+								: failure);
+				return;
+			}
+			// Off the I/O thread: indexing a new topic waits for Redis.
+			this.topics.remember(topic);
+			this.observer.published(topic);
+			published.complete(id);
+		}));
+		return published;
 	}
 
 	@Override
@@ -405,13 +431,33 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			id = this.redis.call((commands) -> commands.xadd(key, args, fields));
 		}
 		catch (RedisCallException ex) {
-			boolean outcomeUnknown = mayHaveBeenCarriedOut(ex);
-			String outcome = outcomeUnknown ? "may or may not have been published" : "was not published";
-			throw new EventPublishException("The event " + outcome + " to topic '" + topic + "' ("
-					+ ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex, outcomeUnknown);
+			throw publishFailure(topic, ex);
 		}
 		this.topics.remember(topic);
 		return id;
+	}
+
+	private CompletableFuture<String> storeAsync(String topic, Map<String, String> headers, String json) {
+		byte[] key = this.streams.stream(topic);
+		Object[] fields = EventEntries.fields(headers, json);
+		XAddArgs args = XAddArgs.Builder.maxlen(this.redisSettings.maxLength()).approximateTrimming();
+		return this.redis.<String>callAsync((commands) -> commands.xadd(key, args, fields))
+			.handle((id, failure) -> {
+				if (failure != null) {
+					Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+							? failure.getCause() : failure;
+					throw (cause instanceof RedisCallException callFailure) ? publishFailure(topic, callFailure)
+							: new CompletionException(cause);
+				}
+				return id;
+			});
+	}
+
+	private static EventPublishException publishFailure(String topic, RedisCallException failure) {
+		boolean outcomeUnknown = mayHaveBeenCarriedOut(failure);
+		String outcome = outcomeUnknown ? "may or may not have been published" : "was not published";
+		return new EventPublishException("The event " + outcome + " to topic '" + topic + "' ("
+				+ failure.reason().name().toLowerCase() + "): " + failure.getMessage(), failure, outcomeUnknown);
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -152,6 +154,27 @@ class RedisEventBusFaultTests {
 			}
 			catch (EventPublishException ex) {
 				return ex;
+			}
+		}, (failure) -> failure != null && failure.getMessage().contains("circuit_open"));
+		assertThat(heldBack.outcomeUnknown()).as("with the breaker open").isFalse();
+	}
+
+	@Test
+	void aPublishWithoutWaitingFailsItsFutureAsAWaitingPublishWouldFail() {
+		this.redis.server().freeze();
+		CompletableFuture<String> timedOut = this.bus.publishAsync("orders", Map.of("order", 1));
+		assertThat(timedOut).failsWithin(TIMEOUT.plusSeconds(5))
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(EventPublishException.class,
+					(failure) -> assertThat(failure.outcomeUnknown()).as("after a timeout").isTrue());
+		EventPublishException heldBack = await().atMost(WAIT).until(() -> {
+			try {
+				this.bus.publishAsync("orders", Map.of("order", 2)).join();
+				return null;
+			}
+			catch (CompletionException ex) {
+				return (EventPublishException) ex.getCause();
 			}
 		}, (failure) -> failure != null && failure.getMessage().contains("circuit_open"));
 		assertThat(heldBack.outcomeUnknown()).as("with the breaker open").isFalse();
