@@ -1,14 +1,17 @@
 package dev.scalability.delivery;
 
 import java.lang.reflect.Type;
+import java.util.Collection;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 /**
  * Payloads as JSON, with the application's {@link JsonMapper}, so that its modules and
- * settings apply. Polymorphic types are read only as the mapper allows: default typing is
- * never turned on here.
+ * settings apply. Default typing is never turned on here; a type id naming a class
+ * ({@code @JsonTypeInfo(use = CLASS)}) is read only for a class the codec trusts, so that
+ * a payload cannot make the application build any class it can load.
  */
 public final class JacksonPayloadCodec implements PayloadCodec {
 
@@ -16,6 +19,25 @@ public final class JacksonPayloadCodec implements PayloadCodec {
 
 	public JacksonPayloadCodec(JsonMapper mapper) {
 		this.mapper = mapper;
+	}
+
+	/**
+	 * A codec that reads class-named type ids only for classes in the given packages (and
+	 * their sub-packages); type ids by name ({@code @JsonSubTypes}) are unaffected.
+	 * @param mapper the application's mapper
+	 * @param trustedPackages the packages, such as {@code com.example.orders}
+	 * @return the codec
+	 */
+	public static JacksonPayloadCodec trusting(JsonMapper mapper, Collection<String> trustedPackages) {
+		BasicPolymorphicTypeValidator.Builder validator = BasicPolymorphicTypeValidator.builder();
+		for (String trusted : trustedPackages) {
+			String name = trusted.strip();
+			if (name.isEmpty()) {
+				continue;
+			}
+			validator.allowIfSubType(name.endsWith(".") ? name : name + ".");
+		}
+		return new JacksonPayloadCodec(mapper.rebuild().polymorphicTypeValidator(validator.build()).build());
 	}
 
 	@Override

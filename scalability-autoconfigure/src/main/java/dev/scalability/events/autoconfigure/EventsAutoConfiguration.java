@@ -1,6 +1,8 @@
 package dev.scalability.events.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.scalability.autoconfigure.Backend;
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
@@ -30,7 +32,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -68,8 +72,16 @@ public final class EventsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(PayloadCodec.class)
-	JacksonPayloadCodec scalabilityPayloadCodec(ObjectProvider<JsonMapper> jsonMapper) {
-		return new JacksonPayloadCodec(jsonMapper.getIfAvailable(JsonMapper::new));
+	JacksonPayloadCodec scalabilityPayloadCodec(ObjectProvider<JsonMapper> jsonMapper, EventsProperties properties,
+			BeanFactory beanFactory) {
+		JsonMapper mapper = jsonMapper.getIfAvailable(JsonMapper::new);
+		List<String> trusted = new ArrayList<>(properties.getTrustedPackages());
+		if (AutoConfigurationPackages.has(beanFactory)) {
+			trusted.addAll(AutoConfigurationPackages.get(beanFactory));
+		}
+		// Knowing no package of its own, the codec keeps Jackson's rule: a class-named type id
+		// only for a subtype of a specific declared type, never of Object.
+		return trusted.isEmpty() ? new JacksonPayloadCodec(mapper) : JacksonPayloadCodec.trusting(mapper, trusted);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -162,9 +174,10 @@ public final class EventsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "eventBusHealthIndicator")
-		EventBusHealthIndicator eventBusHealthIndicator(EventBusBackend bus,
+		EventBusHealthIndicator eventBusHealthIndicator(EventBusBackend bus, EventsProperties properties,
 				ObjectProvider<RedisConnectionProbe> probe) {
-			return new EventBusHealthIndicator(bus, probe.getIfAvailable());
+			return new EventBusHealthIndicator(bus, probe.getIfAvailable(), properties.getHealth().getLagThreshold(),
+					properties.getHealth().getDeadLetterThreshold());
 		}
 
 	}

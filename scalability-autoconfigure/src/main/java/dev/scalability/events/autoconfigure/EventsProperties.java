@@ -1,6 +1,8 @@
 package dev.scalability.events.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.scalability.autoconfigure.Backend;
 import dev.scalability.autoconfigure.FeatureRedisProperties;
@@ -69,6 +71,15 @@ public class EventsProperties {
 	/**
 	 * Redis settings of the event bus; unset ones come from 'scalability.redis'.
 	 */
+	/**
+	 * Packages whose classes a payload may name as its type ('@JsonTypeInfo(use = CLASS)'),
+	 * besides the application's own (those of '@SpringBootApplication'). Type ids by name
+	 * are unaffected.
+	 */
+	private List<String> trustedPackages = new ArrayList<>();
+
+	private final Health health = new Health();
+
 	private final Redis redis = new Redis();
 
 	public boolean isEnabled() {
@@ -135,6 +146,18 @@ public class EventsProperties {
 		this.claimIdle = claimIdle;
 	}
 
+	public List<String> getTrustedPackages() {
+		return this.trustedPackages;
+	}
+
+	public void setTrustedPackages(List<String> trustedPackages) {
+		this.trustedPackages = trustedPackages;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
 	public Redis getRedis() {
 		return this.redis;
 	}
@@ -150,6 +173,38 @@ public class EventsProperties {
 	/**
 	 * The Redis settings of the event bus.
 	 */
+	public static class Health {
+
+		/**
+		 * Events not handled yet, over every group, above which the event bus health reports
+		 * the bus as degraded (it stays up: a backlog is no reason to leave the rotation).
+		 */
+		private long lagThreshold = 10_000;
+
+		/**
+		 * Dead letters, over every topic, above which the event bus health reports the bus as
+		 * degraded.
+		 */
+		private long deadLetterThreshold = 100;
+
+		public long getLagThreshold() {
+			return this.lagThreshold;
+		}
+
+		public void setLagThreshold(long lagThreshold) {
+			this.lagThreshold = lagThreshold;
+		}
+
+		public long getDeadLetterThreshold() {
+			return this.deadLetterThreshold;
+		}
+
+		public void setDeadLetterThreshold(long deadLetterThreshold) {
+			this.deadLetterThreshold = deadLetterThreshold;
+		}
+
+	}
+
 	public static class Redis extends FeatureRedisProperties {
 
 		/**

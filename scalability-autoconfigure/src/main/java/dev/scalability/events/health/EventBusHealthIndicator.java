@@ -1,5 +1,6 @@
 package dev.scalability.events.health;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.scalability.actuate.BackendHealth;
@@ -22,15 +23,33 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator {
 
 	private final RedisConnectionProbe probe;
 
+	private final long lagThreshold;
+
+	private final long deadLetterThreshold;
+
 	/**
-	 * Creates an indicator.
+	 * Creates an indicator with no thresholds.
 	 * @param bus the bus
 	 * @param probe checks Redis; {@code null} when the application has no Redis
 	 */
 	public EventBusHealthIndicator(EventBusBackend bus, RedisConnectionProbe probe) {
+		this(bus, probe, Long.MAX_VALUE, Long.MAX_VALUE);
+	}
+
+	/**
+	 * Creates an indicator.
+	 * @param bus the bus
+	 * @param probe checks Redis; {@code null} when the application has no Redis
+	 * @param lagThreshold events not handled yet above which the bus is degraded
+	 * @param deadLetterThreshold dead letters above which the bus is degraded
+	 */
+	public EventBusHealthIndicator(EventBusBackend bus, RedisConnectionProbe probe, long lagThreshold,
+			long deadLetterThreshold) {
 		super("Event bus health check failed");
 		this.bus = bus;
 		this.probe = probe;
+		this.lagThreshold = lagThreshold;
+		this.deadLetterThreshold = deadLetterThreshold;
 	}
 
 	@Override
@@ -48,6 +67,17 @@ public class EventBusHealthIndicator extends AbstractHealthIndicator {
 			}
 		}
 		builder.withDetail("lag", lag).withDetail("pending", pending).withDetail("deadLetters", deadLetters);
+		List<String> above = new ArrayList<>();
+		if (lag > this.lagThreshold) {
+			above.add("lag " + lag + " above " + this.lagThreshold);
+		}
+		if (deadLetters > this.deadLetterThreshold) {
+			above.add("dead letters " + deadLetters + " above " + this.deadLetterThreshold);
+		}
+		if (!above.isEmpty()) {
+			// Degraded, still up: a backlog is no reason to take an instance out of rotation.
+			builder.withDetail("degraded", true).withDetail("thresholds", above);
+		}
 		if (!this.bus.isRunning()) {
 			builder.outOfService().withDetail("stopped", true);
 		}

@@ -9,15 +9,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.delivery.Backoff;
+import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.delivery.trusted.Parcel;
 import dev.scalability.events.Event;
 import dev.scalability.events.EventBus;
 import dev.scalability.events.EventBusBackend;
 import dev.scalability.events.EventBusObserver;
 import dev.scalability.events.EventBusSettings;
+import dev.scalability.events.Subscription;
 import dev.scalability.events.TopicSnapshot;
 import dev.scalability.events.actuate.EventsEndpoint;
 import dev.scalability.events.actuate.EventsSnapshotContributor;
@@ -41,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -50,6 +55,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -204,6 +210,51 @@ class EventsAutoConfigurationTests {
 			context.getSourceApplicationContext().start();
 			assertThat(indicator.health(true).getStatus()).isEqualTo(Status.UP);
 		});
+	}
+
+	@Test
+	void healthReportsTheBusDegradedAboveItsLagThresholdAndStaysUp() {
+		this.contextRunner.withPropertyValues("scalability.events.health.lag-threshold=2").run((context) -> {
+			CountDownLatch release = new CountDownLatch(1);
+			EventBusBackend bus = context.getBean(EventBusBackend.class);
+			bus.subscribe(new Subscription("orders.created", "stuck", 1, (event) -> {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return HandlingOutcome.success(null);
+			}, "stuck listener"));
+			for (int i = 0; i < 4; i++) {
+				bus.publish("orders.created", new OrderCreated("order-" + i, i));
+			}
+			EventBusHealthIndicator indicator = context.getBean(EventBusHealthIndicator.class);
+			// One event runs, three wait: above the threshold of two.
+			await().atMost(WAIT).until(() -> Long.valueOf(3).equals(indicator.health(true).getDetails().get("lag")));
+			Health health = indicator.health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("degraded", true)
+				.containsEntry("thresholds", List.of("lag 3 above 2"));
+			release.countDown();
+			await().atMost(WAIT).until(() -> !indicator.health(true).getDetails().containsKey("degraded"));
+		});
+	}
+
+	@Test
+	void payloadsMayNameClassesOfTheApplicationsPackagesAndOfTrustedOnes() {
+		this.contextRunner.withUserConfiguration(ApplicationPackageConfiguration.class)
+			.withPropertyValues("scalability.events.trusted-packages=dev.scalability.delivery.trusted")
+			.run((context) -> {
+				JacksonPayloadCodec codec = context.getBean(JacksonPayloadCodec.class);
+				String trusted = "{\"body\":{\"@class\":\"dev.scalability.delivery.trusted.Parcel\",\"name\":\"b\"}}";
+				assertThat(codec.read(trusted, Envelope.class)).isEqualTo(new Envelope(new Parcel("b")));
+				String ownPackage = "{\"body\":{\"@class\":\"" + OrderCreated.class.getName()
+						+ "\",\"id\":\"order-1\",\"amount\":1}}";
+				assertThat(codec.read(ownPackage, Envelope.class)).isEqualTo(new Envelope(new OrderCreated("order-1", 1)));
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> codec.read("{\"body\":{\"@class\":\"java.util.HashMap\"}}", Envelope.class));
+			});
 	}
 
 	@Test
@@ -483,6 +534,21 @@ class EventsAutoConfigurationTests {
 		SimpleMeterRegistry meterRegistry() {
 			return new SimpleMeterRegistry();
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@AutoConfigurationPackage
+	static class ApplicationPackageConfiguration {
+
+	}
+
+	/**
+	 * A payload whose body names its class.
+	 *
+	 * @param body the body
+	 */
+	public record Envelope(@JsonTypeInfo(use = JsonTypeInfo.Id.CLASS) Object body) {
 
 	}
 
