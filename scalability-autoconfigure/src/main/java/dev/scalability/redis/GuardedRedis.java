@@ -49,6 +49,12 @@ public class GuardedRedis {
 
 	private static final int BACKGROUND_CALLS = 512;
 
+	/**
+	 * Asynchronous calls under way at once, at most: beyond it a caller faster than Redis
+	 * is refused at once rather than filling the client's queue.
+	 */
+	private static final int ASYNCHRONOUS_CALLS = 8_192;
+
 	private final RedisConnector connector;
 
 	private final long timeoutNanos;
@@ -100,6 +106,8 @@ public class GuardedRedis {
 	 * Calls sent in the background at once, at most.
 	 */
 	private final Semaphore inBackground = new Semaphore(BACKGROUND_CALLS);
+
+	private final Semaphore asynchronous = new Semaphore(ASYNCHRONOUS_CALLS);
 
 	/**
 	 * Creates a guard.
@@ -154,21 +162,31 @@ public class GuardedRedis {
 	 * @param <T> the type of the answer
 	 * @param command the command
 	 * @return the answer to come; failed with a {@link RedisCallException} when there is
-	 * none to use
+	 * none to use, at once when 8,192 calls are under way already
+	 * ({@link RedisCallException.Reason#BUDGET_SPENT}: nothing was sent)
 	 */
 	public <T> CompletableFuture<T> callAsync(RedisCommand<T> command) {
+		if (!this.asynchronous.tryAcquire()) {
+			return CompletableFuture.failedFuture(new RedisCallException(RedisCallException.Reason.BUDGET_SPENT,
+					ASYNCHRONOUS_CALLS + " asynchronous calls are under way already", null));
+		}
 		CircuitBreaker circuitBreaker = (WARMING.get() == null) ? this.circuitBreaker : null;
 		if (circuitBreaker != null && !circuitBreaker.tryAcquirePermission()) {
+			this.asynchronous.release();
 			return CompletableFuture.failedFuture(new RedisCallException(RedisCallException.Reason.CIRCUIT_OPEN,
 					"circuit breaker '" + circuitBreaker.getName() + "' holds calls back after Redis failed", null));
 		}
 		long start = System.nanoTime();
 		AtomicReference<RedisClusterAsyncCommands<byte[], byte[]>> sentOn = new AtomicReference<>();
+		AtomicReference<CompletableFuture<T>> sent = new AtomicReference<>();
 		CompletableFuture<T> answer = this.connector.commandsAsync().thenCompose((commands) -> {
 			sentOn.set(commands);
-			return toCompletableFuture(command.send(commands));
+			CompletableFuture<T> reply = toCompletableFuture(command.send(commands));
+			sent.set(reply);
+			return reply;
 		}).orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
 		return answer.handle((result, failure) -> {
+			this.asynchronous.release();
 			if (failure == null) {
 				succeeded(circuitBreaker, start);
 				return result;
@@ -176,6 +194,11 @@ public class GuardedRedis {
 			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 					? failure.getCause() : failure;
 			if (cause instanceof TimeoutException) {
+				// Not sent yet, still queued in the client (Redis away): then it never is.
+				CompletableFuture<T> reply = sent.get();
+				if (reply != null) {
+					reply.cancel(false);
+				}
 				RedisCallException timedOut = new RedisCallException(RedisCallException.Reason.TIMEOUT,
 						"Redis did not answer within " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms",
 						cause);

@@ -26,6 +26,7 @@ import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulConnection;
@@ -72,6 +73,14 @@ final class GroupWorker {
 	private static final int RETRIES_PER_THREAD = 10;
 
 	private static final int MIN_RETRIES_HELD = 100;
+
+	private static final long INTERRUPTED_HANDLERS_WAIT_MILLIS = 1_000;
+
+	/**
+	 * Batches one handler thread acknowledges for the others before it goes back to its own
+	 * work, at most.
+	 */
+	private static final int ACKNOWLEDGEMENT_BATCHES_PER_TURN = 4;
 
 	private final Subscription subscription;
 
@@ -201,23 +210,35 @@ final class GroupWorker {
 				stoppingReader.interrupt();
 			}
 			stoppingHandlers.shutdown();
-			// Events read ahead and not started wait for the next start, or another instance.
+			// Events read ahead and not started go back to the group, for whichever instance
+			// is free first: kept here, another instance could claim them while this one is
+			// stopped, and both would handle them.
 			List<Runnable> notStarted = new ArrayList<>();
 			stoppingHandlers.getQueue().drainTo(notStarted);
+			List<Delivery> handedBack = new ArrayList<>();
 			for (Runnable task : notStarted) {
-				this.backlog.add(((Handling) task).delivery());
+				handedBack.add(((Handling) task).delivery());
 				this.slots.give(1);
 			}
+			Delivery waiting;
+			while ((waiting = this.backlog.poll()) != null) {
+				handedBack.add(waiting);
+			}
+			handBack(handedBack);
 			finished = stoppingHandlers.awaitTermination(Math.max(0, deadline - System.nanoTime()),
 					TimeUnit.NANOSECONDS);
+			if (!finished) {
+				stoppingHandlers.shutdownNow();
+				// The interrupted handlers still tell Redis how they ended.
+				stoppingHandlers.awaitTermination(INTERRUPTED_HANDLERS_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			stoppingHandlers.shutdownNow();
 			finished = false;
 		}
-		if (!finished) {
-			stoppingHandlers.shutdownNow();
-		}
+		acknowledge();
 		settleAgain();
 		return finished;
 	}
@@ -260,19 +281,55 @@ final class GroupWorker {
 			return;
 		}
 		long staleBefore = System.nanoTime() - this.context.settings().claimIdle().toNanos();
-		int left = 0;
+		List<Delivery> stale = new ArrayList<>();
 		for (Runnable task : pool.getQueue().toArray(new Runnable[0])) {
 			Handling handling = (Handling) task;
 			if (handling.queuedNanos() - staleBefore < 0 && pool.remove(task)) {
-				forget(handling.delivery().held());
+				stale.add(handling.delivery());
 				this.slots.give(1);
-				left++;
 			}
 		}
-		if (left > 0) {
-			logger.info("Group '" + this.subscription.group() + "' of topic '" + this.subscription.topic() + "' left "
-					+ left + " events it had read ahead to other instances: they waited "
+		if (!stale.isEmpty()) {
+			// The handlers are slow or hang: no more reading ahead until one finishes.
+			this.meanHandlingNanos = Long.MAX_VALUE;
+			handBack(stale);
+			logger.info("Group '" + this.subscription.group() + "' of topic '" + this.subscription.topic()
+					+ "' handed " + stale.size() + " events it had read ahead back to the group: they waited "
 					+ this.context.settings().claimIdle() + " for a handler thread");
+		}
+	}
+
+	/**
+	 * Gives events this instance holds and has not started back to the group, without
+	 * counting a try: they stay pending for this consumer, but idle as if abandoned, so that
+	 * any instance claims them at once, this one included. When Redis cannot be told, they
+	 * are claimed after the claim bound all the same, since nothing renews them any more.
+	 */
+	private void handBack(List<Delivery> deliveries) {
+		Duration claimIdle = this.context.settings().claimIdle();
+		deliveries.forEach((delivery) -> forget(delivery.held()));
+		// One call per stream and try count: XCLAIM sets one count for all its entries.
+		Map<List<Object>, List<String>> byCount = new java.util.LinkedHashMap<>();
+		for (Delivery delivery : deliveries) {
+			byCount.computeIfAbsent(List.of(delivery.redriven(), delivery.attempt()), (key) -> new ArrayList<>())
+				.add(delivery.entryId());
+		}
+		for (Map.Entry<List<Object>, List<String>> entry : byCount.entrySet()) {
+			byte[] source = source((Boolean) entry.getKey().get(0));
+			long deliveriesBefore = Math.max(0, (Integer) entry.getKey().get(1) - 1);
+			String[] ids = entry.getValue().toArray(String[]::new);
+			try {
+				this.context.redis()
+					.call((commands) -> commands.xclaim(source, Consumer.from(this.group, this.consumer),
+							XClaimArgs.Builder.minIdleTime(0).idle(claimIdle).retryCount(deliveriesBefore).justid(),
+							ids));
+			}
+			catch (RedisCallException ex) {
+				// Nothing renews them any more: they are claimed after the claim bound.
+				logger.debug(deliveries.size() + " events are claimed after " + claimIdle + " rather than at once: "
+						+ ex.getMessage());
+				return;
+			}
 		}
 	}
 
@@ -409,6 +466,11 @@ final class GroupWorker {
 	private void startBacklog(int permits) {
 		Delivery delivery;
 		for (int i = 0; i < permits && (delivery = this.backlog.poll()) != null; i++) {
+			if (!this.held.holds(delivery)) {
+				// Claimed by another instance while it waited here: that one handles it.
+				i--;
+				continue;
+			}
 			if (!start(delivery)) {
 				return;
 			}
@@ -417,6 +479,7 @@ final class GroupWorker {
 
 	private void startDueRetries(int permits) {
 		List<Delivery> due = this.held.dueRetries(Math.min(permits, BATCH));
+		List<Delivery> notClaimed = new ArrayList<>(due);
 		for (boolean redriven : new boolean[] { false, true }) {
 			List<Delivery> ofStream = due.stream().filter((delivery) -> delivery.redriven() == redriven).toList();
 			if (ofStream.isEmpty()) {
@@ -430,9 +493,11 @@ final class GroupWorker {
 					.script(StreamScripts.CLAIM, new byte[][] { source(redriven) }, arguments(fixed, ids)));
 			}
 			catch (RedisCallException ex) {
-				this.held.retryNow(ofStream);
+				// Every retry not claimed yet, of either stream, waits for the next round.
+				this.held.retryNow(notClaimed);
 				throw ex;
 			}
+			notClaimed.removeAll(ofStream);
 			List<String> claimed = new ArrayList<>();
 			for (ClaimReply.Claimed entry : reply.entries()) {
 				claimed.add(entry.id());
@@ -625,7 +690,11 @@ final class GroupWorker {
 	 */
 	private boolean acknowledge() {
 		boolean told = true;
-		while (!this.acknowledgements.isEmpty() && this.acknowledging.compareAndSet(false, true)) {
+		int batches = 0;
+		// A bounded turn: under steady load the queue never empties, and this thread has
+		// work of its own; a handler finishing later takes the rest.
+		while (batches++ < ACKNOWLEDGEMENT_BATCHES_PER_TURN && !this.acknowledgements.isEmpty()
+				&& this.acknowledging.compareAndSet(false, true)) {
 			try {
 				told &= acknowledgeBatch();
 			}
@@ -656,13 +725,17 @@ final class GroupWorker {
 				this.context.redis().call((commands) -> commands.xack(source, this.group, ids));
 				ofStream.forEach((settlement) -> this.held.release(settlement.delivery()));
 			}
-			catch (RedisCallException ex) {
-				if (this.unsettled.isEmpty()) {
+			catch (RuntimeException | Error ex) {
+				boolean firstOfSpell = this.unsettled.isEmpty();
+				this.unsettled.addAll(ofStream);
+				if (!(ex instanceof RedisCallException)) {
+					throw ex;
+				}
+				if (firstOfSpell) {
 					logger.warn(ofStream.size() + " events of topic '" + this.subscription.topic()
 							+ "' were handled by group '" + this.subscription.group()
 							+ "' but Redis did not hear of it (" + ex.getMessage() + "); they are told again until it does");
 				}
-				this.unsettled.addAll(ofStream);
 				told = false;
 			}
 		}
@@ -834,7 +907,10 @@ final class GroupWorker {
 		@Override
 		public void run() {
 			try {
-				handle(this.delivery);
+				if (GroupWorker.this.held.holds(this.delivery)) {
+					handle(this.delivery);
+				}
+				// Else another instance claimed it while it waited here: that one handles it.
 			}
 			finally {
 				GroupWorker.this.slots.give(1);

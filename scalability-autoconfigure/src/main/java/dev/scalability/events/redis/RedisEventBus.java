@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.scalability.delivery.PayloadCodec;
@@ -97,6 +98,11 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	private volatile String evictionPolicy;
 
 	/**
+	 * Publishes sent without waiting and not stored or refused yet.
+	 */
+	private final AtomicInteger publishing = new AtomicInteger();
+
+	/**
 	 * Creates a bus.
 	 * @param settings retries and retention
 	 * @param redisSettings how instances share work
@@ -143,18 +149,35 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 		// Handed over by hand: CompletableFuture's own *Async methods start a thread per task
 		// where the common pool has a single thread (two cores or fewer).
 		CompletableFuture<String> published = new CompletableFuture<>();
-		stored.whenComplete((id, failure) -> this.replies.completions().execute(() -> {
-			if (failure != null) {
-				published.completeExceptionally(
-						(failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-								: failure);
-				return;
+		this.publishing.incrementAndGet();
+		stored.whenComplete((id, failure) -> {
+			if (failure == null) {
+				this.topics.rememberInBackground(topic);
 			}
-			// Off the I/O thread: indexing a new topic waits for Redis.
-			this.topics.remember(topic);
-			this.observer.published(topic);
-			published.complete(id);
-		}));
+			Runnable completion = () -> {
+				try {
+					if (failure == null) {
+						this.observer.published(topic);
+					}
+				}
+				finally {
+					if (failure != null) {
+						published.completeExceptionally((failure instanceof CompletionException
+								&& failure.getCause() != null) ? failure.getCause() : failure);
+					}
+					else {
+						published.complete(id);
+					}
+					published();
+				}
+			};
+			try {
+				this.replies.completions().execute(completion);
+			}
+			catch (RuntimeException ex) {
+				completion.run();
+			}
+		});
 		return published;
 	}
 
@@ -275,7 +298,35 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 					+ "in Redis and are claimed by another instance after " + this.redisSettings.claimIdle());
 		}
 		this.replyChannel.close();
+		awaitPublishes(deadline);
 		return finished;
+	}
+
+	/**
+	 * Waits for the publishes sent without waiting to be stored or refused, so that those
+	 * made just before a shutdown are not cut off with the connection.
+	 */
+	private void awaitPublishes(long deadline) {
+		synchronized (this.publishing) {
+			long left;
+			while (this.publishing.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.publishing, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+	}
+
+	private void published() {
+		if (this.publishing.decrementAndGet() == 0) {
+			synchronized (this.publishing) {
+				this.publishing.notifyAll();
+			}
+		}
 	}
 
 	@Override

@@ -30,7 +30,7 @@ final class TopicStreams {
 
 	private static final int TRIM_ROUNDS = 100;
 
-	private static final int LAG_COUNT_LIMIT = 100_000;
+	private static final int LAG_COUNT_LIMIT = 10_000;
 
 	private final GuardedRedis redis;
 
@@ -43,6 +43,25 @@ final class TopicStreams {
 	TopicStreams(GuardedRedis redis, EventStreams streams) {
 		this.redis = redis;
 		this.streams = streams;
+	}
+
+	/**
+	 * Notes a topic this instance uses, and adds it to the shared index of topics unless it
+	 * did already, without waiting for Redis; an index Redis did not take is tried again
+	 * next time.
+	 * @param topic the topic
+	 */
+	void rememberInBackground(String topic) {
+		this.known.add(topic);
+		if (this.indexed.add(topic)) {
+			byte[] name = EventEntries.bytes(topic);
+			this.redis.callAsync((commands) -> commands.sadd(this.streams.topicIndex(), name))
+				.whenComplete((added, failure) -> {
+					if (failure != null) {
+						this.indexed.remove(topic);
+					}
+				});
+		}
 	}
 
 	/**

@@ -181,6 +181,31 @@ class RedisEventBusFaultTests {
 	}
 
 	@Test
+	void publishesSentWithoutWaitingBeyondTheirBoundAreRefusedAtOnceWhileRedisIsFrozen() {
+		this.redis.server().freeze();
+		List<CompletableFuture<String>> published = new ArrayList<>();
+		for (int i = 0; i < 8_192 + 100; i++) {
+			published.add(this.bus.publishAsync("orders", Map.of("order", i)));
+		}
+		List<CompletableFuture<String>> refused = published.subList(8_192, published.size());
+		assertThat(refused).allSatisfy((future) -> assertThat(future).isCompletedExceptionally());
+		assertThat(refused.get(0)).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(EventPublishException.class, (failure) -> {
+				assertThat(failure.outcomeUnknown()).as("nothing was sent").isFalse();
+				assertThat(failure).hasMessageContaining("budget_spent");
+			});
+		// The others time out, and free their places for what follows.
+		assertThat(published.get(0)).failsWithin(TIMEOUT.plusSeconds(10));
+		this.redis.server().thaw();
+		String after = await().atMost(WAIT)
+			.ignoreExceptions()
+			.until(() -> this.bus.publishAsync("orders", Map.of("order", "after")).join(), Objects::nonNull);
+		assertThat(after).isNotNull();
+	}
+
+	@Test
 	void aPublishFailsWhileRedisIsDownAndListenersResumeByThemselvesOnceItIsBack() {
 		Queue<String> handled = new ConcurrentLinkedQueue<>();
 		this.bus.subscribe(new Subscription("orders", "billing", 2, (event) -> {

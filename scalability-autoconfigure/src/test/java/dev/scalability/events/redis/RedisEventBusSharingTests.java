@@ -253,6 +253,87 @@ class RedisEventBusSharingTests {
 	}
 
 	@Test
+	void eventsReadAheadOfAHandlerThatHangsGoToAnotherInstanceWithoutCountingATry() {
+		CountDownLatch release = new CountDownLatch(1);
+		Queue<String> slowOnes = new ConcurrentLinkedQueue<>();
+		RedisEventBus slow = startedBus("slow", settings(1, 1_000));
+		slow.subscribe(subscription("billing", 1, (event) -> {
+			slowOnes.add(event.id());
+			if (slowOnes.size() == 2) {
+				awaitQuietly(release);
+			}
+			return HandlingOutcome.success(null);
+		}));
+		String fast = slow.publish(this.topic, Map.of("order", 0));
+		await().atMost(WAIT).until(() -> slowOnes.contains(fast));
+		String hanging = slow.publish(this.topic, Map.of("order", 1));
+		await().atMost(WAIT).until(() -> slowOnes.contains(hanging));
+		List<String> readAhead = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			readAhead.add(slow.publish(this.topic, Map.of("order", 2 + i)));
+		}
+		Queue<String> others = new ConcurrentLinkedQueue<>();
+		RedisEventBus other = startedBus("other", settings(1, 1_000));
+		other.subscribe(subscription("billing", 1, recording(others)));
+		// One try each: a try counted for the read-ahead would make them dead letters unhandled.
+		await().atMost(WAIT).until(() -> others.size() == 20);
+		release.countDown();
+		await().atMost(WAIT).until(() -> settled(other, "billing"));
+		assertThat(others).containsExactlyInAnyOrderElementsOf(readAhead);
+		assertThat(slowOnes).containsExactly(fast, hanging);
+		assertThat(other.deadLetters(this.topic)).isEmpty();
+	}
+
+	@Test
+	void eventsReadAheadWhenAnInstanceStopsAreHandledOnceByAnotherEvenAfterTheFirstStartsAgain() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Queue<String> firstOnes = new ConcurrentLinkedQueue<>();
+		RedisEventBus first = startedBus("first", settings(3, 1_000));
+		first.subscribe(subscription("billing", 1, (event) -> {
+			firstOnes.add(event.id());
+			if (firstOnes.size() == 2) {
+				awaitQuietly(release);
+			}
+			return HandlingOutcome.success(null);
+		}));
+		String fast = first.publish(this.topic, Map.of("order", 0));
+		await().atMost(WAIT).until(() -> firstOnes.contains(fast));
+		String running = first.publish(this.topic, Map.of("order", 1));
+		await().atMost(WAIT).until(() -> firstOnes.contains(running));
+		List<String> ids = new ArrayList<>(List.of(fast, running));
+		for (int i = 0; i < 10; i++) {
+			ids.add(first.publish(this.topic, Map.of("order", 2 + i)));
+		}
+		Queue<String> secondOnes = new ConcurrentLinkedQueue<>();
+		RedisEventBus second = startedBus("second", settings(3, 1_000));
+		second.subscribe(subscription("billing", 1, recording(secondOnes)));
+		CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> first.stop(WAIT));
+		await().atMost(WAIT).until(() -> !first.isRunning());
+		release.countDown();
+		assertThat(stopped.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		// Past the claim bound, then the first instance starts again.
+		await().atMost(WAIT).until(() -> secondOnes.size() + firstOnes.size() >= ids.size());
+		first.start();
+		await().during(CLAIM_IDLE.multipliedBy(3)).atMost(WAIT).until(() -> settled(second, "billing"));
+		List<String> handled = new ArrayList<>(firstOnes);
+		handled.addAll(secondOnes);
+		assertThat(handled).containsExactlyInAnyOrderElementsOf(ids);
+	}
+
+	@Test
+	void aStopWaitsForThePublishesSentWithoutWaiting() {
+		RedisEventBus bus = startedBus("publisher", settings(3, 10_000));
+		List<CompletableFuture<String>> published = new ArrayList<>();
+		for (int i = 0; i < 2_000; i++) {
+			published.add(bus.publishAsync(this.topic, Map.of("order", i)));
+		}
+		assertThat(bus.stop(WAIT)).isTrue();
+		assertThat(published).allSatisfy((future) -> assertThat(future).isCompleted());
+		assertThat(published.stream().map(CompletableFuture::join).distinct()).hasSize(2_000);
+		assertThat(snapshot(bus).events()).isEqualTo(2_000);
+	}
+
+	@Test
 	void anAnswerGoesToTheInstanceThatAsked() {
 		RedisEventBus asking = startedBus("asking", settings(3, 1_000));
 		RedisEventBus answering = startedBus("answering", settings(3, 1_000));
@@ -430,6 +511,15 @@ class RedisEventBusSharingTests {
 
 	private Subscription subscription(String group, int concurrency, EventHandler handler) {
 		return new Subscription(this.topic, group, concurrency, handler, "listener of " + group);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static EventHandler recording(Queue<String> handled) {
