@@ -11,8 +11,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -51,9 +51,10 @@ public class GuardedRedis {
 
 	/**
 	 * Asynchronous calls under way at once, at most: beyond it a caller faster than Redis
-	 * is refused at once rather than filling the client's queue.
+	 * waits rather than fill the client's queue, and no call waits in that queue long
+	 * enough to time out there.
 	 */
-	private static final int ASYNCHRONOUS_CALLS = 8_192;
+	private static final int ASYNCHRONOUS_CALLS = 1_024;
 
 	private final RedisConnector connector;
 
@@ -158,17 +159,28 @@ public class GuardedRedis {
 	 * Sends one command without waiting for its answer, guarded as {@link #call} is: asked
 	 * of the breaker and reported to it, bounded by the timeout. Commands sent this way
 	 * from one thread travel to Redis back to back (pipelining) instead of one round trip
-	 * each.
+	 * each. At most 1,024 are under way at once: beyond that the caller waits for a place,
+	 * up to the timeout. A command stays under way until the client is done with it, even
+	 * after its caller was told it timed out, so that a frozen Redis cannot make the
+	 * client's queue grow without bound; one that timed out before it could be sent (no
+	 * connection yet) is never sent.
 	 * @param <T> the type of the answer
 	 * @param command the command
 	 * @return the answer to come; failed with a {@link RedisCallException} when there is
-	 * none to use, at once when 8,192 calls are under way already
-	 * ({@link RedisCallException.Reason#BUDGET_SPENT}: nothing was sent)
+	 * none to use ({@link RedisCallException.Reason#BUDGET_SPENT} when no place came free
+	 * in time: nothing was sent)
 	 */
 	public <T> CompletableFuture<T> callAsync(RedisCommand<T> command) {
-		if (!this.asynchronous.tryAcquire()) {
-			return CompletableFuture.failedFuture(new RedisCallException(RedisCallException.Reason.BUDGET_SPENT,
-					ASYNCHRONOUS_CALLS + " asynchronous calls are under way already", null));
+		try {
+			if (!this.asynchronous.tryAcquire(this.timeoutNanos, TimeUnit.NANOSECONDS)) {
+				return CompletableFuture.failedFuture(new RedisCallException(RedisCallException.Reason.BUDGET_SPENT,
+						ASYNCHRONOUS_CALLS + " asynchronous calls were under way for the whole timeout", null));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return CompletableFuture.failedFuture(new RedisCallException(RedisCallException.Reason.UNAVAILABLE,
+					"interrupted while waiting to send to Redis", ex));
 		}
 		CircuitBreaker circuitBreaker = (WARMING.get() == null) ? this.circuitBreaker : null;
 		if (circuitBreaker != null && !circuitBreaker.tryAcquirePermission()) {
@@ -177,16 +189,19 @@ public class GuardedRedis {
 					"circuit breaker '" + circuitBreaker.getName() + "' holds calls back after Redis failed", null));
 		}
 		long start = System.nanoTime();
-		AtomicReference<RedisClusterAsyncCommands<byte[], byte[]>> sentOn = new AtomicReference<>();
-		AtomicReference<CompletableFuture<T>> sent = new AtomicReference<>();
-		CompletableFuture<T> answer = this.connector.commandsAsync().thenCompose((commands) -> {
-			sentOn.set(commands);
-			CompletableFuture<T> reply = toCompletableFuture(command.send(commands));
-			sent.set(reply);
-			return reply;
-		}).orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
+		AsyncCall<T> call = new AsyncCall<T>().of(command);
+		CompletableFuture<RedisClusterAsyncCommands<byte[], byte[]>> connection;
+		try {
+			connection = this.connector.commandsAsync();
+		}
+		catch (RuntimeException ex) {
+			connection = CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<T> answer = connection.thenCompose(call::send).orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
 		return answer.handle((result, failure) -> {
-			this.asynchronous.release();
+			if (!call.sent()) {
+				this.asynchronous.release();
+			}
 			if (failure == null) {
 				succeeded(circuitBreaker, start);
 				return result;
@@ -194,11 +209,6 @@ public class GuardedRedis {
 			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
 					? failure.getCause() : failure;
 			if (cause instanceof TimeoutException) {
-				// Not sent yet, still queued in the client (Redis away): then it never is.
-				CompletableFuture<T> reply = sent.get();
-				if (reply != null) {
-					reply.cancel(false);
-				}
 				RedisCallException timedOut = new RedisCallException(RedisCallException.Reason.TIMEOUT,
 						"Redis did not answer within " + TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms",
 						cause);
@@ -211,8 +221,61 @@ public class GuardedRedis {
 				}
 				throw timedOut;
 			}
-			throw failure(circuitBreaker, cause, sentOn.get(), start);
+			throw failure(circuitBreaker, cause, call.connection(), start);
 		});
+	}
+
+	/**
+	 * One asynchronous command: sent at most once, and never after its caller gave up on it.
+	 */
+	private final class AsyncCall<T> {
+
+		private static final int WAITING = 0;
+
+		private static final int SENT = 1;
+
+		private static final int ABANDONED = 2;
+
+		private final AtomicInteger state = new AtomicInteger(WAITING);
+
+		private volatile RedisClusterAsyncCommands<byte[], byte[]> connection;
+
+		private RedisCommand<T> command;
+
+		AsyncCall<T> of(RedisCommand<T> command) {
+			this.command = command;
+			return this;
+		}
+
+		CompletableFuture<T> send(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+			if (!this.state.compareAndSet(WAITING, SENT)) {
+				return CompletableFuture.failedFuture(new TimeoutException("given up before it was sent"));
+			}
+			this.connection = commands;
+			CompletableFuture<T> reply;
+			try {
+				reply = toCompletableFuture(this.command.send(commands));
+			}
+			catch (RuntimeException ex) {
+				GuardedRedis.this.asynchronous.release();
+				return CompletableFuture.failedFuture(ex);
+			}
+			// The place is given back when the client is done with the command, not before.
+			reply.whenComplete((answer, failure) -> GuardedRedis.this.asynchronous.release());
+			return reply;
+		}
+
+		/**
+		 * Whether the command went to the client; else it never will.
+		 */
+		boolean sent() {
+			return !this.state.compareAndSet(WAITING, ABANDONED) && this.state.get() == SENT;
+		}
+
+		RedisClusterAsyncCommands<byte[], byte[]> connection() {
+			return this.connection;
+		}
+
 	}
 
 	/**

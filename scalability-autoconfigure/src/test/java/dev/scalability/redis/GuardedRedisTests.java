@@ -1,6 +1,8 @@
 package dev.scalability.redis;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -79,6 +81,33 @@ class GuardedRedisTests {
 				.satisfies((ex) -> assertThat(ex.reason()).isIn(RedisCallException.Reason.TIMEOUT,
 						RedisCallException.Reason.CIRCUIT_OPEN, RedisCallException.Reason.BUDGET_SPENT));
 		}
+	}
+
+	@Test
+	void asynchronousCallsBeyondTheirBoundWaitForAPlaceAndFailWithoutBeingSentWhenNoneComesFree() {
+		// A long grace: the breaker stays closed, and every call is sent.
+		GuardedRedis guard = guard(NO_PAUSE, Duration.ofMinutes(1));
+		this.redis.freeze();
+		// Frozen for sure: what was sent before the stop took effect could still be answered.
+		timeOut(guard, 1);
+		List<CompletableFuture<String>> underWay = new ArrayList<>();
+		for (int i = 0; i < 1_024; i++) {
+			underWay.add(guard.callAsync((commands) -> commands.ping()));
+		}
+		long start = System.nanoTime();
+		CompletableFuture<String> beyond = guard.callAsync((commands) -> commands.ping());
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("waited for a place").isGreaterThanOrEqualTo(TIMEOUT);
+		assertThat(beyond).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(RedisCallException.class,
+					(failure) -> assertThat(failure.reason()).isEqualTo(RedisCallException.Reason.BUDGET_SPENT));
+		// Timed out for their callers, they still hold their places until Redis answers them.
+		assertThat(underWay.get(0)).failsWithin(TIMEOUT.multipliedBy(20));
+		assertThat(guard.callAsync((commands) -> commands.ping())).failsWithin(TIMEOUT.multipliedBy(20));
+		this.redis.thaw();
+		assertThat(CompletableFuture.allOf(underWay.toArray(CompletableFuture[]::new)).exceptionally((failure) -> null))
+			.succeedsWithin(Duration.ofSeconds(10));
 	}
 
 	@Test

@@ -76,11 +76,6 @@ final class GroupWorker {
 
 	private static final long INTERRUPTED_HANDLERS_WAIT_MILLIS = 1_000;
 
-	/**
-	 * Batches one handler thread acknowledges for the others before it goes back to its own
-	 * work, at most.
-	 */
-	private static final int ACKNOWLEDGEMENT_BATCHES_PER_TURN = 4;
 
 	private final Subscription subscription;
 
@@ -306,37 +301,38 @@ final class GroupWorker {
 	 * are claimed after the claim bound all the same, since nothing renews them any more.
 	 */
 	private void handBack(List<Delivery> deliveries) {
-		Duration claimIdle = this.context.settings().claimIdle();
-		deliveries.forEach((delivery) -> forget(delivery.held()));
-		// One call per stream and try count: XCLAIM sets one count for all its entries.
-		Map<List<Object>, List<String>> byCount = new java.util.LinkedHashMap<>();
-		for (Delivery delivery : deliveries) {
-			byCount.computeIfAbsent(List.of(delivery.redriven(), delivery.attempt()), (key) -> new ArrayList<>())
-				.add(delivery.entryId());
-		}
-		for (Map.Entry<List<Object>, List<String>> entry : byCount.entrySet()) {
-			byte[] source = source((Boolean) entry.getKey().get(0));
-			long deliveriesBefore = Math.max(0, (Integer) entry.getKey().get(1) - 1);
-			String[] ids = entry.getValue().toArray(String[]::new);
+		String idle = Long.toString(this.context.settings().claimIdle().toMillis());
+		for (boolean redriven : new boolean[] { false, true }) {
+			List<byte[]> args = new ArrayList<>(List.of(this.group, this.consumer, EventEntries.bytes(idle)));
+			for (Delivery delivery : deliveries) {
+				// Only what this instance still holds: what it forgot, another instance has.
+				if (delivery.redriven() == redriven && this.held.holds(delivery)) {
+					forget(delivery.held());
+					args.add(EventEntries.bytes(delivery.entryId()));
+					args.add(EventEntries.bytes(Integer.toString(Math.max(0, delivery.attempt() - 1))));
+				}
+			}
+			if (args.size() == 3) {
+				continue;
+			}
 			try {
 				this.context.redis()
-					.call((commands) -> commands.xclaim(source, Consumer.from(this.group, this.consumer),
-							XClaimArgs.Builder.minIdleTime(0).idle(claimIdle).retryCount(deliveriesBefore).justid(),
-							ids));
+					.script(StreamScripts.HAND_BACK, new byte[][] { source(redriven) }, args.toArray(new byte[0][]));
 			}
 			catch (RedisCallException ex) {
 				// Nothing renews them any more: they are claimed after the claim bound.
-				logger.debug(deliveries.size() + " events are claimed after " + claimIdle + " rather than at once: "
-						+ ex.getMessage());
-				return;
+				logger.debug("Events not handed back, claimed after " + this.context.settings().claimIdle()
+						+ " instead: " + ex.getMessage());
 			}
 		}
 	}
+
 
 	/**
 	 * Settles again what could not be settled when its handler was done (Redis away).
 	 */
 	void settleAgain() {
+		acknowledge();
 		for (int i = this.unsettled.size(); i > 0; i--) {
 			Settlement settlement = this.unsettled.poll();
 			if (settlement == null || !settle(settlement)) {
@@ -690,11 +686,8 @@ final class GroupWorker {
 	 */
 	private boolean acknowledge() {
 		boolean told = true;
-		int batches = 0;
-		// A bounded turn: under steady load the queue never empties, and this thread has
-		// work of its own; a handler finishing later takes the rest.
-		while (batches++ < ACKNOWLEDGEMENT_BATCHES_PER_TURN && !this.acknowledgements.isEmpty()
-				&& this.acknowledging.compareAndSet(false, true)) {
+		// Checked again after the flag is down: what was queued meanwhile is not stranded.
+		while (!this.acknowledgements.isEmpty() && this.acknowledging.compareAndSet(false, true)) {
 			try {
 				told &= acknowledgeBatch();
 			}
@@ -712,6 +705,19 @@ final class GroupWorker {
 			batch.add(next);
 		}
 		boolean told = true;
+		List<Settlement> untold = new ArrayList<>(batch);
+		try {
+			told = acknowledgeEachStream(batch, untold);
+		}
+		catch (RuntimeException | Error ex) {
+			this.unsettled.addAll(untold);
+			throw ex;
+		}
+		return told;
+	}
+
+	private boolean acknowledgeEachStream(List<Settlement> batch, List<Settlement> untold) {
+		boolean told = true;
 		for (boolean redriven : new boolean[] { false, true }) {
 			List<Settlement> ofStream = batch.stream()
 				.filter((settlement) -> settlement.delivery().redriven() == redriven)
@@ -723,14 +729,13 @@ final class GroupWorker {
 			String[] ids = ofStream.stream().map((settlement) -> settlement.delivery().entryId()).toArray(String[]::new);
 			try {
 				this.context.redis().call((commands) -> commands.xack(source, this.group, ids));
+				untold.removeAll(ofStream);
 				ofStream.forEach((settlement) -> this.held.release(settlement.delivery()));
 			}
-			catch (RuntimeException | Error ex) {
+			catch (RedisCallException ex) {
 				boolean firstOfSpell = this.unsettled.isEmpty();
 				this.unsettled.addAll(ofStream);
-				if (!(ex instanceof RedisCallException)) {
-					throw ex;
-				}
+				untold.removeAll(ofStream);
 				if (firstOfSpell) {
 					logger.warn(ofStream.size() + " events of topic '" + this.subscription.topic()
 							+ "' were handled by group '" + this.subscription.group()

@@ -537,8 +537,15 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	private void renew() {
 		for (GroupWorker worker : this.workers.values()) {
-			worker.settleAgain();
-			worker.renew();
+			try {
+				worker.settleAgain();
+				worker.renew();
+			}
+			catch (RuntimeException | Error ex) {
+				// A scheduled task that throws is never run again: every worker would stop renewing.
+				logger.error("Group '" + worker.subscription().group() + "' of topic '" + worker.subscription().topic()
+						+ "' could not renew its events this time", ex);
+			}
 		}
 	}
 

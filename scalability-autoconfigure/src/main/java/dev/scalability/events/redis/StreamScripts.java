@@ -13,6 +13,8 @@ final class StreamScripts {
 
 	static final LuaScript TOUCH = script("touch.lua");
 
+	static final LuaScript HAND_BACK = script("hand-back.lua");
+
 	static final LuaScript DEAD_LETTER = script("dead-letter.lua");
 
 	static final LuaScript REDRIVE = script("redrive.lua");
@@ -25,7 +27,7 @@ final class StreamScripts {
 
 	static final LuaScript CONSUMERS = script("consumers.lua");
 
-	static final List<LuaScript> ALL = List.of(CLAIM, TOUCH, DEAD_LETTER, REDRIVE, REPLAY, TRIM, GROUPS, CONSUMERS);
+	static final List<LuaScript> ALL = List.of(CLAIM, TOUCH, HAND_BACK, DEAD_LETTER, REDRIVE, REPLAY, TRIM, GROUPS, CONSUMERS);
 
 	private StreamScripts() {
 	}
