@@ -321,6 +321,47 @@ class RedisEventBusSharingTests {
 	}
 
 	@Test
+	void aStopNeverTakesBackReadAheadEventsAnotherInstanceClaimedMeanwhile() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Queue<String> handled = new ConcurrentLinkedQueue<>();
+		RedisEventBus paused = startedBus("paused", settings(3, 1_000));
+		paused.subscribe(subscription("billing", 1, (event) -> {
+			handled.add(event.id());
+			if (handled.size() == 2) {
+				awaitQuietly(release);
+			}
+			return HandlingOutcome.success(null);
+		}));
+		String fast = paused.publish(this.topic, Map.of("order", 0));
+		await().atMost(WAIT).until(() -> handled.contains(fast));
+		String running = paused.publish(this.topic, Map.of("order", 1));
+		await().atMost(WAIT).until(() -> handled.contains(running));
+		List<String> readAhead = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			readAhead.add(paused.publish(this.topic, Map.of("order", 2 + i)));
+		}
+		GuardedRedis redis = TestGuards.bounded(connectionFactory, RedisEventBuses.TIMEOUT);
+		byte[] stream = new EventStreams(new RedisKeys(this.prefix)).stream(this.topic);
+		byte[] group = bytes("billing");
+		await().atMost(WAIT).until(() -> pendingCount(redis, stream, group) == 1 + readAhead.size());
+		// Another instance claims them while this one is frozen, as after a long pause.
+		redis.call((commands) -> commands.xclaim(stream, Consumer.from(group, bytes("claimer")),
+				XClaimArgs.Builder.minIdleTime(0), readAhead.toArray(String[]::new)));
+
+		CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> paused.stop(WAIT));
+		await().atMost(WAIT).until(() -> !paused.isRunning());
+		release.countDown();
+		assertThat(stopped.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		List<Object> owners = redis.call((commands) -> commands.xpending(stream, group, Range.create("-", "+"),
+				io.lettuce.core.Limit.from(100)))
+			.stream()
+			.map((pending) -> (Object) pending.getConsumer())
+			.toList();
+		assertThat(owners).as("still the claimer's").hasSize(readAhead.size()).containsOnly("claimer");
+		assertThat(handled).as("not run by the paused instance").containsExactly(fast, running);
+	}
+
+	@Test
 	void aStopWaitsForThePublishesSentWithoutWaiting() {
 		RedisEventBus bus = startedBus("publisher", settings(3, 10_000));
 		List<CompletableFuture<String>> published = new ArrayList<>();
