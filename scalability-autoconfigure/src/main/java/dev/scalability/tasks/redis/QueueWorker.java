@@ -1,0 +1,348 @@
+package dev.scalability.tasks.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.scalability.delivery.FailureDescription;
+import dev.scalability.delivery.HandlingOutcome;
+import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.redis.RedisCallException;
+import dev.scalability.tasks.Task;
+import dev.scalability.tasks.TaskPriority;
+import dev.scalability.tasks.TaskRegistration;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * This instance's workers of one queue: {@code concurrency} handler threads and one thread
+ * that leases them tasks ({@code fetch.lua}), as many at a time as threads are free. A task
+ * stays leased to this instance while it runs, renewed three times per lease; then its try
+ * is settled in one script.
+ */
+final class QueueWorker {
+
+	private static final Log logger = LogFactory.getLog(QueueWorker.class);
+
+	private static final long PERMIT_WAIT_MILLIS = 100;
+
+	private static final long MAX_PAUSE_MILLIS = 2_000;
+
+	private static final int RENEW_BATCH = 100;
+
+	private final String queue;
+
+	private final int concurrency;
+
+	private final RedisTaskQueue owner;
+
+	private final Semaphore free;
+
+	private final Set<String> held = ConcurrentHashMap.newKeySet();
+
+	private final Queue<Settlement> unsettled = new ConcurrentLinkedQueue<>();
+
+	private volatile boolean running;
+
+	private volatile int generation;
+
+	private CountDownLatch stopSignal = new CountDownLatch(0);
+
+	private Thread fetcher;
+
+	private ThreadPoolExecutor handlers;
+
+	QueueWorker(String queue, int concurrency, RedisTaskQueue owner) {
+		this.queue = queue;
+		this.concurrency = concurrency;
+		this.owner = owner;
+		this.free = new Semaphore(concurrency);
+	}
+
+	String queue() {
+		return this.queue;
+	}
+
+	synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.running = true;
+		this.stopSignal = new CountDownLatch(1);
+		int fetcherGeneration = ++this.generation;
+		CountDownLatch fetcherStopSignal = this.stopSignal;
+		AtomicInteger threads = new AtomicInteger();
+		this.handlers = new ThreadPoolExecutor(this.concurrency, this.concurrency, 0, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(),
+				(task) -> daemon(task, "tasks-" + this.queue + "-" + threads.incrementAndGet()));
+		this.fetcher = daemon(() -> fetch(fetcherGeneration, fetcherStopSignal), "tasks-" + this.queue + "-fetcher");
+		this.fetcher.start();
+	}
+
+	/**
+	 * Stops fetching and lets the running tasks finish.
+	 * @param deadline when to give up waiting, in {@link System#nanoTime()}
+	 * @return whether every task finished in time
+	 */
+	boolean stop(long deadline) {
+		Thread stoppingFetcher;
+		ThreadPoolExecutor stoppingHandlers;
+		synchronized (this) {
+			if (!this.running) {
+				return true;
+			}
+			this.running = false;
+			this.stopSignal.countDown();
+			stoppingFetcher = this.fetcher;
+			stoppingHandlers = this.handlers;
+		}
+		boolean finished;
+		try {
+			stoppingFetcher.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+			stoppingHandlers.shutdown();
+			finished = stoppingHandlers.awaitTermination(Math.max(0, deadline - System.nanoTime()),
+					TimeUnit.NANOSECONDS);
+			if (!finished) {
+				stoppingHandlers.shutdownNow();
+				stoppingHandlers.awaitTermination(1, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			stoppingHandlers.shutdownNow();
+			finished = false;
+		}
+		settleAgain();
+		return finished;
+	}
+
+	/**
+	 * Extends the leases of the tasks that run here, and forgets those another worker has
+	 * now.
+	 */
+	void renew() {
+		List<String> ids = new ArrayList<>(this.held);
+		for (int from = 0; from < ids.size(); from += RENEW_BATCH) {
+			List<String> batch = ids.subList(from, Math.min(ids.size(), from + RENEW_BATCH));
+			List<byte[]> args = new ArrayList<>(List.of(this.owner.keys().taskPrefix(this.queue),
+					TaskKeys.bytes(this.owner.redisSettings().worker()),
+					RedisTaskQueue.number(this.owner.redisSettings().lease().toMillis()), this.owner.offset()));
+			batch.forEach((id) -> args.add(TaskKeys.bytes(id)));
+			try {
+				List<Object> lost = this.owner.redis()
+					.script(TaskScripts.RENEW, new byte[][] { this.owner.keys().running(this.queue) },
+							args.toArray(new byte[0][]));
+				for (Object id : lost) {
+					this.held.remove(TaskKeys.text(id));
+				}
+			}
+			catch (RedisCallException ex) {
+				logger.debug("Could not renew the leases of queue '" + this.queue + "': " + ex.getMessage());
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Settles again the tries Redis did not hear the end of.
+	 */
+	void settleAgain() {
+		for (int i = this.unsettled.size(); i > 0; i--) {
+			Settlement settlement = this.unsettled.poll();
+			if (settlement == null || !settle(settlement)) {
+				return;
+			}
+		}
+	}
+
+	private void fetch(int fetcherGeneration, CountDownLatch fetcherStopSignal) {
+		long pause = this.owner.redisSettings().poll().toMillis();
+		boolean failing = false;
+		try {
+			while (this.running && this.generation == fetcherGeneration) {
+				int permits = takePermits();
+				if (permits == 0) {
+					continue;
+				}
+				int started = 0;
+				try {
+					List<Object> tasks = this.owner.redis()
+						.script(TaskScripts.FETCH, fetchKeys(), this.owner.keys().taskPrefix(this.queue),
+								TaskKeys.bytes(this.owner.redisSettings().worker()), RedisTaskQueue.number(permits),
+								RedisTaskQueue.number(this.owner.redisSettings().lease().toMillis()),
+								RedisTaskQueue.number(this.owner.settings().retryPolicy().maxAttempts()),
+								this.owner.offset(),
+								RedisTaskQueue.number(this.owner.settings().completedRetention().toMillis()),
+								RedisTaskQueue.number(this.owner.settings().deadLetterRetention()),
+								this.owner.keys().idempotencyPrefix(this.queue));
+					for (Object entry : tasks) {
+						start(leased((List<?>) entry));
+						started++;
+					}
+					if (failing) {
+						logger.info("Queue '" + this.queue + "' fetches tasks again");
+						failing = false;
+					}
+					pause = this.owner.redisSettings().poll().toMillis();
+					if (started == 0 && fetcherStopSignal.await(pause, TimeUnit.MILLISECONDS)) {
+						return;
+					}
+				}
+				catch (RedisCallException ex) {
+					if (!failing) {
+						logger.warn("Queue '" + this.queue + "' cannot fetch tasks for now, and tries again: "
+								+ ex.getMessage());
+						failing = true;
+					}
+					if (fetcherStopSignal.await(pause, TimeUnit.MILLISECONDS)) {
+						return;
+					}
+					pause = Math.min(Math.max(pause * 2, 50), MAX_PAUSE_MILLIS);
+				}
+				finally {
+					this.free.release(permits - started);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private int takePermits() throws InterruptedException {
+		int permits = this.free.drainPermits();
+		if (permits > 0) {
+			return permits;
+		}
+		if (!this.free.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+			return 0;
+		}
+		return 1 + this.free.drainPermits();
+	}
+
+	private byte[][] fetchKeys() {
+		TaskKeys keys = this.owner.keys();
+		return new byte[][] { keys.ready(this.queue), keys.delayed(this.queue), keys.running(this.queue),
+				keys.dead(this.queue), keys.counter(this.queue) };
+	}
+
+	private Leased leased(List<?> entry) {
+		String id = TaskKeys.text(entry.get(0));
+		String maxAttempts = TaskKeys.text(entry.get(6));
+		Task task = new Task(id, TaskKeys.text(entry.get(1)), this.queue, TaskKeys.text(entry.get(2)),
+				TaskPriority.values()[Integer.parseInt(TaskKeys.text(entry.get(3)))], ((Long) entry.get(4)).intValue(),
+				Instant.ofEpochMilli(Long.parseLong(TaskKeys.text(entry.get(5)))));
+		return new Leased(task, maxAttempts.isEmpty() ? null : Integer.valueOf(maxAttempts));
+	}
+
+	private void start(Leased leased) {
+		this.held.add(leased.task().id());
+		this.handlers.execute(() -> {
+			try {
+				run(leased);
+			}
+			finally {
+				this.free.release();
+			}
+		});
+	}
+
+	private void run(Leased leased) {
+		Task task = leased.task();
+		TaskRegistration registration = this.owner.handler(task.type());
+		HandlingOutcome outcome;
+		if (registration == null) {
+			outcome = HandlingOutcome.failure(new IllegalStateException(
+					"No handler of tasks of type '" + task.type() + "' on instance '"
+							+ this.owner.redisSettings().worker() + "'"));
+		}
+		else {
+			try {
+				outcome = registration.handler().handle(task);
+				if (outcome == null) {
+					outcome = HandlingOutcome.success(null);
+				}
+			}
+			catch (RuntimeException | Error ex) {
+				outcome = HandlingOutcome.failure(ex);
+			}
+		}
+		boolean interrupted = Thread.interrupted();
+		try {
+			settle(settlement(leased, outcome));
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private Settlement settlement(Leased leased, HandlingOutcome outcome) {
+		if (outcome.succeeded()) {
+			return new Settlement(leased.task().id(), "ok", 0, "");
+		}
+		RetryPolicy defaults = this.owner.settings().retryPolicy();
+		RetryPolicy policy = (leased.maxAttempts() != null) ? new RetryPolicy(leased.maxAttempts(), defaults.backoff())
+				: defaults;
+		Optional<Duration> retryAfter = policy.retryAfter(leased.task().attempt(), outcome);
+		String error = FailureDescription.of(outcome.failure());
+		return retryAfter.map((delay) -> new Settlement(leased.task().id(), "retry", delay.toMillis(), error))
+			.orElseGet(() -> new Settlement(leased.task().id(), "dead", 0, error));
+	}
+
+	private boolean settle(Settlement settlement) {
+		TaskKeys keys = this.owner.keys();
+		try {
+			List<Object> reply = this.owner.redis()
+				.script(TaskScripts.SETTLE,
+						new byte[][] { keys.running(this.queue), keys.delayed(this.queue), keys.dead(this.queue) },
+						keys.taskPrefix(this.queue), keys.idempotencyPrefix(this.queue), TaskKeys.bytes(settlement.id()),
+						TaskKeys.bytes(this.owner.redisSettings().worker()), TaskKeys.bytes(settlement.outcome()),
+						RedisTaskQueue.number(settlement.backoffMillis()), TaskKeys.bytes(settlement.error()),
+						RedisTaskQueue.number(this.owner.settings().completedRetention().toMillis()),
+						RedisTaskQueue.number(this.owner.settings().deadLetterRetention()), this.owner.offset());
+			this.held.remove(settlement.id());
+			if ((Long) reply.get(0) == 0) {
+				logger.warn("Task " + settlement.id() + " of queue '" + this.queue + "' ended (" + settlement.outcome()
+						+ ") after its lease ran out: another worker has it, and its end here is not recorded");
+			}
+			return true;
+		}
+		catch (RedisCallException ex) {
+			if (this.unsettled.isEmpty()) {
+				logger.warn("Task " + settlement.id() + " of queue '" + this.queue + "' ended but Redis did not hear of it ("
+						+ ex.getMessage() + "); it is told again until it does");
+			}
+			this.unsettled.add(settlement);
+			return false;
+		}
+	}
+
+	private static Thread daemon(Runnable task, String name) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		return thread;
+	}
+
+	private record Leased(Task task, Integer maxAttempts) {
+
+	}
+
+	private record Settlement(String id, String outcome, long backoffMillis, String error) {
+
+	}
+
+}

@@ -1,0 +1,330 @@
+package dev.scalability.tasks.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.scalability.delivery.PayloadCodec;
+import dev.scalability.redis.GuardedRedis;
+import dev.scalability.redis.RedisCallException;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.tasks.QueueSnapshot;
+import dev.scalability.tasks.TaskDeadLetter;
+import dev.scalability.tasks.TaskOptions;
+import dev.scalability.tasks.TaskPriority;
+import dev.scalability.tasks.TaskQueueBackend;
+import dev.scalability.tasks.TaskQueueSettings;
+import dev.scalability.tasks.TaskRegistration;
+import dev.scalability.tasks.TaskState;
+import dev.scalability.tasks.TaskStatus;
+import dev.scalability.tasks.TaskSubmitException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * A task queue in Redis, shared by every instance of the application: per queue, ready
+ * tasks in a sorted set by priority and submit order, delayed ones by due time, running
+ * ones by lease expiry, dead letters by failure time, and a hash per task. Every change of
+ * a task's state is one script; every key of a queue has the queue as its hash tag. A task
+ * id names its queue: {@code <queue>/<uuid>}.
+ */
+public class RedisTaskQueue implements TaskQueueBackend {
+
+	private static final Log logger = LogFactory.getLog(RedisTaskQueue.class);
+
+	private static final String DEFAULT_QUEUE = "default";
+
+	private static final int DEAD_LETTERS_LISTED = 100;
+
+	private final TaskQueueSettings settings;
+
+	private final RedisTaskQueueSettings redisSettings;
+
+	private final GuardedRedis redis;
+
+	private final TaskKeys keys;
+
+	private final PayloadCodec codec;
+
+	private final Map<String, TaskRegistration> handlers = new ConcurrentHashMap<>();
+
+	private final Map<String, QueueWorker> workers = new ConcurrentHashMap<>();
+
+	private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile boolean running;
+
+	private ScheduledExecutorService renewal;
+
+	/**
+	 * Creates a queue.
+	 * @param settings tries, threads and retention
+	 * @param redisSettings how instances share the queue
+	 * @param redis guarded calls on the application's connection
+	 * @param keys the key builder
+	 * @param codec writes payloads as JSON
+	 */
+	public RedisTaskQueue(TaskQueueSettings settings, RedisTaskQueueSettings redisSettings, GuardedRedis redis,
+			RedisKeys keys, PayloadCodec codec) {
+		this.settings = settings;
+		this.redisSettings = redisSettings;
+		this.redis = redis;
+		this.keys = new TaskKeys(keys);
+		this.codec = codec;
+	}
+
+	@Override
+	public String submit(String type, Object payload, TaskOptions options) {
+		if (type == null || type.isBlank()) {
+			throw new IllegalArgumentException("the type must not be blank");
+		}
+		String json = this.codec.write(payload);
+		String queue = (options.queue() != null) ? options.queue() : queueOf(type);
+		String id = queue + "/" + UUID.randomUUID();
+		List<Object> reply;
+		try {
+			reply = this.redis.script(TaskScripts.SUBMIT,
+					new byte[][] { this.keys.ready(queue), this.keys.delayed(queue), this.keys.counter(queue) },
+					this.keys.taskPrefix(queue), this.keys.idempotencyPrefix(queue), TaskKeys.bytes(id),
+					TaskKeys.bytes(type), TaskKeys.bytes(json), number(options.priority().ordinal()),
+					TaskKeys.bytes((options.maxAttempts() != null) ? options.maxAttempts().toString() : ""),
+					number(options.delay().toMillis()),
+					TaskKeys.bytes((options.idempotencyKey() != null) ? options.idempotencyKey() : ""), offset());
+		}
+		catch (RedisCallException ex) {
+			throw new TaskSubmitException("The task of type '" + type + "' was not stored in queue '" + queue + "' ("
+					+ ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex);
+		}
+		this.knownQueues.add(queue);
+		return TaskKeys.text(reply.get(0));
+	}
+
+	@Override
+	public Optional<TaskStatus> status(String id) {
+		int slash = (id != null) ? id.lastIndexOf('/') : -1;
+		if (slash <= 0) {
+			return Optional.empty();
+		}
+		String queue = id.substring(0, slash);
+		Map<byte[], byte[]> fields = this.redis.call((commands) -> commands.hgetall(this.keys.task(queue, id)));
+		if (fields == null || fields.isEmpty()) {
+			return Optional.empty();
+		}
+		Map<String, String> hash = new java.util.HashMap<>();
+		fields.forEach((name, value) -> hash.put(TaskKeys.text(name), TaskKeys.text(value)));
+		String error = hash.get("error");
+		String idempotencyKey = hash.get("idem");
+		return Optional.of(new TaskStatus(id, hash.get("type"), queue, TaskState.valueOf(hash.get("state")),
+				TaskPriority.values()[Integer.parseInt(hash.getOrDefault("rank", "2"))],
+				Integer.parseInt(hash.getOrDefault("attempts", "0")), (error == null || error.isEmpty()) ? null : error,
+				Instant.ofEpochMilli(Long.parseLong(hash.get("submitted"))),
+				Instant.ofEpochMilli(Long.parseLong(hash.get("updated"))),
+				(idempotencyKey == null || idempotencyKey.isEmpty()) ? null : idempotencyKey,
+				Integer.parseInt(hash.getOrDefault("duplicates", "0"))));
+	}
+
+	@Override
+	public void register(TaskRegistration registration) {
+		synchronized (this.lifecycleMonitor) {
+			TaskRegistration existing = this.handlers.putIfAbsent(registration.type(), registration);
+			if (existing != null) {
+				throw new IllegalStateException("Tasks of type '" + registration.type() + "' have a handler already ("
+						+ existing.description() + "): " + registration.description()
+						+ " would run only some of them");
+			}
+			this.knownQueues.add(registration.queue());
+			QueueWorker worker = this.workers.computeIfAbsent(registration.queue(),
+					(queue) -> new QueueWorker(queue, this.settings.concurrency(queue), this));
+			if (this.running) {
+				worker.start();
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			long every = Math.max(1, this.redisSettings.lease().toMillis() / 3);
+			this.renewal = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "tasks-renewal");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.renewal.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+			this.workers.values().forEach(QueueWorker::start);
+		}
+	}
+
+	@Override
+	public boolean stop(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		ScheduledExecutorService stoppingRenewal;
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running) {
+				return true;
+			}
+			this.running = false;
+			stoppingRenewal = this.renewal;
+			this.renewal = null;
+		}
+		boolean finished = true;
+		for (QueueWorker worker : this.workers.values()) {
+			finished &= worker.stop(deadline);
+		}
+		// Only now: tasks that finish during the stop keep their lease meanwhile.
+		stoppingRenewal.shutdownNow();
+		if (!finished) {
+			logger.warn("Task handlers still running after " + timeout
+					+ " (spring.lifecycle.timeout-per-shutdown-phase) were interrupted; their tasks are tried again "
+					+ "once their lease of " + this.redisSettings.lease() + " runs out");
+		}
+		return finished;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public List<QueueSnapshot> queues() {
+		List<QueueSnapshot> snapshots = new ArrayList<>();
+		for (String queue : new TreeSet<>(this.knownQueues)) {
+			List<Object> counts = this.redis.script(TaskScripts.COUNTS, new byte[][] { this.keys.ready(queue),
+					this.keys.running(queue), this.keys.delayed(queue), this.keys.dead(queue) });
+			snapshots.add(new QueueSnapshot(queue, (Long) counts.get(0), (Long) counts.get(1), (Long) counts.get(2),
+					(Long) counts.get(3)));
+		}
+		return snapshots;
+	}
+
+	@Override
+	public List<TaskDeadLetter> deadLetters() {
+		List<TaskDeadLetter> letters = new ArrayList<>();
+		for (String queue : new TreeSet<>(this.knownQueues)) {
+			List<byte[]> ids = this.redis.call(
+					(commands) -> commands.zrevrange(this.keys.dead(queue), 0, DEAD_LETTERS_LISTED - 1));
+			for (byte[] rawId : ids) {
+				String id = TaskKeys.text(rawId);
+				List<io.lettuce.core.KeyValue<byte[], byte[]>> fields = this.redis.call((commands) -> commands.hmget(
+						this.keys.task(queue, id), TaskKeys.bytes("type"), TaskKeys.bytes("attempts"),
+						TaskKeys.bytes("error"), TaskKeys.bytes("updated")));
+				if (!fields.get(0).hasValue()) {
+					continue;
+				}
+				letters.add(new TaskDeadLetter(id, TaskKeys.text(fields.get(0).getValue()), queue,
+						Integer.parseInt(TaskKeys.text(fields.get(1).getValueOrElse(TaskKeys.bytes("0")))),
+						TaskKeys.text(fields.get(2).getValueOrElse(TaskKeys.bytes(""))),
+						Instant.ofEpochMilli(Long.parseLong(TaskKeys.text(fields.get(3).getValueOrElse(TaskKeys.bytes("0")))))));
+			}
+		}
+		letters.sort(Comparator.comparing(TaskDeadLetter::failedAt));
+		return letters;
+	}
+
+	@Override
+	public boolean redrive(String id) {
+		int slash = (id != null) ? id.lastIndexOf('/') : -1;
+		if (slash <= 0) {
+			return false;
+		}
+		return redriveIn(id.substring(0, slash), TaskKeys.bytes(id)) == 1;
+	}
+
+	@Override
+	public int redriveAll() {
+		int moved = 0;
+		for (String queue : new TreeSet<>(this.knownQueues)) {
+			moved += redriveIn(queue);
+		}
+		return moved;
+	}
+
+	@Override
+	public String backend() {
+		return "redis";
+	}
+
+	@Override
+	public boolean degraded() {
+		return this.redis.isHeldBack();
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		return Map.of();
+	}
+
+	TaskRegistration handler(String type) {
+		return this.handlers.get(type);
+	}
+
+	TaskQueueSettings settings() {
+		return this.settings;
+	}
+
+	RedisTaskQueueSettings redisSettings() {
+		return this.redisSettings;
+	}
+
+	GuardedRedis redis() {
+		return this.redis;
+	}
+
+	TaskKeys keys() {
+		return this.keys;
+	}
+
+	byte[] offset() {
+		return number(this.redisSettings.timeOffsetMillis().getAsLong());
+	}
+
+	static byte[] number(long value) {
+		return TaskKeys.bytes(Long.toString(value));
+	}
+
+	private int redriveIn(String queue, byte[]... ids) {
+		List<byte[]> args = new ArrayList<>(List.of(this.keys.taskPrefix(queue), offset()));
+		args.addAll(List.of(ids));
+		List<Object> reply = this.redis.script(TaskScripts.REDRIVE,
+				new byte[][] { this.keys.ready(queue), this.keys.dead(queue), this.keys.counter(queue) },
+				args.toArray(new byte[0][]));
+		return ((Long) reply.get(0)).intValue();
+	}
+
+	private String queueOf(String type) {
+		TaskRegistration handler = this.handlers.get(type);
+		return (handler != null) ? handler.queue() : DEFAULT_QUEUE;
+	}
+
+	private void renew() {
+		for (QueueWorker worker : this.workers.values()) {
+			try {
+				worker.settleAgain();
+				worker.renew();
+			}
+			catch (RuntimeException | Error ex) {
+				// A scheduled task that throws is never run again: every lease would run out.
+				logger.error("Queue '" + worker.queue() + "' could not renew its leases this time", ex);
+			}
+		}
+	}
+
+}
