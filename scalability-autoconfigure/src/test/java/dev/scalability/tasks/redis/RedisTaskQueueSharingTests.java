@@ -1,0 +1,144 @@
+package dev.scalability.tasks.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.scalability.delivery.Backoff;
+import dev.scalability.delivery.HandlingOutcome;
+import dev.scalability.delivery.JacksonPayloadCodec;
+import dev.scalability.delivery.PayloadCodec;
+import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.redis.GuardedRedis;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.tasks.TaskHandler;
+import dev.scalability.tasks.TaskQueueSettings;
+import dev.scalability.tasks.TaskRegistration;
+import dev.scalability.tasks.TaskState;
+import dev.scalability.tasks.TaskStatus;
+import dev.scalability.test.redis.LettuceFactories;
+import dev.scalability.test.redis.RedisTest;
+import dev.scalability.test.redis.TestRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several instances of an application on one Redis: tasks shared among them and run once
+ * each, and the tasks of an instance that died given to another once their lease runs out.
+ */
+@RedisTest
+class RedisTaskQueueSharingTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	private final PayloadCodec codec = new JacksonPayloadCodec(JsonMapper.builder().build());
+
+	private final String prefix = "tasks-sharing:" + UUID.randomUUID() + ":";
+
+	private final List<RedisTaskQueue> queues = new ArrayList<>();
+
+	@BeforeAll
+	static void connect() {
+		connectionFactory = LettuceFactories.standalone(TestRedis.requireShared());
+	}
+
+	@AfterAll
+	static void disconnect() {
+		connectionFactory.destroy();
+	}
+
+	@AfterEach
+	void stopQueues() {
+		this.queues.forEach((queue) -> queue.stop(Duration.ofSeconds(5)));
+	}
+
+	@Test
+	void tenThousandTasksOnTwoInstancesRunOnceEach() {
+		Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+		Set<String> first = ConcurrentHashMap.newKeySet();
+		Set<String> second = ConcurrentHashMap.newKeySet();
+		RedisTaskQueue one = started("instance-1", Duration.ofSeconds(30), TestGuards.bounded(connectionFactory, Duration.ofSeconds(2)));
+		RedisTaskQueue two = started("instance-2", Duration.ofSeconds(30), TestGuards.bounded(connectionFactory, Duration.ofSeconds(2)));
+		one.register(new TaskRegistration("count", "default", counting(runs, first), "first"));
+		two.register(new TaskRegistration("count", "default", counting(runs, second), "second"));
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 10_000; i++) {
+			ids.add(((i % 2 == 0) ? one : two).submit("count", Map.of("n", i)));
+		}
+		await().atMost(WAIT).until(() -> runs.size() == 10_000 && one.queues().get(0).pending() == 0);
+		assertThat(runs.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(runs.values()).allSatisfy((count) -> assertThat(count).hasValue(1));
+		assertThat(first).as("run by the first instance").isNotEmpty();
+		assertThat(second).as("run by the second instance").isNotEmpty();
+	}
+
+	@Test
+	void theTasksOfAnInstanceThatDiedMidTaskRunOnAnotherOnceTheirLeaseRunsOut() throws InterruptedException {
+		LettuceConnectionFactory dyingConnection = LettuceFactories.standalone(TestRedis.requireShared());
+		CountDownLatch entered = new CountDownLatch(1);
+		RedisTaskQueue dying = started("dying", Duration.ofMillis(600), TestGuards.bounded(dyingConnection, Duration.ofSeconds(2)));
+		dying.register(new TaskRegistration("work", "default", (task) -> {
+			entered.countDown();
+			try {
+				new CountDownLatch(1).await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return HandlingOutcome.success(null);
+		}, "dying"));
+		String id = dying.submit("work", Map.of("n", 1));
+		assertThat(entered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		// Its connection gone, it renews nothing and settles nothing: as dead as a killed process.
+		dyingConnection.destroy();
+
+		Set<String> rescued = ConcurrentHashMap.newKeySet();
+		RedisTaskQueue survivor = started("survivor", Duration.ofMillis(600), TestGuards.bounded(connectionFactory, Duration.ofSeconds(2)));
+		survivor.register(new TaskRegistration("work", "default", (task) -> {
+			rescued.add(task.id());
+			return HandlingOutcome.success(null);
+		}, "survivor"));
+		await().atMost(WAIT).until(() -> rescued.contains(id));
+		TaskStatus status = await().atMost(WAIT).until(() -> survivor.status(id).orElseThrow(),
+				(current) -> current.state() == TaskState.SUCCEEDED);
+		assertThat(status.attempts()).as("the try that died counted").isEqualTo(2);
+	}
+
+	private RedisTaskQueue started(String worker, Duration lease, GuardedRedis redis) {
+		TaskQueueSettings settings = new TaskQueueSettings(
+				new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))), Map.of(), 4,
+				Duration.ofMinutes(5), 100);
+		RedisTaskQueue queue = new RedisTaskQueue(settings, RedisTaskQueueSettings.of(worker, lease), redis,
+				new RedisKeys(this.prefix), this.codec);
+		queue.start();
+		this.queues.add(queue);
+		return queue;
+	}
+
+	private static TaskHandler counting(Map<String, AtomicInteger> runs, Set<String> here) {
+		return (task) -> {
+			runs.computeIfAbsent(task.id(), (id) -> new AtomicInteger()).incrementAndGet();
+			here.add(task.id());
+			return HandlingOutcome.success(null);
+		};
+	}
+
+}
