@@ -5,10 +5,10 @@ package dev.scalability.tasks;
  *
  * @param type the type
  * @param queue the queue whose threads run it
- * @param handler the handler
+ * @param runner runs the tasks
  * @param description what the handler is, for messages (a bean's method)
  */
-public record TaskRegistration(String type, String queue, TaskHandler handler, String description) {
+public record TaskRegistration(String type, String queue, TaskRunner runner, String description) {
 
 	public TaskRegistration {
 		if (type == null || type.isBlank()) {
@@ -17,8 +17,8 @@ public record TaskRegistration(String type, String queue, TaskHandler handler, S
 		if (queue == null || queue.isBlank()) {
 			throw new IllegalArgumentException("the queue must not be blank");
 		}
-		if (handler == null) {
-			throw new IllegalArgumentException("the handler must not be null");
+		if (runner == null) {
+			throw new IllegalArgumentException("the runner must not be null");
 		}
 	}
 

@@ -1,14 +1,12 @@
 package dev.scalability.events.autoconfigure;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import dev.scalability.autoconfigure.Backend;
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
+import dev.scalability.autoconfigure.PayloadCodecConfiguration;
 import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
-import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.events.EventBus;
 import dev.scalability.events.EventBusBackend;
@@ -32,9 +30,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -47,6 +43,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -66,23 +63,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @ConditionalOnScalabilityFeature(EventsAutoConfiguration.FEATURE)
 @ConditionalOnClass(JsonMapper.class)
 @EnableConfigurationProperties(EventsProperties.class)
+@Import(PayloadCodecConfiguration.class)
 public final class EventsAutoConfiguration {
 
 	static final String FEATURE = "events";
-
-	@Bean
-	@ConditionalOnMissingBean(PayloadCodec.class)
-	JacksonPayloadCodec scalabilityPayloadCodec(ObjectProvider<JsonMapper> jsonMapper, EventsProperties properties,
-			BeanFactory beanFactory) {
-		JsonMapper mapper = jsonMapper.getIfAvailable(JsonMapper::new);
-		List<String> trusted = new ArrayList<>(properties.getTrustedPackages());
-		if (AutoConfigurationPackages.has(beanFactory)) {
-			trusted.addAll(AutoConfigurationPackages.get(beanFactory));
-		}
-		// Knowing no package of its own, the codec keeps Jackson's rule: a class-named type id
-		// only for a subtype of a specific declared type, never of Object.
-		return trusted.isEmpty() ? new JacksonPayloadCodec(mapper) : JacksonPayloadCodec.trusting(mapper, trusted);
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnScalabilityFeature(value = FEATURE, backend = Backend.MEMORY)

@@ -384,7 +384,7 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 
 	private HandlingOutcome run(TaskRegistration handler, MemoryTask task) {
 		try {
-			HandlingOutcome outcome = handler.handler().handle(task.task());
+			HandlingOutcome outcome = handler.runner().handle(task.task());
 			return (outcome != null) ? outcome : HandlingOutcome.success(null);
 		}
 		catch (RuntimeException | Error ex) {

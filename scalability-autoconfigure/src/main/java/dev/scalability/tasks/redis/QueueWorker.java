@@ -270,7 +270,7 @@ final class QueueWorker {
 		}
 		else {
 			try {
-				outcome = registration.handler().handle(task);
+				outcome = registration.runner().handle(task);
 				if (outcome == null) {
 					outcome = HandlingOutcome.success(null);
 				}

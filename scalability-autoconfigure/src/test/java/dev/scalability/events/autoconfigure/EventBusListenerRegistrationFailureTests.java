@@ -1,5 +1,6 @@
 package dev.scalability.events.autoconfigure;
 
+import dev.scalability.autoconfigure.FailureAnalyses;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.events.annotation.EventBusListener;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.scalability.events.autoconfigure;
 
+import dev.scalability.autoconfigure.FailureAnalyses;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -19,7 +19,7 @@ import dev.scalability.delivery.RetryPolicy;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.TestGuards;
-import dev.scalability.tasks.TaskHandler;
+import dev.scalability.tasks.TaskRunner;
 import dev.scalability.tasks.TaskQueueSettings;
 import dev.scalability.tasks.TaskRegistration;
 import dev.scalability.tasks.TaskState;
@@ -133,7 +133,7 @@ class RedisTaskQueueSharingTests {
 		return queue;
 	}
 
-	private static TaskHandler counting(Map<String, AtomicInteger> runs, Set<String> here) {
+	private static TaskRunner counting(Map<String, AtomicInteger> runs, Set<String> here) {
 		return (task) -> {
 			runs.computeIfAbsent(task.id(), (id) -> new AtomicInteger()).incrementAndGet();
 			here.add(task.id());

@@ -6,7 +6,7 @@ import dev.scalability.delivery.HandlingOutcome;
  * Runs the tasks of one type.
  */
 @FunctionalInterface
-public interface TaskHandler {
+public interface TaskRunner {
 
 	/**
 	 * Runs a task.

@@ -1,4 +1,4 @@
-package dev.scalability.events.autoconfigure;
+package dev.scalability.autoconfigure;
 
 import java.util.List;
 
@@ -10,12 +10,12 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
  * Analyses a start-up failure with the failure analyzers registered in
  * {@code spring.factories}, as Spring Boot does.
  */
-final class FailureAnalyses {
+public final class FailureAnalyses {
 
 	private FailureAnalyses() {
 	}
 
-	static FailureAnalysis analyze(Throwable failure) {
+	public static FailureAnalysis analyze(Throwable failure) {
 		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
 			.forDefaultResourceLocation(FailureAnalyses.class.getClassLoader())
 			.load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {

@@ -1,0 +1,102 @@
+package dev.scalability.tasks.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.scalability.autoconfigure.Backend;
+import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
+import dev.scalability.autoconfigure.PayloadCodecConfiguration;
+import dev.scalability.autoconfigure.RedisGuards;
+import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
+import dev.scalability.delivery.PayloadCodec;
+import dev.scalability.redis.InstanceRegistry;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.tasks.TaskQueue;
+import dev.scalability.tasks.TaskQueueBackend;
+import dev.scalability.tasks.annotation.TaskHandlerRegistrar;
+import dev.scalability.tasks.memory.MemoryTaskQueue;
+import dev.scalability.tasks.redis.RedisTaskQueue;
+import dev.scalability.time.MonotonicClock;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The task queue: a {@link TaskQueue} bean in memory or on Redis, its
+ * {@code @TaskHandler} methods, and its lifecycle.
+ */
+@AutoConfiguration(after = ScalabilityAutoConfiguration.class,
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+@ConditionalOnScalabilityFeature(TasksAutoConfiguration.FEATURE)
+@ConditionalOnClass(JsonMapper.class)
+@EnableConfigurationProperties(TasksProperties.class)
+@Import(PayloadCodecConfiguration.class)
+public final class TasksAutoConfiguration {
+
+	static final String FEATURE = "tasks";
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnScalabilityFeature(value = FEATURE, backend = Backend.MEMORY)
+	static class MemoryBackendConfiguration {
+
+		/**
+		 * The queue. Its threads stop through {@link TaskQueueLifecycle}, not a destroy
+		 * method.
+		 */
+		@Bean(destroyMethod = "")
+		@ConditionalOnMissingBean(TaskQueue.class)
+		MemoryTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec, MonotonicClock clock) {
+			return new MemoryTaskQueue(new TasksSettingsBuilder(properties).settings(), codec, clock,
+					Clock.systemUTC());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnScalabilityFeature(value = FEATURE, backend = Backend.REDIS)
+	@ConditionalOnClass({ RedisConnectionFactory.class, CircuitBreaker.class })
+	static class RedisBackendConfiguration {
+
+		/**
+		 * The queue on Redis. Its threads stop through {@link TaskQueueLifecycle}, not a
+		 * destroy method.
+		 */
+		@Bean(destroyMethod = "")
+		@ConditionalOnMissingBean(TaskQueue.class)
+		RedisTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec, RedisGuards guards, RedisKeys keys,
+				InstanceRegistry instances) {
+			TasksSettingsBuilder builder = new TasksSettingsBuilder(properties);
+			return new RedisTaskQueue(builder.settings(), builder.redisSettings(instances.id()),
+					guards.forFeature(FEATURE, properties.getRedis()), keys, codec);
+		}
+
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static TaskHandlerRegistrar taskHandlerRegistrar(ObjectProvider<TaskQueueBackend> queue,
+			ObjectProvider<PayloadCodec> codec) {
+		return new TaskHandlerRegistrar(queue::getObject, codec::getObject);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskQueueLifecycle taskQueueLifecycle(TaskQueueBackend queue, Environment environment) {
+		String timeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase");
+		return new TaskQueueLifecycle(queue,
+				(timeout != null) ? DurationStyle.detectAndParse(timeout) : Duration.ofSeconds(30));
+	}
+
+}

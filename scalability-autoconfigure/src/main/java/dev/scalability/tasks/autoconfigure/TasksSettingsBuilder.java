@@ -1,0 +1,82 @@
+package dev.scalability.tasks.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.scalability.autoconfigure.InvalidPropertyException;
+import dev.scalability.delivery.Backoff;
+import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.tasks.TaskQueueSettings;
+import dev.scalability.tasks.redis.RedisTaskQueueSettings;
+
+/**
+ * The task queue's settings from its properties, each checked with a message that names
+ * the property.
+ */
+final class TasksSettingsBuilder {
+
+	static final String PREFIX = "scalability.tasks";
+
+	private final TasksProperties properties;
+
+	TasksSettingsBuilder(TasksProperties properties) {
+		this.properties = properties;
+	}
+
+	TaskQueueSettings settings() {
+		atLeastOne("max-attempts", this.properties.getMaxAttempts(), "such as 3.");
+		atLeastOne("concurrency", this.properties.getConcurrency(), "such as 8.");
+		Map<String, Integer> concurrency = new LinkedHashMap<>();
+		this.properties.getQueues().forEach((name, queue) -> {
+			if (queue.getConcurrency() != null) {
+				atLeastOne("queues." + name + ".concurrency", queue.getConcurrency(), "such as 4.");
+				concurrency.put(name, queue.getConcurrency());
+			}
+		});
+		TasksProperties.Backoff backoff = this.properties.getBackoff();
+		Duration initial = backoff.getInitial();
+		if (initial == null || initial.isNegative()) {
+			throw new InvalidPropertyException(PREFIX + ".backoff.initial", initial, "must not be negative",
+					"such as 1s.");
+		}
+		if (backoff.getMultiplier() < 1) {
+			throw new InvalidPropertyException(PREFIX + ".backoff.multiplier", backoff.getMultiplier(),
+					"must be at least 1", "such as 2.");
+		}
+		if (backoff.getMax() == null || backoff.getMax().compareTo(initial) < 0) {
+			throw new InvalidPropertyException(PREFIX + ".backoff.max", backoff.getMax(),
+					"must not be less than backoff.initial (" + initial + ")", "such as 5m.");
+		}
+		if (backoff.getJitter() < 0 || backoff.getJitter() > 1) {
+			throw new InvalidPropertyException(PREFIX + ".backoff.jitter", backoff.getJitter(),
+					"must be between 0 and 1", "such as 0.2.");
+		}
+		Duration retention = this.properties.getCompletedRetention();
+		if (retention == null || retention.isNegative()) {
+			throw new InvalidPropertyException(PREFIX + ".completed-retention", retention, "must not be negative",
+					"such as 24h.");
+		}
+		atLeastOne("dead-letter-retention", this.properties.getDeadLetterRetention(), "such as 10000.");
+		RetryPolicy retryPolicy = new RetryPolicy(this.properties.getMaxAttempts(),
+				new Backoff(initial, backoff.getMultiplier(), backoff.getMax(), backoff.getJitter()));
+		return new TaskQueueSettings(retryPolicy, concurrency, this.properties.getConcurrency(), retention,
+				this.properties.getDeadLetterRetention());
+	}
+
+	RedisTaskQueueSettings redisSettings(String worker) {
+		Duration lease = this.properties.getVisibilityTimeout();
+		if (lease == null || lease.compareTo(Duration.ofMillis(300)) < 0) {
+			throw new InvalidPropertyException(PREFIX + ".visibility-timeout", lease, "must be at least 300ms",
+					"such as 5m: longer than a pause of an instance that is still alive.");
+		}
+		return RedisTaskQueueSettings.of(worker, lease);
+	}
+
+	private static void atLeastOne(String property, int value, String example) {
+		if (value < 1) {
+			throw new InvalidPropertyException(PREFIX + "." + property, value, "must be at least 1", example);
+		}
+	}
+
+}

@@ -1,0 +1,171 @@
+package dev.scalability.tasks.autoconfigure;
+
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import dev.scalability.autoconfigure.FailureAnalyses;
+import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
+import dev.scalability.tasks.TaskQueue;
+import dev.scalability.tasks.TaskQueueBackend;
+import dev.scalability.tasks.TaskState;
+import dev.scalability.tasks.TaskStatus;
+import dev.scalability.tasks.annotation.TaskHandler;
+import dev.scalability.tasks.memory.MemoryTaskQueue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TasksAutoConfigurationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ScalabilityAutoConfiguration.class,
+				TasksAutoConfiguration.class));
+
+	@Test
+	void theMemoryQueueIsTheDefaultAndRunsTaskHandlerMethodsWithTheirPayloadAsItsDeclaredType() {
+		this.contextRunner.withUserConfiguration(EmailHandlersConfiguration.class)
+			.withPropertyValues("scalability.tasks.queues.emails.concurrency=2")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MemoryTaskQueue.class);
+				TaskQueue queue = context.getBean(TaskQueue.class);
+				String id = queue.submit("send-email", new Email("ada@example.com", "hello"));
+				TaskStatus status = await().atMost(WAIT)
+					.until(() -> queue.status(id).orElseThrow(), (current) -> current.state() == TaskState.SUCCEEDED);
+				assertThat(status.queue()).isEqualTo("emails");
+				assertThat(context.getBean(EmailHandlers.class).sent).containsExactly(new Email("ada@example.com", "hello"));
+			});
+	}
+
+	@Test
+	void theTaskQueueCanBeSwitchedOffAloneOrWithTheStarter() {
+		this.contextRunner.withPropertyValues("scalability.tasks.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TaskQueue.class));
+		this.contextRunner.withPropertyValues("scalability.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TaskQueue.class));
+	}
+
+	@Test
+	void closingTheApplicationStopsTheQueue() {
+		this.contextRunner.withUserConfiguration(EmailHandlersConfiguration.class).run((context) -> {
+			TaskQueueBackend queue = context.getBean(TaskQueueBackend.class);
+			assertThat(queue.isRunning()).isTrue();
+			context.close();
+			assertThat(queue.isRunning()).isFalse();
+		});
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			max-attempts               | 0    | at least 1
+			concurrency                | 0    | at least 1
+			queues.emails.concurrency  | 0    | at least 1
+			backoff.initial            | -1s  | must not be negative
+			backoff.max                | 10ms | not be less than backoff.initial
+			backoff.multiplier         | 0.5  | at least 1
+			backoff.jitter             | 2    | between 0 and 1
+			completed-retention        | -1s  | must not be negative
+			dead-letter-retention      | 0    | at least 1
+			""")
+	void aWrongValueStopsTheStartUpNamingTheProperty(String property, String value, String reason) {
+		this.contextRunner.withPropertyValues("scalability.tasks." + property + "=" + value).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("scalability.tasks." + property).contains(reason);
+			assertThat(analysis.getAction()).contains("such as");
+		});
+	}
+
+	@Test
+	void aHandlerMethodThatCannotRunTasksStopsTheStartUpNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(TwoParametersConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("@TaskHandler").contains("twoParameters");
+		});
+	}
+
+	@Test
+	void twoHandlersOfOneTypeStopTheStartUp() {
+		this.contextRunner.withUserConfiguration(EmailHandlersConfiguration.class, SecondEmailHandlerConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("send-email").contains("handler already");
+			});
+	}
+
+	public record Email(String to, String subject) {
+
+	}
+
+	static class EmailHandlers {
+
+		final Queue<Email> sent = new ConcurrentLinkedQueue<>();
+
+		@TaskHandler(type = "send-email", queue = "emails")
+		void send(Email email) {
+			this.sent.add(email);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EmailHandlersConfiguration {
+
+		@Bean
+		EmailHandlers emailHandlers() {
+			return new EmailHandlers();
+		}
+
+	}
+
+	static class SecondEmailHandler {
+
+		@TaskHandler(type = "send-email")
+		void send(Email email) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SecondEmailHandlerConfiguration {
+
+		@Bean
+		SecondEmailHandler secondEmailHandler() {
+			return new SecondEmailHandler();
+		}
+
+	}
+
+	static class TwoParameters {
+
+		@TaskHandler(type = "broken")
+		void twoParameters(Email email, String extra) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoParametersConfiguration {
+
+		@Bean
+		TwoParameters twoParameters() {
+			return new TwoParameters();
+		}
+
+	}
+
+}
