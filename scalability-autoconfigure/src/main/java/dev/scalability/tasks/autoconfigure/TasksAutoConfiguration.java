@@ -10,10 +10,14 @@ import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.redis.InstanceRegistry;
+import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.tasks.TaskQueue;
 import dev.scalability.tasks.TaskQueueBackend;
+import dev.scalability.tasks.actuate.TasksEndpoint;
+import dev.scalability.tasks.actuate.TasksSnapshotContributor;
 import dev.scalability.tasks.annotation.TaskHandlerRegistrar;
+import dev.scalability.tasks.health.TaskQueueHealthIndicator;
 import dev.scalability.tasks.memory.MemoryTaskQueue;
 import dev.scalability.tasks.redis.RedisTaskQueue;
 import dev.scalability.time.MonotonicClock;
@@ -21,11 +25,15 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -97,6 +105,39 @@ public final class TasksAutoConfiguration {
 		String timeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase");
 		return new TaskQueueLifecycle(queue,
 				(timeout != null) ? DurationStyle.detectAndParse(timeout) : Duration.ofSeconds(30));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("taskqueue")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "taskQueueHealthIndicator")
+		TaskQueueHealthIndicator taskQueueHealthIndicator(TaskQueueBackend queue,
+				ObjectProvider<RedisConnectionProbe> probe) {
+			return new TaskQueueHealthIndicator(queue, probe.getIfAvailable());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		TasksEndpoint tasksEndpoint(TaskQueueBackend queue) {
+			return new TasksEndpoint(queue);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		TasksSnapshotContributor tasksSnapshotContributor(TaskQueueBackend queue) {
+			return new TasksSnapshotContributor(queue);
+		}
+
 	}
 
 }

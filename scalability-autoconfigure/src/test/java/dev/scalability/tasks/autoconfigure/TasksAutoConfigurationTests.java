@@ -1,8 +1,11 @@
 package dev.scalability.tasks.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.autoconfigure.FailureAnalyses;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
@@ -10,7 +13,10 @@ import dev.scalability.tasks.TaskQueue;
 import dev.scalability.tasks.TaskQueueBackend;
 import dev.scalability.tasks.TaskState;
 import dev.scalability.tasks.TaskStatus;
+import dev.scalability.tasks.actuate.TasksEndpoint;
+import dev.scalability.tasks.actuate.TasksSnapshotContributor;
 import dev.scalability.tasks.annotation.TaskHandler;
+import dev.scalability.tasks.health.TaskQueueHealthIndicator;
 import dev.scalability.tasks.memory.MemoryTaskQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -46,6 +54,39 @@ class TasksAutoConfigurationTests {
 					.until(() -> queue.status(id).orElseThrow(), (current) -> current.state() == TaskState.SUCCEEDED);
 				assertThat(status.queue()).isEqualTo("emails");
 				assertThat(context.getBean(EmailHandlers.class).sent).containsExactly(new Email("ada@example.com", "hello"));
+			});
+	}
+
+	@Test
+	void theEndpointListsDeadLettersWithTheirErrorAndRedrivesThemAndHealthShowsTheQueue() {
+		this.contextRunner.withUserConfiguration(PoisonHandlerConfiguration.class)
+			.withPropertyValues("scalability.tasks.max-attempts=1", "management.endpoints.web.exposure.include=tasks")
+			.run((context) -> {
+				TaskQueue queue = context.getBean(TaskQueue.class);
+				String id = queue.submit("poison", new Email("nobody", "x"));
+				await().atMost(WAIT).until(() -> queue.status(id).orElseThrow().state() == TaskState.DEAD);
+				TasksEndpoint endpoint = context.getBean(TasksEndpoint.class);
+				Map<String, Object> tasks = endpoint.tasks();
+				assertThat(tasks).containsEntry("pending", 0L);
+				assertThat(tasks.get("queues")).isEqualTo(
+						Map.of("default", Map.of("waiting", 0L, "running", 0L, "delayed", 0L, "dead", 1L)));
+				@SuppressWarnings("unchecked")
+				List<Map<String, Object>> letters = (List<Map<String, Object>>) tasks.get("deadLetters");
+				assertThat(letters).singleElement().satisfies((letter) -> {
+					assertThat(letter).containsEntry("id", id).containsEntry("type", "poison").containsEntry("attempts", 1);
+					assertThat((String) letter.get("error")).contains("no such mailbox");
+				});
+				Health health = context.getBean(TaskQueueHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).containsEntry("deadLetters", 1L).containsEntry("backend", "memory");
+				assertThat(context).hasSingleBean(TasksSnapshotContributor.class);
+				assertThat(endpoint.redrive("all")).containsEntry("redriven", 1);
+				await().atMost(WAIT).until(() -> queue.status(id).orElseThrow().attempts() == 1
+						&& queue.status(id).orElseThrow().state() == TaskState.DEAD
+						&& context.getBean(PoisonHandler.class).tries.get() == 2);
+				context.getSourceApplicationContext().stop();
+				assertThat(context.getBean(TaskQueueHealthIndicator.class).health(true).getStatus())
+					.isEqualTo(Status.OUT_OF_SERVICE);
 			});
 	}
 
@@ -164,6 +205,28 @@ class TasksAutoConfigurationTests {
 		@Bean
 		TwoParameters twoParameters() {
 			return new TwoParameters();
+		}
+
+	}
+
+	static class PoisonHandler {
+
+		final AtomicInteger tries = new AtomicInteger();
+
+		@TaskHandler(type = "poison")
+		void send(Email email) {
+			this.tries.incrementAndGet();
+			throw new IllegalStateException("no such mailbox: " + email.to());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PoisonHandlerConfiguration {
+
+		@Bean
+		PoisonHandler poisonHandler() {
+			return new PoisonHandler();
 		}
 
 	}
