@@ -37,7 +37,7 @@ import org.apache.commons.logging.LogFactory;
  * tasks in a sorted set by priority and submit order, delayed ones by due time, running
  * ones by lease expiry, dead letters by failure time, and a hash per task. Every change of
  * a task's state is one script; every key of a queue has the queue as its hash tag. A task
- * id names its queue: {@code <queue>/<uuid>}.
+ * id names its queue: {@code <uuid>@<queue>}.
  */
 public class RedisTaskQueue implements TaskQueueBackend {
 
@@ -93,7 +93,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		}
 		String json = this.codec.write(payload);
 		String queue = (options.queue() != null) ? options.queue() : queueOf(type);
-		String id = queue + "/" + UUID.randomUUID();
+		String id = UUID.randomUUID() + "@" + queue;
 		List<Object> reply;
 		try {
 			reply = this.redis.script(TaskScripts.SUBMIT,
@@ -114,11 +114,10 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	@Override
 	public Optional<TaskStatus> status(String id) {
-		int slash = (id != null) ? id.lastIndexOf('/') : -1;
-		if (slash <= 0) {
+		String queue = queueOfId(id);
+		if (queue == null) {
 			return Optional.empty();
 		}
-		String queue = id.substring(0, slash);
 		Map<byte[], byte[]> fields = this.redis.call((commands) -> commands.hgetall(this.keys.task(queue, id)));
 		if (fields == null || fields.isEmpty()) {
 			return Optional.empty();
@@ -241,11 +240,8 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	@Override
 	public boolean redrive(String id) {
-		int slash = (id != null) ? id.lastIndexOf('/') : -1;
-		if (slash <= 0) {
-			return false;
-		}
-		return redriveIn(id.substring(0, slash), TaskKeys.bytes(id)) == 1;
+		String queue = queueOfId(id);
+		return queue != null && redriveIn(queue, TaskKeys.bytes(id)) == 1;
 	}
 
 	@Override
@@ -307,6 +303,11 @@ public class RedisTaskQueue implements TaskQueueBackend {
 				new byte[][] { this.keys.ready(queue), this.keys.dead(queue), this.keys.counter(queue) },
 				args.toArray(new byte[0][]));
 		return ((Long) reply.get(0)).intValue();
+	}
+
+	private static String queueOfId(String id) {
+		int at = (id != null) ? id.indexOf('@') : -1;
+		return (at > 0 && at < id.length() - 1) ? id.substring(at + 1) : null;
 	}
 
 	private String queueOf(String type) {
