@@ -19,7 +19,7 @@ class ConfigurationReferenceTests {
 	private static final Path METADATA = Path.of("target/classes/META-INF/spring-configuration-metadata.json");
 
 	@ParameterizedTest
-	@ValueSource(strings = { "configuration.md", "events.md", "rate-limiting.md", "request-queue.md" })
+	@ValueSource(strings = { "configuration.md", "events.md", "rate-limiting.md", "request-queue.md", "tasks.md" })
 	void propertyTablesMatchTheConfigurationMetadata(String name) throws IOException {
 		Path document = Path.of("../docs", name);
 		String text = Files.readString(document);
