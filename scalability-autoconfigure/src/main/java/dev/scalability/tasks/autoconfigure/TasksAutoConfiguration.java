@@ -14,20 +14,24 @@ import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.tasks.TaskQueue;
 import dev.scalability.tasks.TaskQueueBackend;
+import dev.scalability.tasks.TaskQueueObserver;
 import dev.scalability.tasks.actuate.TasksEndpoint;
 import dev.scalability.tasks.actuate.TasksSnapshotContributor;
 import dev.scalability.tasks.annotation.TaskHandlerRegistrar;
 import dev.scalability.tasks.health.TaskQueueHealthIndicator;
 import dev.scalability.tasks.memory.MemoryTaskQueue;
+import dev.scalability.tasks.metrics.MicrometerTaskQueueObserver;
 import dev.scalability.tasks.redis.RedisTaskQueue;
 import dev.scalability.time.MonotonicClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -46,7 +50,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  */
 @AutoConfiguration(after = ScalabilityAutoConfiguration.class,
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnScalabilityFeature(TasksAutoConfiguration.FEATURE)
 @ConditionalOnClass(JsonMapper.class)
 @EnableConfigurationProperties(TasksProperties.class)
@@ -65,9 +70,10 @@ public final class TasksAutoConfiguration {
 		 */
 		@Bean(destroyMethod = "")
 		@ConditionalOnMissingBean(TaskQueue.class)
-		MemoryTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec, MonotonicClock clock) {
-			return new MemoryTaskQueue(new TasksSettingsBuilder(properties).settings(), codec, clock,
-					Clock.systemUTC());
+		MemoryTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec,
+				ObjectProvider<TaskQueueObserver> observer, MonotonicClock clock) {
+			return new MemoryTaskQueue(new TasksSettingsBuilder(properties).settings(), codec,
+					observer.getIfAvailable(() -> TaskQueueObserver.NONE), clock, Clock.systemUTC());
 		}
 
 	}
@@ -83,11 +89,13 @@ public final class TasksAutoConfiguration {
 		 */
 		@Bean(destroyMethod = "")
 		@ConditionalOnMissingBean(TaskQueue.class)
-		RedisTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec, RedisGuards guards, RedisKeys keys,
+		RedisTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec,
+				ObjectProvider<TaskQueueObserver> observer, RedisGuards guards, RedisKeys keys,
 				InstanceRegistry instances) {
 			TasksSettingsBuilder builder = new TasksSettingsBuilder(properties);
 			return new RedisTaskQueue(builder.settings(), builder.redisSettings(instances.id()),
-					guards.forFeature(FEATURE, properties.getRedis()), keys, codec);
+					guards.forFeature(FEATURE, properties.getRedis()), keys, codec,
+					observer.getIfAvailable(() -> TaskQueueObserver.NONE));
 		}
 
 	}
@@ -105,6 +113,19 @@ public final class TasksAutoConfiguration {
 		String timeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase");
 		return new TaskQueueLifecycle(queue,
 				(timeout != null) ? DurationStyle.detectAndParse(timeout) : Duration.ofSeconds(30));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(TaskQueueObserver.class)
+		MicrometerTaskQueueObserver taskQueueObserver(MeterRegistry registry) {
+			return new MicrometerTaskQueueObserver(registry);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

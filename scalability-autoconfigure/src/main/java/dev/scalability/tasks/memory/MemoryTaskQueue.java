@@ -30,6 +30,7 @@ import dev.scalability.tasks.TaskDeadLetter;
 import dev.scalability.tasks.TaskOptions;
 import dev.scalability.tasks.TaskPriority;
 import dev.scalability.tasks.TaskQueueBackend;
+import dev.scalability.tasks.TaskQueueObserver;
 import dev.scalability.tasks.TaskQueueSettings;
 import dev.scalability.tasks.TaskRegistration;
 import dev.scalability.tasks.TaskState;
@@ -58,6 +59,8 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 	private final TaskQueueSettings settings;
 
 	private final PayloadCodec codec;
+
+	private final TaskQueueObserver observer;
 
 	private final MonotonicClock clock;
 
@@ -93,7 +96,21 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 	 * @param wallClock dates statuses and dead letters
 	 */
 	public MemoryTaskQueue(TaskQueueSettings settings, PayloadCodec codec, MonotonicClock clock, Clock wallClock) {
+		this(settings, codec, TaskQueueObserver.NONE, clock, wallClock);
+	}
+
+	/**
+	 * Creates a queue.
+	 * @param settings tries, threads and retention
+	 * @param codec writes payloads as JSON
+	 * @param observer hears what the queue does
+	 * @param clock counts delays and backoff
+	 * @param wallClock dates statuses and dead letters
+	 */
+	public MemoryTaskQueue(TaskQueueSettings settings, PayloadCodec codec, TaskQueueObserver observer,
+			MonotonicClock clock, Clock wallClock) {
 		this.settings = settings;
+		this.observer = observer;
 		this.codec = codec;
 		this.clock = clock;
 		this.wallClock = wallClock;
@@ -130,6 +147,7 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 				state.delay(task, this.clock.nanos() + options.delay().toNanos(), now);
 			}
 			this.changed.signalAll();
+			this.observer.submitted(queue);
 			return task.id;
 		}
 		finally {
@@ -324,7 +342,23 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 	}
 
 	private QueueState queue(String name) {
-		return this.queues.computeIfAbsent(name, QueueState::new);
+		QueueState queue = this.queues.get(name);
+		if (queue == null) {
+			queue = new QueueState(name);
+			this.queues.put(name, queue);
+			this.observer.queueAdded(name, () -> snapshotOf(name));
+		}
+		return queue;
+	}
+
+	private QueueSnapshot snapshotOf(String name) {
+		this.lock.lock();
+		try {
+			return this.queues.get(name).snapshot();
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	private void startWorkers(String queue, int workerGeneration) {
@@ -402,6 +436,7 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 				task.enter(TaskState.SUCCEEDED, now);
 				task.completedNanos = this.clock.nanos();
 				this.completed.add(task);
+				this.observer.completed(task.queue, "success");
 				return;
 			}
 			task.lastError = FailureDescription.of(outcome.failure());
@@ -411,11 +446,13 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 			Optional<Duration> retryAfter = policy.retryAfter(task.attempts, outcome);
 			if (retryAfter.isPresent()) {
 				queue.delay(task, this.clock.nanos() + retryAfter.get().toNanos(), now);
+				this.observer.completed(task.queue, "retry");
 			}
 			else {
 				task.enter(TaskState.DEAD, now);
 				queue.dead.add(task);
 				forgetOldestDeadLetters(queue);
+				this.observer.completed(task.queue, "dead");
 			}
 		}
 		finally {

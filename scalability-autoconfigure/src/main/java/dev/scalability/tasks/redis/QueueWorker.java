@@ -315,7 +315,10 @@ final class QueueWorker {
 						RedisTaskQueue.number(this.owner.settings().completedRetention().toMillis()),
 						RedisTaskQueue.number(this.owner.settings().deadLetterRetention()), this.owner.offset());
 			this.held.remove(settlement.id());
-			if ((Long) reply.get(0) == 0) {
+			if ((Long) reply.get(0) == 1) {
+				this.owner.observer().completed(this.queue, "ok".equals(settlement.outcome()) ? "success" : settlement.outcome());
+			}
+			else {
 				logger.warn("Task " + settlement.id() + " of queue '" + this.queue + "' ended (" + settlement.outcome()
 						+ ") after its lease ran out: another worker has it, and its end here is not recorded");
 			}

@@ -24,6 +24,7 @@ import dev.scalability.tasks.TaskDeadLetter;
 import dev.scalability.tasks.TaskOptions;
 import dev.scalability.tasks.TaskPriority;
 import dev.scalability.tasks.TaskQueueBackend;
+import dev.scalability.tasks.TaskQueueObserver;
 import dev.scalability.tasks.TaskQueueSettings;
 import dev.scalability.tasks.TaskRegistration;
 import dev.scalability.tasks.TaskState;
@@ -57,6 +58,8 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	private final PayloadCodec codec;
 
+	private final TaskQueueObserver observer;
+
 	private final Map<String, TaskRegistration> handlers = new ConcurrentHashMap<>();
 
 	private final Map<String, QueueWorker> workers = new ConcurrentHashMap<>();
@@ -79,7 +82,22 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	 */
 	public RedisTaskQueue(TaskQueueSettings settings, RedisTaskQueueSettings redisSettings, GuardedRedis redis,
 			RedisKeys keys, PayloadCodec codec) {
+		this(settings, redisSettings, redis, keys, codec, TaskQueueObserver.NONE);
+	}
+
+	/**
+	 * Creates a queue.
+	 * @param settings tries, threads and retention
+	 * @param redisSettings how instances share the queue
+	 * @param redis guarded calls on the application's connection
+	 * @param keys the key builder
+	 * @param codec writes payloads as JSON
+	 * @param observer hears what the queue does
+	 */
+	public RedisTaskQueue(TaskQueueSettings settings, RedisTaskQueueSettings redisSettings, GuardedRedis redis,
+			RedisKeys keys, PayloadCodec codec, TaskQueueObserver observer) {
 		this.settings = settings;
+		this.observer = observer;
 		this.redisSettings = redisSettings;
 		this.redis = redis;
 		this.keys = new TaskKeys(keys);
@@ -108,7 +126,10 @@ public class RedisTaskQueue implements TaskQueueBackend {
 			throw new TaskSubmitException("The task of type '" + type + "' was not stored in queue '" + queue + "' ("
 					+ ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex);
 		}
-		this.knownQueues.add(queue);
+		know(queue);
+		if ((Long) reply.get(1) == 1) {
+			this.observer.submitted(queue);
+		}
 		return TaskKeys.text(reply.get(0));
 	}
 
@@ -144,7 +165,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 						+ existing.description() + "): " + registration.description()
 						+ " would run only some of them");
 			}
-			this.knownQueues.add(registration.queue());
+			know(registration.queue());
 			QueueWorker worker = this.workers.computeIfAbsent(registration.queue(),
 					(queue) -> new QueueWorker(queue, this.settings.concurrency(queue), this));
 			if (this.running) {
@@ -206,10 +227,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	public List<QueueSnapshot> queues() {
 		List<QueueSnapshot> snapshots = new ArrayList<>();
 		for (String queue : new TreeSet<>(this.knownQueues)) {
-			List<Object> counts = this.redis.script(TaskScripts.COUNTS, new byte[][] { this.keys.ready(queue),
-					this.keys.running(queue), this.keys.delayed(queue), this.keys.dead(queue) });
-			snapshots.add(new QueueSnapshot(queue, (Long) counts.get(0), (Long) counts.get(1), (Long) counts.get(2),
-					(Long) counts.get(3)));
+			snapshots.add(snapshotOf(queue));
 		}
 		return snapshots;
 	}
@@ -268,6 +286,10 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		return Map.of();
 	}
 
+	TaskQueueObserver observer() {
+		return this.observer;
+	}
+
 	TaskRegistration handler(String type) {
 		return this.handlers.get(type);
 	}
@@ -303,6 +325,19 @@ public class RedisTaskQueue implements TaskQueueBackend {
 				new byte[][] { this.keys.ready(queue), this.keys.dead(queue), this.keys.counter(queue) },
 				args.toArray(new byte[0][]));
 		return ((Long) reply.get(0)).intValue();
+	}
+
+	private void know(String queue) {
+		if (this.knownQueues.add(queue)) {
+			this.observer.queueAdded(queue, () -> snapshotOf(queue));
+		}
+	}
+
+	private QueueSnapshot snapshotOf(String queue) {
+		List<Object> counts = this.redis.script(TaskScripts.COUNTS, new byte[][] { this.keys.ready(queue),
+				this.keys.running(queue), this.keys.delayed(queue), this.keys.dead(queue) });
+		return new QueueSnapshot(queue, (Long) counts.get(0), (Long) counts.get(1), (Long) counts.get(2),
+				(Long) counts.get(3));
 	}
 
 	private static String queueOfId(String id) {

@@ -18,6 +18,8 @@ import dev.scalability.tasks.actuate.TasksSnapshotContributor;
 import dev.scalability.tasks.annotation.TaskHandler;
 import dev.scalability.tasks.health.TaskQueueHealthIndicator;
 import dev.scalability.tasks.memory.MemoryTaskQueue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,6 +89,31 @@ class TasksAutoConfigurationTests {
 				context.getSourceApplicationContext().stop();
 				assertThat(context.getBean(TaskQueueHealthIndicator.class).health(true).getStatus())
 					.isEqualTo(Status.OUT_OF_SERVICE);
+			});
+	}
+
+	@Test
+	void metricsCountSubmittedAndCompletedTasksAndShowEachQueuesDepthAndDeadLetters() {
+		this.contextRunner.withUserConfiguration(PoisonHandlerConfiguration.class, EmailHandlersConfiguration.class)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("scalability.tasks.max-attempts=1")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				TaskQueue queue = context.getBean(TaskQueue.class);
+				String sent = queue.submit("send-email", new Email("ada@example.com", "hello"));
+				String poison = queue.submit("poison", new Email("nobody", "x"));
+				await().atMost(WAIT)
+					.until(() -> queue.status(sent).orElseThrow().state() == TaskState.SUCCEEDED
+							&& queue.status(poison).orElseThrow().state() == TaskState.DEAD);
+				assertThat(registry.get("scalability.tasks.submitted").tag("queue", "emails").counter().count()).isOne();
+				assertThat(registry.get("scalability.tasks.completed").tags("queue", "emails", "outcome", "success")
+					.counter()
+					.count()).isOne();
+				assertThat(registry.get("scalability.tasks.completed").tags("queue", "default", "outcome", "dead")
+					.counter()
+					.count()).isOne();
+				assertThat(registry.get("scalability.tasks.dead").tag("queue", "default").gauge().value()).isOne();
+				assertThat(registry.get("scalability.tasks.depth").tag("queue", "emails").gauge().value()).isZero();
 			});
 	}
 
