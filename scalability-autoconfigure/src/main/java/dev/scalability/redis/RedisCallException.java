@@ -56,4 +56,29 @@ public class RedisCallException extends RuntimeException {
 		return this.reason;
 	}
 
+	/**
+	 * Whether the write this call sent may have reached Redis and be carried out: a command
+	 * that timed out or lost its connection after it was sent still runs once Redis gets to
+	 * it. Not when it was never sent (the breaker open, no connection to be had, no place
+	 * free) or Redis answered that it did not carry it out.
+	 * @return whether the outcome is unknown
+	 */
+	public boolean mayHaveBeenCarriedOut() {
+		return switch (this.reason) {
+			case TIMEOUT -> true;
+			case UNAVAILABLE -> !hasCause(io.lettuce.core.RedisConnectionException.class)
+					&& !hasCause(io.lettuce.core.RedisCommandExecutionException.class);
+			case CIRCUIT_OPEN, BUDGET_SPENT, OUT_OF_MEMORY, ERROR_REPLY -> false;
+		};
+	}
+
+	private boolean hasCause(Class<? extends Throwable> type) {
+		for (Throwable cause = this; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 }

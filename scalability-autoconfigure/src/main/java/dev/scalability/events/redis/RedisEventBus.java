@@ -505,35 +505,13 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	}
 
 	private static EventPublishException publishFailure(String topic, RedisCallException failure) {
-		boolean outcomeUnknown = mayHaveBeenCarriedOut(failure);
+		boolean outcomeUnknown = failure.mayHaveBeenCarriedOut();
 		String outcome = outcomeUnknown ? "may or may not have been published" : "was not published";
 		return new EventPublishException("The event " + outcome + " to topic '" + topic + "' ("
 				+ failure.reason().name().toLowerCase() + "): " + failure.getMessage(), failure, outcomeUnknown);
 	}
 
-	/**
-	 * Whether a failed write may have reached Redis and be carried out: a command that
-	 * timed out or lost its connection after it was sent still runs once Redis gets to it.
-	 * Not when it was never sent (the breaker open, no connection to be had) or Redis
-	 * answered that it did not carry it out.
-	 */
-	private static boolean mayHaveBeenCarriedOut(RedisCallException failure) {
-		return switch (failure.reason()) {
-			case TIMEOUT -> true;
-			case UNAVAILABLE -> !hasCause(failure, RedisConnectionException.class)
-					&& !hasCause(failure, RedisCommandExecutionException.class);
-			case CIRCUIT_OPEN, BUDGET_SPENT, OUT_OF_MEMORY, ERROR_REPLY -> false;
-		};
-	}
 
-	private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (type.isInstance(cause)) {
-				return true;
-			}
-		}
-		return false;
-	}
 
 	private void renew() {
 		for (GroupWorker worker : this.workers.values()) {

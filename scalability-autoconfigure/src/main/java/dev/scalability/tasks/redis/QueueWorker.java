@@ -170,6 +170,8 @@ final class QueueWorker {
 	private void fetch(int fetcherGeneration, CountDownLatch fetcherStopSignal) {
 		long pause = this.owner.redisSettings().poll().toMillis();
 		boolean failing = false;
+		// A fetch of an earlier run of this instance may have leased tasks it never got.
+		boolean reclaim = true;
 		try {
 			while (this.running && this.generation == fetcherGeneration) {
 				int permits = takePermits();
@@ -178,6 +180,10 @@ final class QueueWorker {
 				}
 				int started = 0;
 				try {
+					if (reclaim) {
+						reclaim();
+						reclaim = false;
+					}
 					List<Object> tasks = this.owner.redis()
 						.script(TaskScripts.FETCH, fetchKeys(), this.owner.keys().taskPrefix(this.queue),
 								TaskKeys.bytes(this.owner.redisSettings().worker()), RedisTaskQueue.number(permits),
@@ -188,8 +194,9 @@ final class QueueWorker {
 								RedisTaskQueue.number(this.owner.settings().deadLetterRetention()),
 								this.owner.keys().idempotencyPrefix(this.queue));
 					for (Object entry : tasks) {
-						start(leased((List<?>) entry));
-						started++;
+						if (start((List<?>) entry)) {
+							started++;
+						}
 					}
 					if (failing) {
 						logger.info("Queue '" + this.queue + "' fetches tasks again");
@@ -201,6 +208,8 @@ final class QueueWorker {
 					}
 				}
 				catch (RedisCallException ex) {
+					// Its reply lost, the fetch may have leased tasks all the same.
+					reclaim = true;
 					if (!failing) {
 						logger.warn("Queue '" + this.queue + "' cannot fetch tasks for now, and tries again: "
 								+ ex.getMessage());
@@ -210,6 +219,14 @@ final class QueueWorker {
 						return;
 					}
 					pause = Math.min(Math.max(pause * 2, 50), MAX_PAUSE_MILLIS);
+				}
+				catch (RuntimeException ex) {
+					// The fetcher never dies of it: the queue would stop while health says up.
+					logger.error("Queue '" + this.queue + "' failed to fetch tasks, and tries again", ex);
+					reclaim = true;
+					if (fetcherStopSignal.await(MAX_PAUSE_MILLIS, TimeUnit.MILLISECONDS)) {
+						return;
+					}
 				}
 				finally {
 					this.free.release(permits - started);
@@ -247,16 +264,55 @@ final class QueueWorker {
 		return new Leased(task, maxAttempts.isEmpty() ? null : Integer.valueOf(maxAttempts));
 	}
 
-	private void start(Leased leased) {
-		this.held.add(leased.task().id());
-		this.handlers.execute(() -> {
-			try {
-				run(leased);
-			}
-			finally {
-				this.free.release();
-			}
-		});
+	/**
+	 * Starts a leased task on a handler thread.
+	 * @return whether it started (and holds a permit until it ends); a task that cannot even
+	 * be read is a dead letter at once
+	 */
+	private boolean start(List<?> entry) {
+		String id = TaskKeys.text(entry.get(0));
+		Leased leased;
+		try {
+			leased = leased(entry);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Task " + id + " of queue '" + this.queue + "' cannot be read: it becomes a dead letter", ex);
+			settle(new Settlement(id, "dead", 0, "the task's record cannot be read: " + ex));
+			return false;
+		}
+		this.held.add(id);
+		try {
+			this.handlers.execute(() -> {
+				try {
+					run(leased);
+				}
+				finally {
+					this.free.release();
+				}
+			});
+			return true;
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Stopping: the lease runs out, or the next start reclaims it.
+			this.held.remove(id);
+			return false;
+		}
+	}
+
+	private void reclaim() {
+		List<byte[]> args = new ArrayList<>(List.of(this.owner.keys().taskPrefix(this.queue),
+				TaskKeys.bytes(this.owner.redisSettings().worker()), this.owner.offset()));
+		this.held.forEach((id) -> args.add(TaskKeys.bytes(id)));
+		TaskKeys keys = this.owner.keys();
+		List<Object> reply = this.owner.redis()
+			.script(TaskScripts.RECLAIM,
+					new byte[][] { keys.running(this.queue), keys.ready(this.queue), keys.counter(this.queue) },
+					args.toArray(new byte[0][]));
+		long back = (Long) reply.get(0);
+		if (back > 0) {
+			logger.info("Queue '" + this.queue + "' gave back " + back
+					+ " tasks leased to this instance by a fetch whose answer it never got");
+		}
 	}
 
 	private void run(Leased leased) {

@@ -123,8 +123,10 @@ public class RedisTaskQueue implements TaskQueueBackend {
 					TaskKeys.bytes((options.idempotencyKey() != null) ? options.idempotencyKey() : ""), offset());
 		}
 		catch (RedisCallException ex) {
-			throw new TaskSubmitException("The task of type '" + type + "' was not stored in queue '" + queue + "' ("
-					+ ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex);
+			boolean outcomeUnknown = ex.mayHaveBeenCarriedOut();
+			throw new TaskSubmitException("The task of type '" + type + "' "
+					+ (outcomeUnknown ? "may or may not have been stored" : "was not stored") + " in queue '" + queue
+					+ "' (" + ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex, outcomeUnknown);
 		}
 		know(queue);
 		if ((Long) reply.get(1) == 1) {

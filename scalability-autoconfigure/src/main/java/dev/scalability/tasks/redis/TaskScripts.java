@@ -21,7 +21,9 @@ final class TaskScripts {
 
 	static final LuaScript COUNTS = script("counts.lua");
 
-	static final List<LuaScript> ALL = List.of(SUBMIT, FETCH, SETTLE, RENEW, REDRIVE, COUNTS);
+	static final LuaScript RECLAIM = script("reclaim.lua");
+
+	static final List<LuaScript> ALL = List.of(SUBMIT, FETCH, SETTLE, RENEW, REDRIVE, COUNTS, RECLAIM);
 
 	private TaskScripts() {
 	}

@@ -15,7 +15,7 @@ else
 end
 local moved = 0
 for _, id in ipairs(ids) do
-  if redis.call('ZREM', KEYS[2], id) == 1 then
+  if redis.call('ZREM', KEYS[2], id) == 1 and redis.call('EXISTS', prefix .. id) == 1 then
     local key = prefix .. id
     local rank = tonumber(redis.call('HGET', key, 'rank')) or 2
     local order = redis.call('INCR', KEYS[3])

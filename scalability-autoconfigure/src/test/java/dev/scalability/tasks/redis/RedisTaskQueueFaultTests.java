@@ -1,0 +1,135 @@
+package dev.scalability.tasks.redis;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.scalability.delivery.Backoff;
+import dev.scalability.delivery.HandlingOutcome;
+import dev.scalability.delivery.JacksonPayloadCodec;
+import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.tasks.TaskQueueSettings;
+import dev.scalability.tasks.TaskRegistration;
+import dev.scalability.tasks.TaskState;
+import dev.scalability.tasks.TaskSubmitException;
+import dev.scalability.tasks.health.TaskQueueHealthIndicator;
+import dev.scalability.test.redis.PrivateRedis;
+import dev.scalability.test.redis.RedisTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A task queue whose Redis stops, freezes and comes back: submits fail loudly meanwhile,
+ * and workers go on by themselves afterwards.
+ */
+@RedisTest
+class RedisTaskQueueFaultTests {
+
+	private static final Duration TIMEOUT = Duration.ofMillis(200);
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	private PrivateRedis redis;
+
+	private RedisTaskQueue queue;
+
+	private final Set<String> ran = ConcurrentHashMap.newKeySet();
+
+	@BeforeEach
+	void start() {
+		this.redis = PrivateRedis.start();
+		TaskQueueSettings settings = new TaskQueueSettings(
+				new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))), Map.of(), 2,
+				Duration.ofMinutes(5), 100);
+		this.queue = new RedisTaskQueue(settings, RedisTaskQueueSettings.of("instance-1", Duration.ofSeconds(5)),
+				TestGuards.withBreaker(this.redis.connectionFactory(), TIMEOUT, Duration.ofMillis(500)),
+				new RedisKeys("faults:"), new JacksonPayloadCodec(JsonMapper.builder().build()));
+		this.queue.register(new TaskRegistration("work", "default", (task) -> {
+			this.ran.add(task.id());
+			return HandlingOutcome.success(null);
+		}, "work"));
+		this.queue.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.queue.stop(WAIT);
+		this.redis.close();
+	}
+
+	@Test
+	void aSubmitFailsWhileRedisIsDownAndWorkersResumeByThemselvesOnceItIsBack() {
+		String before = this.queue.submit("work", Map.of("n", 1));
+		await().atMost(WAIT).until(() -> this.ran.contains(before));
+		this.redis.server().stop();
+		assertThatExceptionOfType(TaskSubmitException.class).isThrownBy(() -> this.queue.submit("work", Map.of("n", 2)))
+			.withMessageContaining("stored");
+		this.redis.server().restart();
+		String after = await().atMost(WAIT)
+			.ignoreExceptions()
+			.until(() -> this.queue.submit("work", Map.of("n", 3)), Objects::nonNull);
+		await().atMost(WAIT).until(() -> this.ran.contains(after));
+		assertThat(this.queue.isRunning()).isTrue();
+	}
+
+	@Test
+	void healthStaysUpAndDegradedWhileRedisIsDown() {
+		TaskQueueHealthIndicator health = new TaskQueueHealthIndicator(this.queue, null);
+		assertThat(health.health(true).getStatus()).isEqualTo(Status.UP);
+		this.redis.server().stop();
+		Health down = health.health(true);
+		assertThat(down.getStatus()).isEqualTo(Status.UP);
+		assertThat(down.getDetails()).containsEntry("degraded", true);
+		this.redis.server().restart();
+	}
+
+	@Test
+	void aFetchWhoseAnswerWasLostGivesItsTasksBackWithoutCountingATry() {
+		// As if a fetch had leased a task to this instance and its answer never came back.
+		this.queue.stop(WAIT);
+		String id = this.queue.submit("work", Map.of("n", 1));
+		byte[] taskKey = new dev.scalability.tasks.redis.TaskKeys(new RedisKeys("faults:")).task("default", id);
+		byte[] running = new dev.scalability.tasks.redis.TaskKeys(new RedisKeys("faults:")).running("default");
+		byte[] ready = new dev.scalability.tasks.redis.TaskKeys(new RedisKeys("faults:")).ready("default");
+		TestGuards.bounded(this.redis.connectionFactory(), Duration.ofSeconds(2)).call((commands) -> {
+			commands.zrem(ready, id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			commands.hset(taskKey, Map.of("state".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+					"RUNNING".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+					"attempts".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+					"1".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+					"worker".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+					"instance-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+			return commands.zadd(running, System.currentTimeMillis() + 600_000,
+					id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		});
+		this.queue.start();
+		await().atMost(WAIT).until(() -> this.ran.contains(id));
+		await().atMost(WAIT).until(() -> this.queue.status(id).orElseThrow().state() == TaskState.SUCCEEDED);
+		assertThat(this.queue.status(id).orElseThrow().attempts()).as("only the try that ran").isOne();
+	}
+
+	@Test
+	void aSubmitToAFrozenRedisFailsWithinItsTimeoutSayingItMayHaveBeenStored() {
+		this.redis.server().freeze();
+		long start = System.nanoTime();
+		assertThatExceptionOfType(TaskSubmitException.class).isThrownBy(() -> this.queue.submit("work", Map.of("n", 1)))
+			.satisfies((failure) -> assertThat(failure.outcomeUnknown()).as("after a timeout").isTrue())
+			.withMessageContaining("may or may not have been stored");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusSeconds(1));
+		this.redis.server().thaw();
+	}
+
+}
