@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -50,7 +50,10 @@ final class QueueWorker {
 
 	private final Semaphore free;
 
-	private final Set<String> held = ConcurrentHashMap.newKeySet();
+	/**
+	 * The tasks that run here, by id, with the lease of their try.
+	 */
+	private final Map<String, String> held = new ConcurrentHashMap<>();
 
 	private final Queue<Settlement> unsettled = new ConcurrentLinkedQueue<>();
 
@@ -133,13 +136,16 @@ final class QueueWorker {
 	 * now.
 	 */
 	void renew() {
-		List<String> ids = new ArrayList<>(this.held);
+		List<Map.Entry<String, String>> ids = new ArrayList<>(this.held.entrySet());
 		for (int from = 0; from < ids.size(); from += RENEW_BATCH) {
-			List<String> batch = ids.subList(from, Math.min(ids.size(), from + RENEW_BATCH));
+			List<Map.Entry<String, String>> batch = ids.subList(from, Math.min(ids.size(), from + RENEW_BATCH));
 			List<byte[]> args = new ArrayList<>(List.of(this.owner.keys().taskPrefix(this.queue),
 					TaskKeys.bytes(this.owner.redisSettings().worker()),
 					RedisTaskQueue.number(this.owner.redisSettings().lease().toMillis()), this.owner.offset()));
-			batch.forEach((id) -> args.add(TaskKeys.bytes(id)));
+			batch.forEach((entry) -> {
+				args.add(TaskKeys.bytes(entry.getKey()));
+				args.add(TaskKeys.bytes(entry.getValue()));
+			});
 			try {
 				List<Object> lost = this.owner.redis()
 					.script(TaskScripts.RENEW, new byte[][] { this.owner.keys().running(this.queue) },
@@ -261,7 +267,8 @@ final class QueueWorker {
 		Task task = new Task(id, TaskKeys.text(entry.get(1)), this.queue, TaskKeys.text(entry.get(2)),
 				TaskPriority.values()[Integer.parseInt(TaskKeys.text(entry.get(3)))], ((Long) entry.get(4)).intValue(),
 				Instant.ofEpochMilli(Long.parseLong(TaskKeys.text(entry.get(5)))));
-		return new Leased(task, maxAttempts.isEmpty() ? null : Integer.valueOf(maxAttempts));
+		return new Leased(task, maxAttempts.isEmpty() ? null : Integer.valueOf(maxAttempts),
+				TaskKeys.text(entry.get(7)));
 	}
 
 	/**
@@ -277,10 +284,11 @@ final class QueueWorker {
 		}
 		catch (RuntimeException ex) {
 			logger.error("Task " + id + " of queue '" + this.queue + "' cannot be read: it becomes a dead letter", ex);
-			settle(new Settlement(id, "dead", 0, "the task's record cannot be read: " + ex));
+			settle(new Settlement(id, (entry.size() > 7) ? TaskKeys.text(entry.get(7)) : "", "dead", 0,
+					"the task's record cannot be read: " + ex));
 			return false;
 		}
-		this.held.add(id);
+		this.held.put(id, leased.lease());
 		try {
 			this.handlers.execute(() -> {
 				try {
@@ -302,7 +310,7 @@ final class QueueWorker {
 	private void reclaim() {
 		List<byte[]> args = new ArrayList<>(List.of(this.owner.keys().taskPrefix(this.queue),
 				TaskKeys.bytes(this.owner.redisSettings().worker()), this.owner.offset()));
-		this.held.forEach((id) -> args.add(TaskKeys.bytes(id)));
+		this.held.keySet().forEach((id) -> args.add(TaskKeys.bytes(id)));
 		TaskKeys keys = this.owner.keys();
 		List<Object> reply = this.owner.redis()
 			.script(TaskScripts.RECLAIM,
@@ -348,15 +356,16 @@ final class QueueWorker {
 
 	private Settlement settlement(Leased leased, HandlingOutcome outcome) {
 		if (outcome.succeeded()) {
-			return new Settlement(leased.task().id(), "ok", 0, "");
+			return new Settlement(leased.task().id(), leased.lease(), "ok", 0, "");
 		}
 		RetryPolicy defaults = this.owner.settings().retryPolicy();
 		RetryPolicy policy = (leased.maxAttempts() != null) ? new RetryPolicy(leased.maxAttempts(), defaults.backoff())
 				: defaults;
 		Optional<Duration> retryAfter = policy.retryAfter(leased.task().attempt(), outcome);
 		String error = FailureDescription.of(outcome.failure());
-		return retryAfter.map((delay) -> new Settlement(leased.task().id(), "retry", delay.toMillis(), error))
-			.orElseGet(() -> new Settlement(leased.task().id(), "dead", 0, error));
+		return retryAfter
+			.map((delay) -> new Settlement(leased.task().id(), leased.lease(), "retry", delay.toMillis(), error))
+			.orElseGet(() -> new Settlement(leased.task().id(), leased.lease(), "dead", 0, error));
 	}
 
 	private boolean settle(Settlement settlement) {
@@ -369,8 +378,9 @@ final class QueueWorker {
 						TaskKeys.bytes(this.owner.redisSettings().worker()), TaskKeys.bytes(settlement.outcome()),
 						RedisTaskQueue.number(settlement.backoffMillis()), TaskKeys.bytes(settlement.error()),
 						RedisTaskQueue.number(this.owner.settings().completedRetention().toMillis()),
-						RedisTaskQueue.number(this.owner.settings().deadLetterRetention()), this.owner.offset());
-			this.held.remove(settlement.id());
+						RedisTaskQueue.number(this.owner.settings().deadLetterRetention()), this.owner.offset(),
+						TaskKeys.bytes(settlement.lease()));
+			this.held.remove(settlement.id(), settlement.lease());
 			if ((Long) reply.get(0) == 1) {
 				this.owner.observer().completed(this.queue, "ok".equals(settlement.outcome()) ? "success" : settlement.outcome());
 			}
@@ -396,11 +406,11 @@ final class QueueWorker {
 		return thread;
 	}
 
-	private record Leased(Task task, Integer maxAttempts) {
+	private record Leased(Task task, Integer maxAttempts, String lease) {
 
 	}
 
-	private record Settlement(String id, String outcome, long backoffMillis, String error) {
+	private record Settlement(String id, String lease, String outcome, long backoffMillis, String error) {
 
 	}
 

@@ -7,7 +7,9 @@
 -- KEYS[5] the queue's submit counter
 -- ARGV    task key prefix, worker, how many, lease in ms, default max attempts, time offset
 --         in ms, completed retention in ms, dead letters kept, idempotency key prefix
--- returns {{id, type, payload, rank, attempts, submitted, max attempts or ''}, ...}
+-- returns {{id, type, payload, rank, attempts, submitted, max attempts or '', lease}, ...}
+--         (the lease numbers this try: settle and renew name it, so that they never touch a
+--         later try of the same task)
 
 local prefix, worker, count, lease = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local default_max, dead_kept, idem_prefix = tonumber(ARGV[5]), tonumber(ARGV[8]), ARGV[9]
@@ -59,10 +61,11 @@ for _, id in ipairs(popped) do
   local key = prefix .. id
   if redis.call('EXISTS', key) == 1 then
     local attempts = redis.call('HINCRBY', key, 'attempts', 1)
+    local lease_id = redis.call('HINCRBY', key, 'lease', 1)
     redis.call('HSET', key, 'state', 'RUNNING', 'worker', worker, 'updated', now)
     redis.call('ZADD', KEYS[3], now + lease, id)
     local fields = redis.call('HMGET', key, 'type', 'payload', 'rank', 'submitted', 'max')
-    taken[#taken + 1] = {id, fields[1], fields[2], fields[3], attempts, fields[4], fields[5]}
+    taken[#taken + 1] = {id, fields[1], fields[2], fields[3], attempts, fields[4], fields[5], lease_id}
   end
 end
 return taken

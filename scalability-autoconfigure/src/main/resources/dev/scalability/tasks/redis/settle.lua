@@ -5,8 +5,8 @@
 -- KEYS[1] running   KEYS[2] delayed   KEYS[3] dead
 -- ARGV    task key prefix, idempotency key prefix, id, worker, outcome ('ok', 'retry' or
 --         'dead'), backoff in ms, error, completed retention in ms, dead letters kept, time
---         offset in ms
--- returns 1 when settled, 0 when the worker no longer held the task
+--         offset in ms, the lease of the try
+-- returns 1 when settled, 0 when the worker no longer held that try of the task
 
 local prefix, idem_prefix, id, worker, outcome = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local backoff, err, retention, dead_kept = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
@@ -14,7 +14,8 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[10])
 local key = prefix .. id
 
-if redis.call('HGET', key, 'worker') ~= worker or redis.call('ZREM', KEYS[1], id) == 0 then
+if redis.call('HGET', key, 'worker') ~= worker or redis.call('HGET', key, 'lease') ~= ARGV[11]
+    or redis.call('ZREM', KEYS[1], id) == 0 then
   return 0
 end
 if outcome == 'ok' then

@@ -1,6 +1,7 @@
 package dev.scalability.tasks.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -10,6 +11,7 @@ import dev.scalability.delivery.Backoff;
 import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.TestGuards;
 import dev.scalability.tasks.TaskQueueSettings;
@@ -119,6 +121,30 @@ class RedisTaskQueueFaultTests {
 		await().atMost(WAIT).until(() -> this.ran.contains(id));
 		await().atMost(WAIT).until(() -> this.queue.status(id).orElseThrow().state() == TaskState.SUCCEEDED);
 		assertThat(this.queue.status(id).orElseThrow().attempts()).as("only the try that ran").isOne();
+	}
+
+	@Test
+	void aSettleOfAnEarlierTryNeverEndsALaterTryOfTheSameTask() {
+		this.queue.stop(WAIT);
+		String id = this.queue.submit("work", Map.of("n", 1));
+		TaskKeys keys = new TaskKeys(new RedisKeys("faults:"));
+		GuardedRedis redis = TestGuards.bounded(this.redis.connectionFactory(), Duration.ofSeconds(2));
+		List<Object> fetched = redis.script(TaskScripts.FETCH,
+				new byte[][] { keys.ready("default"), keys.delayed("default"), keys.running("default"),
+						keys.dead("default"), keys.counter("default") },
+				keys.taskPrefix("default"), TaskKeys.bytes("instance-1"), TaskKeys.bytes("1"), TaskKeys.bytes("60000"),
+				TaskKeys.bytes("3"), TaskKeys.bytes("0"), TaskKeys.bytes("60000"), TaskKeys.bytes("100"),
+				keys.idempotencyPrefix("default"));
+		String firstLease = TaskKeys.text(((List<?>) fetched.get(0)).get(7));
+		// As if its lease had run out and this instance had fetched it again: a later try.
+		redis.call((commands) -> commands.hincrby(keys.task("default", id), TaskKeys.bytes("lease"), 1));
+		List<Object> settled = redis.script(TaskScripts.SETTLE,
+				new byte[][] { keys.running("default"), keys.delayed("default"), keys.dead("default") },
+				keys.taskPrefix("default"), keys.idempotencyPrefix("default"), TaskKeys.bytes(id),
+				TaskKeys.bytes("instance-1"), TaskKeys.bytes("retry"), TaskKeys.bytes("1000"), TaskKeys.bytes("late"),
+				TaskKeys.bytes("60000"), TaskKeys.bytes("100"), TaskKeys.bytes("0"), TaskKeys.bytes(firstLease));
+		assertThat((Long) settled.get(0)).as("the earlier try's settle").isZero();
+		assertThat(this.queue.status(id).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
 	}
 
 	@Test
