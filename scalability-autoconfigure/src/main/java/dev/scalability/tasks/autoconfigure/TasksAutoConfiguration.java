@@ -93,7 +93,8 @@ public final class TasksAutoConfiguration {
 				ObjectProvider<TaskQueueObserver> observer, RedisGuards guards, RedisKeys keys,
 				InstanceRegistry instances) {
 			TasksSettingsBuilder builder = new TasksSettingsBuilder(properties);
-			return new RedisTaskQueue(builder.settings(), builder.redisSettings(instances.id()),
+			return new RedisTaskQueue(builder.settings(),
+					builder.redisSettings(instances.id(), guards.timeout(FEATURE, properties.getRedis())),
 					guards.forFeature(FEATURE, properties.getRedis()), keys, codec,
 					observer.getIfAvailable(() -> TaskQueueObserver.NONE));
 		}

@@ -64,10 +64,22 @@ final class TasksSettingsBuilder {
 				this.properties.getDeadLetterRetention());
 	}
 
-	RedisTaskQueueSettings redisSettings(String worker) {
+	/**
+	 * The Redis backend's settings.
+	 * @param worker this instance's name
+	 * @param redisTimeout the longest wait of one call for Redis: a lease renewed three
+	 * times within it must outlast a few slow renewals
+	 * @return the settings
+	 */
+	RedisTaskQueueSettings redisSettings(String worker, Duration redisTimeout) {
 		Duration lease = this.properties.getVisibilityTimeout();
-		if (lease == null || lease.compareTo(Duration.ofMillis(300)) < 0) {
-			throw new InvalidPropertyException(PREFIX + ".visibility-timeout", lease, "must be at least 300ms",
+		Duration least = redisTimeout.multipliedBy(10);
+		if (least.compareTo(Duration.ofSeconds(1)) < 0) {
+			least = Duration.ofSeconds(1);
+		}
+		if (lease == null || lease.compareTo(least) < 0) {
+			throw new InvalidPropertyException(PREFIX + ".visibility-timeout", lease,
+					"must be at least " + least + " (ten Redis timeouts, a second at least)",
 					"such as 5m: longer than a pause of an instance that is still alive.");
 		}
 		return RedisTaskQueueSettings.of(worker, lease);
