@@ -61,14 +61,4 @@ final class HandlingSlots {
 		}
 	}
 
-	int taken() {
-		this.lock.lock();
-		try {
-			return this.taken;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
 }
