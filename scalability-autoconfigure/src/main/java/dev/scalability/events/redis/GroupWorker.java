@@ -15,9 +15,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.scalability.delivery.GroupCommit;
 import dev.scalability.events.DeliveryVerdict;
 import dev.scalability.events.Event;
 import dev.scalability.events.Subscription;
@@ -93,9 +93,10 @@ final class GroupWorker {
 
 	private final HandlingSlots slots = new HandlingSlots();
 
-	private final Queue<Settlement> acknowledgements = new ConcurrentLinkedQueue<>();
-
-	private final AtomicBoolean acknowledging = new AtomicBoolean();
+	/**
+	 * Handler threads acknowledge in turns, many entries in one {@code XACK}.
+	 */
+	private final GroupCommit<Settlement> acknowledgements = new GroupCommit<>(BATCH, this::acknowledgeBatch);
 
 	/**
 	 * How long handling an event takes, on average over the latest ones: it sizes the read
@@ -233,7 +234,7 @@ final class GroupWorker {
 			stoppingHandlers.shutdownNow();
 			finished = false;
 		}
-		acknowledge();
+		this.acknowledgements.commit();
 		settleAgain();
 		return finished;
 	}
@@ -332,7 +333,7 @@ final class GroupWorker {
 	 * Settles again what could not be settled when its handler was done (Redis away).
 	 */
 	void settleAgain() {
-		acknowledge();
+		this.acknowledgements.commit();
 		for (int i = this.unsettled.size(); i > 0; i--) {
 			Settlement settlement = this.unsettled.poll();
 			if (settlement == null || !settle(settlement)) {
@@ -646,8 +647,7 @@ final class GroupWorker {
 		try {
 			switch (verdict.kind()) {
 				case ACKNOWLEDGE -> {
-					this.acknowledgements.add(settlement);
-					return acknowledge();
+					return this.acknowledgements.add(settlement);
 				}
 				case RETRY -> this.held.retryAt(delivery, System.nanoTime() + verdict.retryAfter().toNanos());
 				case DEAD_LETTER -> {
@@ -679,41 +679,19 @@ final class GroupWorker {
 	}
 
 	/**
-	 * Acknowledges the deliveries handled so far, several in one {@code XACK}: the handler
-	 * thread that finds nobody acknowledging does it for the others, who go on meanwhile.
-	 * @return whether this thread's share reached Redis, or another thread took it on;
-	 * {@code false} when Redis did not answer (the deliveries are then told again later)
+	 * Acknowledges a batch of the deliveries handled so far, several in one {@code XACK}
+	 * per stream.
+	 * @return whether Redis heard of all of them; those it did not are told again later
 	 */
-	private boolean acknowledge() {
-		boolean told = true;
-		// Checked again after the flag is down: what was queued meanwhile is not stranded.
-		while (!this.acknowledgements.isEmpty() && this.acknowledging.compareAndSet(false, true)) {
-			try {
-				told &= acknowledgeBatch();
-			}
-			finally {
-				this.acknowledging.set(false);
-			}
-		}
-		return told;
-	}
-
-	private boolean acknowledgeBatch() {
-		List<Settlement> batch = new ArrayList<>();
-		Settlement next;
-		while (batch.size() < BATCH && (next = this.acknowledgements.poll()) != null) {
-			batch.add(next);
-		}
-		boolean told = true;
+	private boolean acknowledgeBatch(List<Settlement> batch) {
 		List<Settlement> untold = new ArrayList<>(batch);
 		try {
-			told = acknowledgeEachStream(batch, untold);
+			return acknowledgeEachStream(batch, untold);
 		}
 		catch (RuntimeException | Error ex) {
 			this.unsettled.addAll(untold);
 			throw ex;
 		}
-		return told;
 	}
 
 	private boolean acknowledgeEachStream(List<Settlement> batch, List<Settlement> untold) {

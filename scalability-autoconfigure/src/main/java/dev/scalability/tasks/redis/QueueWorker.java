@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.delivery.FailureDescription;
+import dev.scalability.delivery.GroupCommit;
 import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.RetryPolicy;
 import dev.scalability.redis.RedisCallException;
@@ -42,6 +43,8 @@ final class QueueWorker {
 
 	private static final int RENEW_BATCH = 100;
 
+	private static final int SETTLE_BATCH = 100;
+
 	private final String queue;
 
 	private final int concurrency;
@@ -56,6 +59,11 @@ final class QueueWorker {
 	private final Map<String, String> held = new ConcurrentHashMap<>();
 
 	private final Queue<Settlement> unsettled = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * Handler threads settle in turns, many tries in one script.
+	 */
+	private final GroupCommit<Settlement> settlements = new GroupCommit<>(SETTLE_BATCH, this::settleBatch);
 
 	private volatile boolean running;
 
@@ -165,13 +173,19 @@ final class QueueWorker {
 	 * Settles again the tries Redis did not hear the end of.
 	 */
 	void settleAgain() {
-		for (int i = this.unsettled.size(); i > 0; i--) {
-			Settlement settlement = this.unsettled.poll();
-			if (settlement == null || !settle(settlement)) {
+		for (int left = this.unsettled.size(); left > 0;) {
+			List<Settlement> batch = new ArrayList<>();
+			Settlement next;
+			while (batch.size() < SETTLE_BATCH && left > 0 && (next = this.unsettled.poll()) != null) {
+				batch.add(next);
+				left--;
+			}
+			if (batch.isEmpty() || !settleBatch(batch)) {
 				return;
 			}
 		}
 	}
+
 
 	private void fetch(int fetcherGeneration, CountDownLatch fetcherStopSignal) {
 		long pause = this.owner.redisSettings().poll().toMillis();
@@ -196,7 +210,6 @@ final class QueueWorker {
 								RedisTaskQueue.number(this.owner.redisSettings().lease().toMillis()),
 								RedisTaskQueue.number(this.owner.settings().retryPolicy().maxAttempts()),
 								this.owner.offset(),
-								RedisTaskQueue.number(this.owner.settings().completedRetention().toMillis()),
 								RedisTaskQueue.number(this.owner.settings().deadLetterRetention()),
 								this.owner.keys().idempotencyPrefix(this.queue));
 					for (Object entry : tasks) {
@@ -368,36 +381,60 @@ final class QueueWorker {
 			.orElseGet(() -> new Settlement(leased.task().id(), leased.lease(), "dead", 0, error));
 	}
 
+	/**
+	 * Tells Redis how a try ended, along with the tries other handler threads ended
+	 * meanwhile.
+	 * @return {@code false} when Redis did not hear of a batch this thread sent
+	 */
 	private boolean settle(Settlement settlement) {
+		return this.settlements.add(settlement);
+	}
+
+	private boolean settleBatch(List<Settlement> batch) {
 		TaskKeys keys = this.owner.keys();
+		List<byte[]> args = new ArrayList<>(List.of(keys.taskPrefix(this.queue), keys.idempotencyPrefix(this.queue),
+				TaskKeys.bytes(this.owner.redisSettings().worker()),
+				RedisTaskQueue.number(this.owner.settings().completedRetention().toMillis()),
+				RedisTaskQueue.number(this.owner.settings().deadLetterRetention()), this.owner.offset()));
+		for (Settlement settlement : batch) {
+			args.add(TaskKeys.bytes(settlement.id()));
+			args.add(TaskKeys.bytes(settlement.lease()));
+			args.add(TaskKeys.bytes(settlement.outcome()));
+			args.add(RedisTaskQueue.number(settlement.backoffMillis()));
+			args.add(TaskKeys.bytes(settlement.error()));
+		}
+		List<Object> reply;
 		try {
-			List<Object> reply = this.owner.redis()
+			reply = this.owner.redis()
 				.script(TaskScripts.SETTLE,
 						new byte[][] { keys.running(this.queue), keys.delayed(this.queue), keys.dead(this.queue) },
-						keys.taskPrefix(this.queue), keys.idempotencyPrefix(this.queue), TaskKeys.bytes(settlement.id()),
-						TaskKeys.bytes(this.owner.redisSettings().worker()), TaskKeys.bytes(settlement.outcome()),
-						RedisTaskQueue.number(settlement.backoffMillis()), TaskKeys.bytes(settlement.error()),
-						RedisTaskQueue.number(this.owner.settings().completedRetention().toMillis()),
-						RedisTaskQueue.number(this.owner.settings().deadLetterRetention()), this.owner.offset(),
-						TaskKeys.bytes(settlement.lease()));
+						args.toArray(new byte[0][]));
+		}
+		catch (RedisCallException ex) {
+			if (this.unsettled.isEmpty()) {
+				logger.warn(batch.size() + " tasks of queue '" + this.queue + "' ended but Redis did not hear of it ("
+						+ ex.getMessage() + "); it is told again until it does");
+			}
+			this.unsettled.addAll(batch);
+			return false;
+		}
+		catch (RuntimeException | Error ex) {
+			this.unsettled.addAll(batch);
+			throw ex;
+		}
+		for (int i = 0; i < batch.size(); i++) {
+			Settlement settlement = batch.get(i);
 			this.held.remove(settlement.id(), settlement.lease());
-			if ((Long) reply.get(0) == 1) {
-				this.owner.observer().completed(this.queue, "ok".equals(settlement.outcome()) ? "success" : settlement.outcome());
+			if ((Long) reply.get(i) == 1) {
+				this.owner.observer()
+					.completed(this.queue, "ok".equals(settlement.outcome()) ? "success" : settlement.outcome());
 			}
 			else {
 				logger.warn("Task " + settlement.id() + " of queue '" + this.queue + "' ended (" + settlement.outcome()
 						+ ") after its lease ran out: another worker has it, and its end here is not recorded");
 			}
-			return true;
 		}
-		catch (RedisCallException ex) {
-			if (this.unsettled.isEmpty()) {
-				logger.warn("Task " + settlement.id() + " of queue '" + this.queue + "' ended but Redis did not hear of it ("
-						+ ex.getMessage() + "); it is told again until it does");
-			}
-			this.unsettled.add(settlement);
-			return false;
-		}
+		return true;
 	}
 
 	private static Thread daemon(Runnable task, String name) {

@@ -6,13 +6,13 @@
 -- KEYS[1] ready   KEYS[2] delayed   KEYS[3] running (lease expiry)   KEYS[4] dead (failure time)
 -- KEYS[5] the queue's submit counter
 -- ARGV    task key prefix, worker, how many, lease in ms, default max attempts, time offset
---         in ms, completed retention in ms, dead letters kept, idempotency key prefix
+--         in ms, dead letters kept, idempotency key prefix
 -- returns {{id, type, payload, rank, attempts, submitted, max attempts or '', lease}, ...}
 --         (the lease numbers this try: settle and renew name it, so that they never touch a
 --         later try of the same task)
 
 local prefix, worker, count, lease = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local default_max, dead_kept, idem_prefix = tonumber(ARGV[5]), tonumber(ARGV[8]), ARGV[9]
+local default_max, dead_kept, idem_prefix = tonumber(ARGV[5]), tonumber(ARGV[7]), ARGV[8]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[6])
 

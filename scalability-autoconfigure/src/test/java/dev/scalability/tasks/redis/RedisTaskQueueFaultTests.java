@@ -133,16 +133,15 @@ class RedisTaskQueueFaultTests {
 				new byte[][] { keys.ready("default"), keys.delayed("default"), keys.running("default"),
 						keys.dead("default"), keys.counter("default") },
 				keys.taskPrefix("default"), TaskKeys.bytes("instance-1"), TaskKeys.bytes("1"), TaskKeys.bytes("60000"),
-				TaskKeys.bytes("3"), TaskKeys.bytes("0"), TaskKeys.bytes("60000"), TaskKeys.bytes("100"),
-				keys.idempotencyPrefix("default"));
+				TaskKeys.bytes("3"), TaskKeys.bytes("0"), TaskKeys.bytes("100"), keys.idempotencyPrefix("default"));
 		String firstLease = TaskKeys.text(((List<?>) fetched.get(0)).get(7));
 		// As if its lease had run out and this instance had fetched it again: a later try.
 		redis.call((commands) -> commands.hincrby(keys.task("default", id), TaskKeys.bytes("lease"), 1));
 		List<Object> settled = redis.script(TaskScripts.SETTLE,
 				new byte[][] { keys.running("default"), keys.delayed("default"), keys.dead("default") },
-				keys.taskPrefix("default"), keys.idempotencyPrefix("default"), TaskKeys.bytes(id),
-				TaskKeys.bytes("instance-1"), TaskKeys.bytes("retry"), TaskKeys.bytes("1000"), TaskKeys.bytes("late"),
-				TaskKeys.bytes("60000"), TaskKeys.bytes("100"), TaskKeys.bytes("0"), TaskKeys.bytes(firstLease));
+				keys.taskPrefix("default"), keys.idempotencyPrefix("default"), TaskKeys.bytes("instance-1"),
+				TaskKeys.bytes("60000"), TaskKeys.bytes("100"), TaskKeys.bytes("0"), TaskKeys.bytes(id),
+				TaskKeys.bytes(firstLease), TaskKeys.bytes("retry"), TaskKeys.bytes("1000"), TaskKeys.bytes("late"));
 		assertThat((Long) settled.get(0)).as("the earlier try's settle").isZero();
 		assertThat(this.queue.status(id).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
 	}
