@@ -372,12 +372,28 @@ public class GuardedRedis {
 	 * @return what the work returns
 	 */
 	public <T> T warming(Supplier<T> work) {
+		return outsideBreaker(work);
+	}
+
+	/**
+	 * Runs upkeep calls that must go on while the breaker holds the feature's other calls
+	 * back, such as renewing the leases of work in progress: work that already runs would
+	 * otherwise be given to another instance and run twice. Bounded by the timeout as
+	 * always; the breaker is neither asked nor told.
+	 * @param <T> the type of the result
+	 * @param work the calls
+	 * @return what the work returns
+	 */
+	public <T> T outsideBreaker(Supplier<T> work) {
+		Boolean outer = WARMING.get();
 		WARMING.set(Boolean.TRUE);
 		try {
 			return work.get();
 		}
 		finally {
-			WARMING.remove();
+			if (outer == null) {
+				WARMING.remove();
+			}
 		}
 	}
 

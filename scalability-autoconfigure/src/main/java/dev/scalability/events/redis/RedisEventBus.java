@@ -516,8 +516,12 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	private void renew() {
 		for (GroupWorker worker : this.workers.values()) {
 			try {
-				worker.settleAgain();
-				worker.renew();
+				// A breaker opened by a short failure must not cost every held event its claim.
+				this.redis.outsideBreaker(() -> {
+					worker.settleAgain();
+					worker.renew();
+					return null;
+				});
 			}
 			catch (RuntimeException | Error ex) {
 				// A scheduled task that throws is never run again: every worker would stop renewing.

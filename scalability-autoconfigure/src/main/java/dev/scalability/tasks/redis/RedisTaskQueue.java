@@ -355,8 +355,12 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	private void renew() {
 		for (QueueWorker worker : this.workers.values()) {
 			try {
-				worker.settleAgain();
-				worker.renew();
+				// A breaker opened by a short failure must not cost every running task its lease.
+				this.redis.outsideBreaker(() -> {
+					worker.settleAgain();
+					worker.renew();
+					return null;
+				});
 			}
 			catch (RuntimeException | Error ex) {
 				// A scheduled task that throws is never run again: every lease would run out.

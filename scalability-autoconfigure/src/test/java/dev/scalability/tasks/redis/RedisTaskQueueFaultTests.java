@@ -124,6 +124,56 @@ class RedisTaskQueueFaultTests {
 	}
 
 	@Test
+	void leasesAreRenewedWhileTheBreakerHoldsTheOtherCallsBack() {
+		this.queue.stop(WAIT);
+		GuardedRedis guarded = TestGuards.withBreaker(this.redis.connectionFactory(), TIMEOUT, Duration.ofMinutes(1));
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+		TaskQueueSettings settings = new TaskQueueSettings(
+				new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))), Map.of(), 2,
+				Duration.ofMinutes(5), 100);
+		RedisTaskQueue holder = new RedisTaskQueue(settings,
+				RedisTaskQueueSettings.of("holder", Duration.ofMillis(600)), guarded, new RedisKeys("faults:"),
+				new JacksonPayloadCodec(JsonMapper.builder().build()));
+		RedisTaskQueue other = new RedisTaskQueue(settings, RedisTaskQueueSettings.of("other", Duration.ofMillis(600)),
+				TestGuards.bounded(this.redis.connectionFactory(), TIMEOUT), new RedisKeys("faults:"),
+				new JacksonPayloadCodec(JsonMapper.builder().build()));
+		holder.register(new TaskRegistration("slow", "slow", (task) -> {
+			tries.incrementAndGet();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return HandlingOutcome.success(null);
+		}, "slow"));
+		holder.start();
+		try {
+			String id = holder.submit("slow", Map.of("n", 1));
+			await().atMost(WAIT).until(() -> tries.get() == 1);
+			guarded.circuitBreaker().transitionToForcedOpenState();
+			other.register(new TaskRegistration("slow", "slow", (task) -> {
+				tries.incrementAndGet();
+				return HandlingOutcome.success(null);
+			}, "slow"));
+			other.start();
+			// Five leases long: without renewal the other instance would have taken it.
+			await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> tries.get() == 1);
+			assertThat(other.status(id).orElseThrow().state()).isEqualTo(TaskState.RUNNING);
+			guarded.circuitBreaker().transitionToClosedState();
+			release.countDown();
+			await().atMost(WAIT).until(() -> other.status(id).orElseThrow().state() == TaskState.SUCCEEDED);
+			assertThat(tries.get()).isOne();
+		}
+		finally {
+			release.countDown();
+			holder.stop(WAIT);
+			other.stop(WAIT);
+		}
+	}
+
+	@Test
 	void aSettleOfAnEarlierTryNeverEndsALaterTryOfTheSameTask() {
 		this.queue.stop(WAIT);
 		String id = this.queue.submit("work", Map.of("n", 1));
