@@ -28,10 +28,10 @@ import dev.scalability.events.EventTracing;
 import dev.scalability.events.PendingReplies;
 import dev.scalability.events.Subscription;
 import dev.scalability.events.TopicSnapshot;
+import dev.scalability.redis.EvictionPolicyCheck;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisCallException;
 import dev.scalability.redis.RedisKeys;
-import dev.scalability.redis.RedisMemory;
 import dev.scalability.redis.RedisWarmUp;
 import dev.scalability.time.MonotonicClock;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -93,9 +93,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 
 	private volatile boolean running;
 
-	private volatile boolean evictionPolicyChecked;
-
-	private volatile String evictionPolicy;
+	private final EvictionPolicyCheck evictionPolicy;
 
 	/**
 	 * Publishes sent without waiting and not stored or refused yet.
@@ -120,6 +118,8 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 		this.settings = settings;
 		this.redisSettings = redisSettings;
 		this.redis = redis;
+		this.evictionPolicy = new EvictionPolicyCheck(redis,
+				"the event bus can lose whole topics, with their events, dead letters and groups", "publishes");
 		this.streams = new EventStreams(keys);
 		this.topics = new TopicStreams(redis, this.streams);
 		this.codec = codec;
@@ -260,7 +260,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			this.replyChannel.open();
 			this.maintenance.scheduleWithFixedDelay(this.replyChannel::listen, 0, REPLY_LISTEN_RETRY_MILLIS,
 					TimeUnit.MILLISECONDS);
-			this.maintenance.execute(this::checkEvictionPolicy);
+			this.maintenance.execute(this.evictionPolicy::check);
 			long maintainMillis = this.redisSettings.maintenanceInterval().toMillis();
 			this.maintenance.scheduleWithFixedDelay(this::maintain, maintainMillis, maintainMillis,
 					TimeUnit.MILLISECONDS);
@@ -402,7 +402,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 		if (this.redis.circuitBreaker() != null) {
 			details.put("circuitBreaker", this.redis.circuitBreaker().getState().name());
 		}
-		String policy = this.evictionPolicy;
+		String policy = this.evictionPolicy.policy();
 		if (policy != null && !policy.isEmpty()) {
 			// Read at start: anything but noeviction can drop whole topics.
 			details.put("maxmemoryPolicy", policy);
@@ -532,9 +532,7 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 	}
 
 	private void maintain() {
-		if (!this.evictionPolicyChecked) {
-			checkEvictionPolicy();
-		}
+		this.evictionPolicy.check();
 		this.workers.values().forEach(GroupWorker::forgetGoneConsumers);
 		for (String topic : this.topics.known()) {
 			try {
@@ -547,28 +545,6 @@ public class RedisEventBus implements EventBusBackend, RedisWarmUp {
 			catch (RuntimeException ex) {
 				logger.debug("Topic '" + topic + "' not trimmed for now: " + ex.getMessage());
 			}
-		}
-	}
-
-	/**
-	 * Warns when Redis may evict keys: a policy other than {@code noeviction} can drop a
-	 * whole stream, with its events, pending entries and groups, when memory runs out.
-	 */
-	private void checkEvictionPolicy() {
-		RedisMemory memory;
-		try {
-			memory = RedisMemory.parse(this.redis.call((commands) -> commands.info("memory")));
-		}
-		catch (RedisCallException ex) {
-			logger.debug("Eviction policy not read yet: " + ex.getMessage());
-			return;
-		}
-		this.evictionPolicyChecked = true;
-		this.evictionPolicy = memory.policy();
-		if (memory.evicts()) {
-			logger.warn("Redis evicts keys when its memory is full (maxmemory-policy " + memory.policy()
-					+ "): the event bus can lose whole topics, with their events, dead letters and groups. "
-					+ "Set maxmemory-policy noeviction, so that a full Redis refuses publishes instead");
 		}
 	}
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.scalability.delivery.PayloadCodec;
+import dev.scalability.redis.EvictionPolicyCheck;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisCallException;
 import dev.scalability.redis.RedisKeys;
@@ -72,6 +73,8 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	private ScheduledExecutorService renewal;
 
+	private final EvictionPolicyCheck evictionPolicy;
+
 	/**
 	 * Creates a queue.
 	 * @param settings tries, threads and retention
@@ -102,6 +105,8 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		this.redis = redis;
 		this.keys = new TaskKeys(keys);
 		this.codec = codec;
+		this.evictionPolicy = new EvictionPolicyCheck(redis,
+				"the task queue can lose tasks, their leases, idempotency keys and dead letters", "submits");
 	}
 
 	@Override
@@ -189,6 +194,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 				thread.setDaemon(true);
 				return thread;
 			});
+			this.renewal.execute(this.evictionPolicy::check);
 			this.renewal.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
 			this.workers.values().forEach(QueueWorker::start);
 		}
@@ -285,7 +291,18 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	@Override
 	public Map<String, Object> details() {
-		return Map.of();
+		Map<String, Object> details = new java.util.LinkedHashMap<>();
+		details.put("worker", this.redisSettings.worker());
+		details.put("visibilityTimeout", this.redisSettings.lease().toString());
+		if (this.redis.circuitBreaker() != null) {
+			details.put("circuitBreaker", this.redis.circuitBreaker().getState().name());
+		}
+		String policy = this.evictionPolicy.policy();
+		if (policy != null && !policy.isEmpty()) {
+			// Read at start: anything but noeviction can drop tasks.
+			details.put("maxmemoryPolicy", policy);
+		}
+		return details;
 	}
 
 	TaskQueueObserver observer() {
@@ -353,6 +370,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	}
 
 	private void renew() {
+		this.evictionPolicy.check();
 		for (QueueWorker worker : this.workers.values()) {
 			try {
 				// A breaker opened by a short failure must not cost every running task its lease.
