@@ -67,6 +67,11 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * The queues this instance wrote to the registry of all queues.
+	 */
+	private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
+
 	private final Object lifecycleMonitor = new Object();
 
 	private volatile boolean running;
@@ -134,6 +139,9 @@ public class RedisTaskQueue implements TaskQueueBackend {
 					+ "' (" + ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex, outcomeUnknown);
 		}
 		know(queue);
+		if (!this.registeredQueues.contains(queue)) {
+			registerQueues();
+		}
 		if ((Long) reply.get(1) == 1) {
 			this.observer.submitted(queue);
 		}
@@ -194,7 +202,10 @@ public class RedisTaskQueue implements TaskQueueBackend {
 				thread.setDaemon(true);
 				return thread;
 			});
-			this.renewal.execute(this.evictionPolicy::check);
+			this.renewal.execute(() -> {
+				this.evictionPolicy.check();
+				registerQueues();
+			});
 			this.renewal.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
 			this.workers.values().forEach(QueueWorker::start);
 		}
@@ -234,7 +245,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	@Override
 	public List<QueueSnapshot> queues() {
 		List<QueueSnapshot> snapshots = new ArrayList<>();
-		for (String queue : new TreeSet<>(this.knownQueues)) {
+		for (String queue : allQueues()) {
 			snapshots.add(snapshotOf(queue));
 		}
 		return snapshots;
@@ -243,7 +254,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	@Override
 	public List<TaskDeadLetter> deadLetters() {
 		List<TaskDeadLetter> letters = new ArrayList<>();
-		for (String queue : new TreeSet<>(this.knownQueues)) {
+		for (String queue : allQueues()) {
 			List<byte[]> ids = this.redis.call(
 					(commands) -> commands.zrevrange(this.keys.dead(queue), 0, DEAD_LETTERS_LISTED - 1));
 			for (byte[] rawId : ids) {
@@ -273,7 +284,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	@Override
 	public int redriveAll() {
 		int moved = 0;
-		for (String queue : new TreeSet<>(this.knownQueues)) {
+		for (String queue : allQueues()) {
 			moved += redriveIn(queue);
 		}
 		return moved;
@@ -352,6 +363,37 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		}
 	}
 
+	/**
+	 * Writes the queues this instance knows to the registry of all queues, once each; a
+	 * Redis that does not answer is asked again at the next renewal.
+	 */
+	private void registerQueues() {
+		for (String queue : this.knownQueues) {
+			if (this.registeredQueues.contains(queue)) {
+				continue;
+			}
+			try {
+				this.redis.call((commands) -> commands.sadd(this.keys.queues(), TaskKeys.bytes(queue)));
+				this.registeredQueues.add(queue);
+			}
+			catch (RedisCallException ex) {
+				logger.debug("Queue '" + queue + "' not registered yet: " + ex.getMessage());
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Every queue of every instance, as the registry has them, with this instance's own.
+	 * @throws RedisCallException when Redis cannot say
+	 */
+	private Set<String> allQueues() {
+		Set<String> queues = new TreeSet<>(this.knownQueues);
+		this.redis.call((commands) -> commands.smembers(this.keys.queues()))
+			.forEach((name) -> queues.add(TaskKeys.text(name)));
+		return queues;
+	}
+
 	private QueueSnapshot snapshotOf(String queue) {
 		List<Object> counts = this.redis.script(TaskScripts.COUNTS, new byte[][] { this.keys.ready(queue),
 				this.keys.running(queue), this.keys.delayed(queue), this.keys.dead(queue) });
@@ -371,6 +413,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	private void renew() {
 		this.evictionPolicy.check();
+		registerQueues();
 		for (QueueWorker worker : this.workers.values()) {
 			try {
 				// A breaker opened by a short failure must not cost every running task its lease.

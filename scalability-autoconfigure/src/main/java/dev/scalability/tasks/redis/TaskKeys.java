@@ -16,6 +16,14 @@ final class TaskKeys {
 		this.tasks = keys.space("tasks");
 	}
 
+	/**
+	 * The set of every queue's name, so that each instance sees the queues of all: no key
+	 * of a queue is this one, since each has a suffix after its tag.
+	 */
+	byte[] queues() {
+		return this.tasks.key("queues");
+	}
+
 	byte[] ready(String queue) {
 		return key(queue, ":ready");
 	}

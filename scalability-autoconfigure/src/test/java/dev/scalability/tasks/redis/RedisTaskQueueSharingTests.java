@@ -19,9 +19,12 @@ import dev.scalability.delivery.RetryPolicy;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.TestGuards;
-import dev.scalability.tasks.TaskRunner;
+import dev.scalability.tasks.QueueSnapshot;
+import dev.scalability.tasks.TaskDeadLetter;
+import dev.scalability.tasks.TaskOptions;
 import dev.scalability.tasks.TaskQueueSettings;
 import dev.scalability.tasks.TaskRegistration;
+import dev.scalability.tasks.TaskRunner;
 import dev.scalability.tasks.TaskState;
 import dev.scalability.tasks.TaskStatus;
 import dev.scalability.test.redis.LettuceFactories;
@@ -120,6 +123,28 @@ class RedisTaskQueueSharingTests {
 		TaskStatus status = await().atMost(WAIT).until(() -> survivor.status(id).orElseThrow(),
 				(current) -> current.state() == TaskState.SUCCEEDED);
 		assertThat(status.attempts()).as("the try that died counted").isEqualTo(2);
+	}
+
+	@Test
+	void everyInstanceSeesCountsAndDeadLettersOfQueuesOnlyAnotherInstanceKnows() {
+		RedisTaskQueue handling = started("handling", Duration.ofSeconds(30),
+				TestGuards.bounded(connectionFactory, Duration.ofSeconds(2)));
+		handling.register(new TaskRegistration("poison", "reports", (task) -> {
+			throw new IllegalStateException("never works");
+		}, "handling"));
+		String dead = handling.submit("poison", Map.of("n", 1), TaskOptions.defaults().withMaxAttempts(1));
+		String waiting = handling.submit("later", Map.of("n", 2), TaskOptions.defaults().inQueue("exports"));
+		await().atMost(WAIT).until(() -> handling.status(dead).orElseThrow().state() == TaskState.DEAD);
+
+		RedisTaskQueue looking = started("looking", Duration.ofSeconds(30),
+				TestGuards.bounded(connectionFactory, Duration.ofSeconds(2)));
+		assertThat(looking.queues()).extracting(QueueSnapshot::queue).contains("reports", "exports");
+		assertThat(looking.queues()).filteredOn((queue) -> queue.queue().equals("exports"))
+			.singleElement()
+			.satisfies((queue) -> assertThat(queue.waiting()).isOne());
+		assertThat(looking.deadLetters()).extracting(TaskDeadLetter::id).containsExactly(dead);
+		assertThat(looking.redriveAll()).isOne();
+		assertThat(waiting).endsWith("@exports");
 	}
 
 	private RedisTaskQueue started(String worker, Duration lease, GuardedRedis redis) {
