@@ -49,6 +49,14 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	private static final int DEAD_LETTERS_LISTED = 100;
 
+	private static final long ROUTE_REREAD_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	/**
+	 * Routes read for types handled elsewhere, at most: types are few, but they come from
+	 * callers.
+	 */
+	private static final int MAX_ROUTES_KEPT = 10_000;
+
 	private final TaskQueueSettings settings;
 
 	private final RedisTaskQueueSettings redisSettings;
@@ -71,6 +79,10 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	 * The queues this instance wrote to the registry of all queues.
 	 */
 	private final Set<String> registeredQueues = ConcurrentHashMap.newKeySet();
+
+	private final Set<String> registeredRoutes = ConcurrentHashMap.newKeySet();
+
+	private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -120,7 +132,14 @@ public class RedisTaskQueue implements TaskQueueBackend {
 			throw new IllegalArgumentException("the type must not be blank");
 		}
 		String json = this.codec.write(payload);
-		String queue = (options.queue() != null) ? options.queue() : queueOf(type);
+		String queue;
+		try {
+			queue = (options.queue() != null) ? options.queue() : queueOf(type);
+		}
+		catch (RedisCallException ex) {
+			throw new TaskSubmitException("The task of type '" + type + "' was not stored: the queue of its type could "
+					+ "not be read (" + ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex, false);
+		}
 		String id = UUID.randomUUID() + "@" + queue;
 		List<Object> reply;
 		try {
@@ -185,6 +204,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 					(queue) -> new QueueWorker(queue, this.settings.concurrency(queue), this));
 			if (this.running) {
 				worker.start();
+				this.renewal.execute(this::registerQueuesAndRoutes);
 			}
 		}
 	}
@@ -204,7 +224,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 			});
 			this.renewal.execute(() -> {
 				this.evictionPolicy.check();
-				registerQueues();
+				registerQueuesAndRoutes();
 			});
 			this.renewal.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
 			this.workers.values().forEach(QueueWorker::start);
@@ -363,6 +383,11 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		}
 	}
 
+	private void registerQueuesAndRoutes() {
+		registerQueues();
+		registerRoutes();
+	}
+
 	/**
 	 * Writes the queues this instance knows to the registry of all queues, once each; a
 	 * Redis that does not answer is asked again at the next renewal.
@@ -406,14 +431,67 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		return (at > 0 && at < id.length() - 1) ? id.substring(at + 1) : null;
 	}
 
+	/**
+	 * The queue of a type: its handler's here; else the one the instances that handle it
+	 * registered, read once in a while; else the default queue.
+	 */
 	private String queueOf(String type) {
 		TaskRegistration handler = this.handlers.get(type);
-		return (handler != null) ? handler.queue() : DEFAULT_QUEUE;
+		if (handler != null) {
+			return handler.queue();
+		}
+		long now = System.nanoTime();
+		Route route = this.routes.get(type);
+		if (route == null || now - route.readAt() > ROUTE_REREAD_NANOS) {
+			byte[] queue;
+			try {
+				queue = this.redis.call((commands) -> commands.hget(this.keys.routes(), TaskKeys.bytes(type)));
+			}
+			catch (RedisCallException ex) {
+				if (route != null) {
+					// A route read earlier is better than none: the submit may still succeed.
+					return route.queue();
+				}
+				throw ex;
+			}
+			route = new Route((queue != null) ? TaskKeys.text(queue) : DEFAULT_QUEUE, now);
+			if (this.routes.size() < MAX_ROUTES_KEPT || this.routes.containsKey(type)) {
+				this.routes.put(type, route);
+			}
+		}
+		return route.queue();
+	}
+
+	/**
+	 * Writes the queue of each type handled here to the routes, so that instances without
+	 * its handler submit to it; a Redis that does not answer is asked again at the next
+	 * renewal.
+	 */
+	private void registerRoutes() {
+		for (TaskRegistration registration : this.handlers.values()) {
+			if (this.registeredRoutes.contains(registration.type())) {
+				continue;
+			}
+			try {
+				this.redis.call((commands) -> commands.hset(this.keys.routes(), TaskKeys.bytes(registration.type()),
+						TaskKeys.bytes(registration.queue())));
+				this.registeredRoutes.add(registration.type());
+			}
+			catch (RedisCallException ex) {
+				logger.debug("Queue of tasks of type '" + registration.type() + "' not registered yet: "
+						+ ex.getMessage());
+				return;
+			}
+		}
+	}
+
+	private record Route(String queue, long readAt) {
+
 	}
 
 	private void renew() {
 		this.evictionPolicy.check();
-		registerQueues();
+		registerQueuesAndRoutes();
 		for (QueueWorker worker : this.workers.values()) {
 			try {
 				// A breaker opened by a short failure must not cost every running task its lease.

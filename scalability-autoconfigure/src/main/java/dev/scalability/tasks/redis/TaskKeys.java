@@ -24,6 +24,14 @@ final class TaskKeys {
 		return this.tasks.key("queues");
 	}
 
+	/**
+	 * The hash of each task type's queue, as the instances that handle the type registered
+	 * it, so that an instance without the handler submits to the right queue.
+	 */
+	byte[] routes() {
+		return this.tasks.key("routes");
+	}
+
 	byte[] ready(String queue) {
 		return key(queue, ":ready");
 	}

@@ -147,6 +147,25 @@ class RedisTaskQueueSharingTests {
 		assertThat(waiting).endsWith("@exports");
 	}
 
+	@Test
+	void anInstanceWithoutTheHandlerOfATypeSubmitsToTheQueueOfTheInstancesThatHandleIt() {
+		Set<String> sent = ConcurrentHashMap.newKeySet();
+		GuardedRedis redis = TestGuards.bounded(connectionFactory, Duration.ofSeconds(2));
+		RedisTaskQueue worker = started("worker", Duration.ofSeconds(30), redis);
+		worker.register(new TaskRegistration("send-email", "emails", (task) -> {
+			sent.add(task.id());
+			return HandlingOutcome.success(null);
+		}, "worker"));
+		TaskKeys keys = new TaskKeys(new RedisKeys(this.prefix));
+		await().atMost(WAIT)
+			.until(() -> redis.call((commands) -> commands.hget(keys.routes(), TaskKeys.bytes("send-email"))) != null);
+
+		RedisTaskQueue web = started("web", Duration.ofSeconds(30), redis);
+		String id = web.submit("send-email", Map.of("to", "someone"));
+		assertThat(id).endsWith("@emails");
+		await().atMost(WAIT).until(() -> sent.contains(id));
+	}
+
 	private RedisTaskQueue started(String worker, Duration lease, GuardedRedis redis) {
 		TaskQueueSettings settings = new TaskQueueSettings(
 				new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))), Map.of(), 4,
