@@ -21,6 +21,7 @@ import dev.scalability.delivery.GroupCommit;
 import dev.scalability.events.DeliveryVerdict;
 import dev.scalability.events.Event;
 import dev.scalability.events.Subscription;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.RedisCallException;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisCommandExecutionException;

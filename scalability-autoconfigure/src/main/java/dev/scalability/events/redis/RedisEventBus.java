@@ -28,6 +28,7 @@ import dev.scalability.events.EventTracing;
 import dev.scalability.events.PendingReplies;
 import dev.scalability.events.Subscription;
 import dev.scalability.events.TopicSnapshot;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.EvictionPolicyCheck;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisCallException;

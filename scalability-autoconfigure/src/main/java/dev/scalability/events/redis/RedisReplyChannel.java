@@ -12,6 +12,7 @@ import dev.scalability.events.EventHandlingException;
 import dev.scalability.events.EventHeaders;
 import dev.scalability.events.PendingReplies;
 import dev.scalability.events.ReplyChannel;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisCallException;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;

@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.scalability.events.EventBusObserver;
 import dev.scalability.events.EventDispatcher;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
 
 /**

@@ -9,6 +9,7 @@ import dev.scalability.autoconfigure.PayloadCodecConfiguration;
 import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.delivery.PayloadCodec;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.redis.RedisKeys;
@@ -43,6 +44,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * The task queue: a {@link TaskQueue} bean in memory or on Redis, its
@@ -91,11 +93,12 @@ public final class TasksAutoConfiguration {
 		@ConditionalOnMissingBean(TaskQueue.class)
 		RedisTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec,
 				ObjectProvider<TaskQueueObserver> observer, RedisGuards guards, RedisKeys keys,
-				InstanceRegistry instances) {
+				InstanceRegistry instances, RedisConnectionFactory connectionFactory) {
 			TasksSettingsBuilder builder = new TasksSettingsBuilder(properties);
 			return new RedisTaskQueue(builder.settings(),
 					builder.redisSettings(instances.id(), guards.timeout(FEATURE, properties.getRedis())),
-					guards.forFeature(FEATURE, properties.getRedis()), keys, codec,
+					guards.forFeature(FEATURE, properties.getRedis()),
+					new DedicatedConnections((LettuceConnectionFactory) connectionFactory), keys, codec,
 					observer.getIfAvailable(() -> TaskQueueObserver.NONE));
 		}
 

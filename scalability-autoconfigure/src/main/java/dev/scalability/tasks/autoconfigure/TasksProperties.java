@@ -54,6 +54,14 @@ public class TasksProperties {
 	private Duration visibilityTimeout = Duration.ofMinutes(5);
 
 	/**
+	 * Longest an idle worker waits before it looks for tasks again, on Redis. A submit
+	 * wakes idle workers at once through pub/sub; this bounds how late a worker notices
+	 * a task whose worker died, or one a lost wake-up left waiting. While the wake-ups are
+	 * not subscribed, idle workers poll from every 10 ms up to this.
+	 */
+	private Duration pollInterval = Duration.ofSeconds(1);
+
+	/**
 	 * How long the record of a task that succeeded is kept, for its status and its
 	 * idempotency key.
 	 */
@@ -123,6 +131,14 @@ public class TasksProperties {
 
 	public void setVisibilityTimeout(Duration visibilityTimeout) {
 		this.visibilityTimeout = visibilityTimeout;
+	}
+
+	public Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	public void setPollInterval(Duration pollInterval) {
+		this.pollInterval = pollInterval;
 	}
 
 	public Duration getCompletedRetention() {

@@ -82,7 +82,13 @@ final class TasksSettingsBuilder {
 					"must be at least " + least + " (ten Redis timeouts, a second at least)",
 					"such as 5m: longer than a pause of an instance that is still alive.");
 		}
-		return RedisTaskQueueSettings.of(worker, lease);
+		Duration poll = this.properties.getPollInterval();
+		if (poll == null || poll.compareTo(Duration.ofMillis(10)) < 0 || poll.compareTo(Duration.ofMinutes(1)) > 0) {
+			throw new InvalidPropertyException(PREFIX + ".poll-interval", poll, "must be between 10ms and 1m",
+					"such as 1s: submits wake idle workers at once; this only bounds how late they notice "
+							+ "a task whose worker died.");
+		}
+		return new RedisTaskQueueSettings(worker, lease, poll, () -> 0);
 	}
 
 	private static void atLeastOne(String property, int value, String example) {

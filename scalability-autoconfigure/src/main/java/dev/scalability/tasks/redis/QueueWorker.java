@@ -41,6 +41,8 @@ final class QueueWorker {
 
 	private static final long MAX_PAUSE_MILLIS = 2_000;
 
+	private static final long FIRST_POLL_MILLIS = 10;
+
 	private static final int RENEW_BATCH = 100;
 
 	private static final int SETTLE_BATCH = 100;
@@ -66,6 +68,11 @@ final class QueueWorker {
 	private final GroupCommit<Settlement> settlements = new GroupCommit<>(SETTLE_BATCH, this::settleBatch);
 
 	private volatile boolean running;
+
+	/**
+	 * Released when a task arrives for an idle fetcher.
+	 */
+	private final Semaphore wakeSignal = new Semaphore(0);
 
 	private volatile int generation;
 
@@ -116,6 +123,7 @@ final class QueueWorker {
 			}
 			this.running = false;
 			this.stopSignal.countDown();
+			wake();
 			stoppingFetcher = this.fetcher;
 			stoppingHandlers = this.handlers;
 		}
@@ -187,8 +195,19 @@ final class QueueWorker {
 	}
 
 
+	/**
+	 * Wakes the fetcher if it waits for tasks: one arrived in the queue.
+	 */
+	void wake() {
+		if (this.wakeSignal.availablePermits() == 0) {
+			this.wakeSignal.release();
+		}
+	}
+
 	private void fetch(int fetcherGeneration, CountDownLatch fetcherStopSignal) {
-		long pause = this.owner.redisSettings().poll().toMillis();
+		long longestIdle = this.owner.redisSettings().poll().toMillis();
+		long pause = Math.min(FIRST_POLL_MILLIS, longestIdle);
+		long idle = pause;
 		boolean failing = false;
 		// A fetch of an earlier run of this instance may have leased tasks it never got.
 		boolean reclaim = true;
@@ -199,12 +218,15 @@ final class QueueWorker {
 					continue;
 				}
 				int started = 0;
+				long dueInMillis = -1;
 				try {
 					if (reclaim) {
 						reclaim();
 						reclaim = false;
 					}
-					List<Object> tasks = this.owner.redis()
+					// Drained before the fetch: a task submitted from now on wakes a wait below.
+					this.wakeSignal.drainPermits();
+					List<Object> reply = this.owner.redis()
 						.script(TaskScripts.FETCH, fetchKeys(), this.owner.keys().taskPrefix(this.queue),
 								TaskKeys.bytes(this.owner.redisSettings().worker()), RedisTaskQueue.number(permits),
 								RedisTaskQueue.number(this.owner.redisSettings().lease().toMillis()),
@@ -212,7 +234,8 @@ final class QueueWorker {
 								this.owner.offset(),
 								RedisTaskQueue.number(this.owner.settings().deadLetterRetention()),
 								this.owner.keys().idempotencyPrefix(this.queue));
-					for (Object entry : tasks) {
+					dueInMillis = (Long) reply.get(0);
+					for (Object entry : reply.subList(1, reply.size())) {
 						if (start((List<?>) entry)) {
 							started++;
 						}
@@ -221,10 +244,7 @@ final class QueueWorker {
 						logger.info("Queue '" + this.queue + "' fetches tasks again");
 						failing = false;
 					}
-					pause = this.owner.redisSettings().poll().toMillis();
-					if (started == 0 && fetcherStopSignal.await(pause, TimeUnit.MILLISECONDS)) {
-						return;
-					}
+					pause = Math.min(FIRST_POLL_MILLIS, longestIdle);
 				}
 				catch (RedisCallException ex) {
 					// Its reply lost, the fetch may have leased tasks all the same.
@@ -238,6 +258,7 @@ final class QueueWorker {
 						return;
 					}
 					pause = Math.min(Math.max(pause * 2, 50), MAX_PAUSE_MILLIS);
+					continue;
 				}
 				catch (RuntimeException ex) {
 					// The fetcher never dies of it: the queue would stop while health says up.
@@ -246,10 +267,29 @@ final class QueueWorker {
 					if (fetcherStopSignal.await(MAX_PAUSE_MILLIS, TimeUnit.MILLISECONDS)) {
 						return;
 					}
+					continue;
 				}
 				finally {
 					this.free.release(permits - started);
 				}
+				if (started > 0) {
+					idle = Math.min(FIRST_POLL_MILLIS, longestIdle);
+					continue;
+				}
+				// Nothing to do: wait for a wake-up, or for the next due task or lease, or
+				// poll more and more slowly while no wake-up can come.
+				long wait;
+				if (this.owner.wakeUps().isListening(this.owner.keys().wakeChannel(this.queue))) {
+					wait = longestIdle;
+				}
+				else {
+					wait = idle;
+					idle = Math.min(idle * 2, longestIdle);
+				}
+				if (dueInMillis >= 0) {
+					wait = Math.min(wait, dueInMillis + 1);
+				}
+				this.wakeSignal.tryAcquire(Math.max(1, wait), TimeUnit.MILLISECONDS);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -426,6 +466,10 @@ final class QueueWorker {
 			Settlement settlement = batch.get(i);
 			this.held.remove(settlement.id(), settlement.lease());
 			if ((Long) reply.get(i) == 1) {
+				if ("retry".equals(settlement.outcome())) {
+					// A fetcher asleep must learn when the retry comes due: the next fetch says.
+					wake();
+				}
 				this.owner.observer()
 					.completed(this.queue, "ok".equals(settlement.outcome()) ? "success" : settlement.outcome());
 			}

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.scalability.delivery.PayloadCodec;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.EvictionPolicyCheck;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisCallException;
@@ -48,6 +49,8 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	private static final String DEFAULT_QUEUE = "default";
 
 	private static final int DEAD_LETTERS_LISTED = 100;
+
+	private static final long WAKE_UPS_RETRY_MILLIS = 1_000;
 
 	private static final long ROUTE_REREAD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -92,6 +95,8 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	private final EvictionPolicyCheck evictionPolicy;
 
+	private final QueueWakeUps wakeUps;
+
 	/**
 	 * Creates a queue.
 	 * @param settings tries, threads and retention
@@ -116,6 +121,23 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	 */
 	public RedisTaskQueue(TaskQueueSettings settings, RedisTaskQueueSettings redisSettings, GuardedRedis redis,
 			RedisKeys keys, PayloadCodec codec, TaskQueueObserver observer) {
+		this(settings, redisSettings, redis, null, keys, codec, observer);
+	}
+
+	/**
+	 * Creates a queue.
+	 * @param settings tries, threads and retention
+	 * @param redisSettings how instances share the queue
+	 * @param redis guarded calls on the application's connection
+	 * @param connections opens the connection on which idle workers hear of new tasks;
+	 * {@code null} to have them poll
+	 * @param keys the key builder
+	 * @param codec writes payloads as JSON
+	 * @param observer hears what the queue does
+	 */
+	public RedisTaskQueue(TaskQueueSettings settings, RedisTaskQueueSettings redisSettings, GuardedRedis redis,
+			DedicatedConnections connections, RedisKeys keys, PayloadCodec codec, TaskQueueObserver observer) {
+		this.wakeUps = new QueueWakeUps(connections, redis.timeout().multipliedBy(5));
 		this.settings = settings;
 		this.observer = observer;
 		this.redisSettings = redisSettings;
@@ -149,7 +171,8 @@ public class RedisTaskQueue implements TaskQueueBackend {
 					TaskKeys.bytes(type), TaskKeys.bytes(json), number(options.priority().ordinal()),
 					TaskKeys.bytes((options.maxAttempts() != null) ? options.maxAttempts().toString() : ""),
 					number(options.delay().toMillis()),
-					TaskKeys.bytes((options.idempotencyKey() != null) ? options.idempotencyKey() : ""), offset());
+					TaskKeys.bytes((options.idempotencyKey() != null) ? options.idempotencyKey() : ""), offset(),
+					this.keys.wakeChannel(queue));
 		}
 		catch (RedisCallException ex) {
 			boolean outcomeUnknown = ex.mayHaveBeenCarriedOut();
@@ -163,6 +186,12 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		}
 		if ((Long) reply.get(1) == 1) {
 			this.observer.submitted(queue);
+			QueueWorker worker = this.workers.get(queue);
+			if (worker != null) {
+				// Picked up here at once, or its due time learnt, without waiting for the
+				// message through Redis.
+				worker.wake();
+			}
 		}
 		return TaskKeys.text(reply.get(0));
 	}
@@ -200,11 +229,15 @@ public class RedisTaskQueue implements TaskQueueBackend {
 						+ " would run only some of them");
 			}
 			know(registration.queue());
-			QueueWorker worker = this.workers.computeIfAbsent(registration.queue(),
-					(queue) -> new QueueWorker(queue, this.settings.concurrency(queue), this));
+			QueueWorker worker = this.workers.computeIfAbsent(registration.queue(), (queue) -> {
+				QueueWorker created = new QueueWorker(queue, this.settings.concurrency(queue), this);
+				this.wakeUps.listen(this.keys.wakeChannel(queue), created::wake);
+				return created;
+			});
 			if (this.running) {
 				worker.start();
 				this.renewal.execute(this::registerQueuesAndRoutes);
+				this.renewal.execute(this.wakeUps::subscribe);
 			}
 		}
 	}
@@ -227,6 +260,9 @@ public class RedisTaskQueue implements TaskQueueBackend {
 				registerQueuesAndRoutes();
 			});
 			this.renewal.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+			this.wakeUps.open();
+			this.renewal.scheduleWithFixedDelay(this.wakeUps::subscribe, 0, WAKE_UPS_RETRY_MILLIS,
+					TimeUnit.MILLISECONDS);
 			this.workers.values().forEach(QueueWorker::start);
 		}
 	}
@@ -249,6 +285,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		}
 		// Only now: tasks that finish during the stop keep their lease meanwhile.
 		stoppingRenewal.shutdownNow();
+		this.wakeUps.close();
 		if (!finished) {
 			logger.warn("Task handlers still running after " + timeout
 					+ " (spring.lifecycle.timeout-per-shutdown-phase) were interrupted; their tasks are tried again "
@@ -358,6 +395,10 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	TaskKeys keys() {
 		return this.keys;
+	}
+
+	QueueWakeUps wakeUps() {
+		return this.wakeUps;
 	}
 
 	byte[] offset() {

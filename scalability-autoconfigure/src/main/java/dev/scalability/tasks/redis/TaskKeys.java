@@ -52,6 +52,14 @@ final class TaskKeys {
 		return key(queue, ":seq");
 	}
 
+	/**
+	 * The channel on which a submit wakes the queue's idle workers; a channel, not a key,
+	 * named as the queue's keys are.
+	 */
+	byte[] wakeChannel(String queue) {
+		return key(queue, ":wake");
+	}
+
 	byte[] taskPrefix(String queue) {
 		return key(queue, ":task:");
 	}

@@ -7,9 +7,10 @@
 -- KEYS[5] the queue's submit counter
 -- ARGV    task key prefix, worker, how many, lease in ms, default max attempts, time offset
 --         in ms, dead letters kept, idempotency key prefix
--- returns {{id, type, payload, rank, attempts, submitted, max attempts or '', lease}, ...}
---         (the lease numbers this try: settle and renew name it, so that they never touch a
---         later try of the same task)
+-- returns {ms until a delayed task is due or a lease runs out (-1 for neither), {id, type,
+--         payload, rank, attempts, submitted, max attempts or '', lease}, ...} (the lease
+--         numbers this try: settle and renew name it, so that they never touch a later try
+--         of the same task)
 
 local prefix, worker, count, lease = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local default_max, dead_kept, idem_prefix = tonumber(ARGV[5]), tonumber(ARGV[7]), ARGV[8]
@@ -54,7 +55,7 @@ while redis.call('ZCARD', KEYS[4]) > dead_kept do
   redis.call('DEL', prefix .. oldest[1])
 end
 
-local taken = {}
+local taken = {-1}
 local popped = redis.call('ZRANGE', KEYS[1], 0, count - 1)
 for _, id in ipairs(popped) do
   redis.call('ZREM', KEYS[1], id)
@@ -67,5 +68,18 @@ for _, id in ipairs(popped) do
     local fields = redis.call('HMGET', key, 'type', 'payload', 'rank', 'submitted', 'max')
     taken[#taken + 1] = {id, fields[1], fields[2], fields[3], attempts, fields[4], fields[5], lease_id}
   end
+end
+local next_due = nil
+for _, set in ipairs({KEYS[2], KEYS[3]}) do
+  local first = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
+  if first[2] then
+    local due = tonumber(first[2])
+    if next_due == nil or due < next_due then
+      next_due = due
+    end
+  end
+end
+if next_due then
+  taken[1] = math.max(0, next_due - now)
 end
 return taken

@@ -6,6 +6,7 @@ import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.events.EventBusObserver;
 import dev.scalability.events.EventBusSettings;
 import dev.scalability.events.EventTracing;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.TestGuards;

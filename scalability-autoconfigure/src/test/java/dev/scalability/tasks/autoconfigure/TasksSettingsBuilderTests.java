@@ -28,4 +28,23 @@ class TasksSettingsBuilderTests {
 			.isEqualTo(Duration.ofSeconds(2));
 	}
 
+	@Test
+	void aPollIntervalOutsideTenMillisecondsToAMinuteIsRefusedNamingTheProperty() {
+		for (Duration poll : new Duration[] { Duration.ofMillis(5), Duration.ofMinutes(2) }) {
+			TasksProperties properties = new TasksProperties();
+			properties.setPollInterval(poll);
+			assertThatExceptionOfType(InvalidPropertyException.class)
+				.isThrownBy(() -> new TasksSettingsBuilder(properties).redisSettings("worker", Duration.ofMillis(200)))
+				.withMessageContaining("scalability.tasks.poll-interval");
+		}
+	}
+
+	@Test
+	void idleWorkersLookAgainAfterTheConfiguredPollInterval() {
+		TasksProperties properties = new TasksProperties();
+		properties.setPollInterval(Duration.ofMillis(250));
+		assertThat(new TasksSettingsBuilder(properties).redisSettings("worker", Duration.ofMillis(200)).poll())
+			.isEqualTo(Duration.ofMillis(250));
+	}
+
 }

@@ -184,7 +184,7 @@ class RedisTaskQueueFaultTests {
 						keys.dead("default"), keys.counter("default") },
 				keys.taskPrefix("default"), TaskKeys.bytes("instance-1"), TaskKeys.bytes("1"), TaskKeys.bytes("60000"),
 				TaskKeys.bytes("3"), TaskKeys.bytes("0"), TaskKeys.bytes("100"), keys.idempotencyPrefix("default"));
-		String firstLease = TaskKeys.text(((List<?>) fetched.get(0)).get(7));
+		String firstLease = TaskKeys.text(((List<?>) fetched.get(1)).get(7));
 		// As if its lease had run out and this instance had fetched it again: a later try.
 		redis.call((commands) -> commands.hincrby(keys.task("default", id), TaskKeys.bytes("lease"), 1));
 		List<Object> settled = redis.script(TaskScripts.SETTLE,

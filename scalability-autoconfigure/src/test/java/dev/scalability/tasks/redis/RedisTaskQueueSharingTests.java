@@ -16,12 +16,14 @@ import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.TestGuards;
 import dev.scalability.tasks.QueueSnapshot;
 import dev.scalability.tasks.TaskDeadLetter;
 import dev.scalability.tasks.TaskOptions;
+import dev.scalability.tasks.TaskQueueObserver;
 import dev.scalability.tasks.TaskQueueSettings;
 import dev.scalability.tasks.TaskRegistration;
 import dev.scalability.tasks.TaskRunner;
@@ -164,6 +166,43 @@ class RedisTaskQueueSharingTests {
 		String id = web.submit("send-email", Map.of("to", "someone"));
 		assertThat(id).endsWith("@emails");
 		await().atMost(WAIT).until(() -> sent.contains(id));
+	}
+
+	@Test
+	void anIdleWorkerPicksUpTasksAndDelayedTasksOfAnotherInstanceLongBeforeItWouldPollAgain() {
+		Duration poll = Duration.ofSeconds(30);
+		Map<String, Long> ranAt = new ConcurrentHashMap<>();
+		GuardedRedis redis = TestGuards.bounded(connectionFactory, Duration.ofSeconds(2));
+		RedisTaskQueue worker = startedWithWakeUps("worker", poll, redis);
+		worker.register(new TaskRegistration("ping", "pings", (task) -> {
+			ranAt.put(task.id(), System.nanoTime());
+			return HandlingOutcome.success(null);
+		}, "worker"));
+		RedisTaskQueue submitter = startedWithWakeUps("submitter", poll, redis);
+		TaskKeys keys = new TaskKeys(new RedisKeys(this.prefix));
+		await().atMost(WAIT).until(() -> worker.wakeUps().isListening(keys.wakeChannel("pings")));
+
+		String now = submitter.submit("ping", Map.of("n", 1), TaskOptions.defaults().inQueue("pings"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ranAt.containsKey(now));
+		long submitted = System.nanoTime();
+		String later = submitter.submit("ping", Map.of("n", 2),
+				TaskOptions.defaults().inQueue("pings").withDelay(Duration.ofMillis(500)));
+		await().atMost(Duration.ofSeconds(10)).until(() -> ranAt.containsKey(later));
+		assertThat(Duration.ofNanos(ranAt.get(later) - submitted)).as("not before it is due")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(450));
+	}
+
+	private RedisTaskQueue startedWithWakeUps(String worker, Duration poll, GuardedRedis redis) {
+		TaskQueueSettings settings = new TaskQueueSettings(
+				new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))), Map.of(), 4,
+				Duration.ofMinutes(5), 100);
+		RedisTaskQueue queue = new RedisTaskQueue(settings,
+				new RedisTaskQueueSettings(worker, Duration.ofSeconds(30), poll, () -> 0), redis,
+				new DedicatedConnections(connectionFactory), new RedisKeys(this.prefix), this.codec,
+				TaskQueueObserver.NONE);
+		queue.start();
+		this.queues.add(queue);
+		return queue;
 	}
 
 	private RedisTaskQueue started(String worker, Duration lease, GuardedRedis redis) {

@@ -1,4 +1,4 @@
-package dev.scalability.events.redis;
+package dev.scalability.redis;
 
 import java.time.Duration;
 
@@ -34,7 +34,7 @@ public class DedicatedConnections {
 	 * @param timeout the longest a command on it waits: a blocking read's own wait included
 	 * @return the connection, which the caller closes
 	 */
-	StatefulConnection<byte[], byte[]> open(Duration timeout) {
+	public StatefulConnection<byte[], byte[]> open(Duration timeout) {
 		AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
 		StatefulConnection<byte[], byte[]> connection;
 		if (client instanceof RedisClusterClient cluster) {
@@ -54,7 +54,7 @@ public class DedicatedConnections {
 	 * Opens a connection for pub/sub.
 	 * @return the connection, which the caller closes
 	 */
-	StatefulRedisPubSubConnection<byte[], byte[]> openPubSub() {
+	public StatefulRedisPubSubConnection<byte[], byte[]> openPubSub() {
 		AbstractRedisClient client = this.connectionFactory.getRequiredNativeClient();
 		if (client instanceof RedisClusterClient cluster) {
 			return cluster.connectPubSub(ByteArrayCodec.INSTANCE);
@@ -66,7 +66,7 @@ public class DedicatedConnections {
 	}
 
 	@SuppressWarnings("unchecked")
-	static RedisStreamAsyncCommands<byte[], byte[]> streams(StatefulConnection<byte[], byte[]> connection) {
+	public static RedisStreamAsyncCommands<byte[], byte[]> streams(StatefulConnection<byte[], byte[]> connection) {
 		if (connection instanceof StatefulRedisClusterConnection<?, ?> cluster) {
 			return ((StatefulRedisClusterConnection<byte[], byte[]>) cluster).async();
 		}
