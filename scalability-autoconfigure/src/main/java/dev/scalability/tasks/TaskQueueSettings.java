@@ -14,11 +14,29 @@ import dev.scalability.delivery.RetryPolicy;
  * @param completedRetention how long the record of a task that succeeded is kept (for its
  * status, and its idempotency key)
  * @param deadLetterRetention dead letters kept per queue; beyond it the oldest is forgotten
+ * @param rateLimits how many tasks a queue may start, per queue across every instance
  */
 public record TaskQueueSettings(RetryPolicy retryPolicy, Map<String, Integer> concurrency, int defaultConcurrency,
-		Duration completedRetention, int deadLetterRetention) {
+		Duration completedRetention, int deadLetterRetention, QueueRateLimits rateLimits) {
+
+	/**
+	 * Settings without rate limits.
+	 * @param retryPolicy tries and backoff
+	 * @param concurrency handler threads per queue on this instance
+	 * @param defaultConcurrency handler threads of a queue not in {@code concurrency}
+	 * @param completedRetention how long the record of a task that succeeded is kept
+	 * @param deadLetterRetention dead letters kept per queue
+	 */
+	public TaskQueueSettings(RetryPolicy retryPolicy, Map<String, Integer> concurrency, int defaultConcurrency,
+			Duration completedRetention, int deadLetterRetention) {
+		this(retryPolicy, concurrency, defaultConcurrency, completedRetention, deadLetterRetention,
+				QueueRateLimits.NONE);
+	}
 
 	public TaskQueueSettings {
+		if (rateLimits == null) {
+			rateLimits = QueueRateLimits.NONE;
+		}
 		concurrency = Map.copyOf(concurrency);
 		concurrency.forEach((queue, threads) -> {
 			if (threads < 1) {

@@ -14,6 +14,10 @@ import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.test.time.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -249,6 +253,30 @@ public abstract class TaskQueueBehaviourTests {
 		release.countDown();
 		await().atMost(WAIT).until(() -> snapshot("default").pending() == 0);
 		assertThat(mostAtOnce).hasValue(4);
+	}
+
+	@Test
+	void aRateLimitedQueueStartsNoMoreTasksThanItsLimitAllowsUntilPermitsComeBack() {
+		ManualClock limiterClock = new ManualClock();
+		QueueRateLimits limits = new QueueRateLimits(new MemoryRateLimiter(1_000, limiterClock::nanos),
+				Map.of("limited", RateLimitPolicy.of("tasks-limited", RateLimitAlgorithm.TOKEN_BUCKET,
+						RateLimit.of(3, Duration.ofHours(1)))));
+		this.queue.stop(WAIT);
+		TaskQueueSettings defaults = settings();
+		this.queue = createQueue(new TaskQueueSettings(defaults.retryPolicy(), defaults.concurrency(),
+				defaults.defaultConcurrency(), defaults.completedRetention(), defaults.deadLetterRetention(), limits));
+		this.queue.start();
+		AtomicInteger ran = new AtomicInteger();
+		handle("limited-work", "limited", (email) -> ran.incrementAndGet());
+		for (int i = 0; i < 10; i++) {
+			this.queue.submit("limited-work", new Email("x", "task-" + i));
+		}
+		await().atMost(WAIT).until(() -> ran.get() == 3);
+		await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> ran.get() == 3);
+		assertThat(snapshot("limited").waiting()).isEqualTo(7);
+		limiterClock.advance(Duration.ofHours(1));
+		await().atMost(WAIT).until(() -> ran.get() == 6);
+		await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> ran.get() == 6);
 	}
 
 	protected void advance(Duration duration) {

@@ -9,6 +9,7 @@ import dev.scalability.autoconfigure.PayloadCodecConfiguration;
 import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.delivery.PayloadCodec;
+import dev.scalability.ratelimit.RateLimiter;
 import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisConnectionProbe;
@@ -73,8 +74,9 @@ public final class TasksAutoConfiguration {
 		@Bean(destroyMethod = "")
 		@ConditionalOnMissingBean(TaskQueue.class)
 		MemoryTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec,
-				ObjectProvider<TaskQueueObserver> observer, MonotonicClock clock) {
-			return new MemoryTaskQueue(new TasksSettingsBuilder(properties).settings(), codec,
+				ObjectProvider<TaskQueueObserver> observer, MonotonicClock clock,
+				ObjectProvider<RateLimiter> rateLimiter) {
+			return new MemoryTaskQueue(new TasksSettingsBuilder(properties).settings(rateLimiter.getIfAvailable()), codec,
 					observer.getIfAvailable(() -> TaskQueueObserver.NONE), clock, Clock.systemUTC());
 		}
 
@@ -93,9 +95,10 @@ public final class TasksAutoConfiguration {
 		@ConditionalOnMissingBean(TaskQueue.class)
 		RedisTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec,
 				ObjectProvider<TaskQueueObserver> observer, RedisGuards guards, RedisKeys keys,
-				InstanceRegistry instances, RedisConnectionFactory connectionFactory) {
+				InstanceRegistry instances, RedisConnectionFactory connectionFactory,
+				ObjectProvider<RateLimiter> rateLimiter) {
 			TasksSettingsBuilder builder = new TasksSettingsBuilder(properties);
-			return new RedisTaskQueue(builder.settings(),
+			return new RedisTaskQueue(builder.settings(rateLimiter.getIfAvailable()),
 					builder.redisSettings(instances.id(), guards.timeout(FEATURE, properties.getRedis())),
 					guards.forFeature(FEATURE, properties.getRedis()),
 					new DedicatedConnections((LettuceConnectionFactory) connectionFactory), keys, codec,

@@ -176,12 +176,65 @@ public class TasksProperties {
 		 */
 		private Integer concurrency;
 
+		/**
+		 * How many tasks of this queue may start, across every instance when the rate
+		 * limiter's backend is Redis.
+		 */
+		private final RateLimit rateLimit = new RateLimit();
+
 		public Integer getConcurrency() {
 			return this.concurrency;
 		}
 
 		public void setConcurrency(Integer concurrency) {
 			this.concurrency = concurrency;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
+		}
+
+	}
+
+	public static class RateLimit {
+
+		/**
+		 * Tasks that may start per window; none for a queue without a limit.
+		 */
+		private Long limit;
+
+		/**
+		 * The window of the limit.
+		 */
+		private Duration window = Duration.ofSeconds(1);
+
+		/**
+		 * Tasks that may start at once above the limit, after a quiet spell.
+		 */
+		private long burst;
+
+		public Long getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(Long limit) {
+			this.limit = limit;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public long getBurst() {
+			return this.burst;
+		}
+
+		public void setBurst(long burst) {
+			this.burst = burst;
 		}
 
 	}

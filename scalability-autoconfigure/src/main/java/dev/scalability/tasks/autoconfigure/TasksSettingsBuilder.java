@@ -2,11 +2,17 @@ package dev.scalability.tasks.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.scalability.autoconfigure.InvalidPropertyException;
 import dev.scalability.delivery.Backoff;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.RateLimiter;
+import dev.scalability.tasks.QueueRateLimits;
 import dev.scalability.tasks.TaskQueueSettings;
 import dev.scalability.tasks.redis.RedisTaskQueueSettings;
 
@@ -25,6 +31,15 @@ final class TasksSettingsBuilder {
 	}
 
 	TaskQueueSettings settings() {
+		return settings(null);
+	}
+
+	/**
+	 * The settings.
+	 * @param rateLimiter the rate limiter, or {@code null} when the application has none
+	 * @return the settings
+	 */
+	TaskQueueSettings settings(RateLimiter rateLimiter) {
 		atLeastOne("max-attempts", this.properties.getMaxAttempts(), "such as 3.");
 		atLeastOne("concurrency", this.properties.getConcurrency(), "such as 8.");
 		Map<String, Integer> concurrency = new LinkedHashMap<>();
@@ -61,7 +76,40 @@ final class TasksSettingsBuilder {
 		RetryPolicy retryPolicy = new RetryPolicy(this.properties.getMaxAttempts(),
 				new Backoff(initial, backoff.getMultiplier(), backoff.getMax(), backoff.getJitter()));
 		return new TaskQueueSettings(retryPolicy, concurrency, this.properties.getConcurrency(), retention,
-				this.properties.getDeadLetterRetention());
+				this.properties.getDeadLetterRetention(), rateLimits(rateLimiter));
+	}
+
+	private QueueRateLimits rateLimits(RateLimiter rateLimiter) {
+		Map<String, RateLimitPolicy> policies = new LinkedHashMap<>();
+		this.properties.getQueues().forEach((name, queue) -> {
+			TasksProperties.RateLimit rateLimit = queue.getRateLimit();
+			if (rateLimit.getLimit() == null) {
+				return;
+			}
+			String property = PREFIX + ".queues." + name + ".rate-limit";
+			if (rateLimit.getLimit() < 1) {
+				throw new InvalidPropertyException(property + ".limit", rateLimit.getLimit(), "must be at least 1",
+						"such as 100, with a window of 1s.");
+			}
+			Duration window = rateLimit.getWindow();
+			if (window == null || window.toMillis() < 1 || window.toNanos() % 1_000_000 != 0
+					|| window.toNanos() / 1_000 < rateLimit.getLimit()) {
+				throw new InvalidPropertyException(property + ".window", window,
+						"must be whole milliseconds, at least a microsecond per task of the limit", "such as 1s.");
+			}
+			if (rateLimit.getBurst() < 0) {
+				throw new InvalidPropertyException(property + ".burst", rateLimit.getBurst(), "must not be negative",
+						"such as 0.");
+			}
+			if (rateLimiter == null) {
+				throw new InvalidPropertyException(property + ".limit", rateLimit.getLimit(),
+						"needs the rate limiter, which is off",
+						"set scalability.rate-limit.enabled to true (its backend redis shares the limit between instances).");
+			}
+			policies.put(name, new RateLimitPolicy("tasks-" + name, RateLimitAlgorithm.TOKEN_BUCKET,
+					List.of(new RateLimit(rateLimit.getLimit(), window, rateLimit.getBurst())), null));
+		});
+		return policies.isEmpty() ? QueueRateLimits.NONE : new QueueRateLimits(rateLimiter, policies);
 	}
 
 	/**

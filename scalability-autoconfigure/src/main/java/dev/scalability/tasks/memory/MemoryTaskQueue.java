@@ -24,6 +24,7 @@ import dev.scalability.delivery.FailureDescription;
 import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.tasks.QueueRateLimits;
 import dev.scalability.tasks.QueueSnapshot;
 import dev.scalability.tasks.Task;
 import dev.scalability.tasks.TaskDeadLetter;
@@ -372,15 +373,35 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 	}
 
 	private void work(String queueName, int workerGeneration) {
+		QueueRateLimits limits = this.settings.rateLimits();
+		boolean limited = limits.limits(queueName);
+		QueueRateLimits.Grant grant = null;
 		while (true) {
 			MemoryTask task;
 			TaskRegistration handler;
+			if (limited && grant == null) {
+				// Taken ahead of the task, so that no permit is taken under the lock: an idle
+				// thread holds one permit at most.
+				grant = limits.take(queueName, 1);
+				if (grant.permits() == 0) {
+					long retryAfter = grant.retryAfterNanos();
+					grant = null;
+					if (!pause(workerGeneration, retryAfter)) {
+						return;
+					}
+					continue;
+				}
+			}
 			this.lock.lock();
 			try {
 				task = next(queueName, workerGeneration);
 				if (task == null) {
+					if (grant != null) {
+						limits.giveBack(queueName, grant, grant.permits());
+					}
 					return;
 				}
+				grant = null;
 				handler = this.handlers.get(task.type);
 				task.attempts++;
 				queue(queueName).running++;
@@ -394,6 +415,27 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 			}
 			HandlingOutcome outcome = run(handler, task);
 			settle(task, outcome);
+		}
+	}
+
+	/**
+	 * Waits while the queue's rate limit lets no task start.
+	 * @return whether the queue still runs
+	 */
+	private boolean pause(int workerGeneration, long nanos) {
+		this.lock.lock();
+		try {
+			long left = nanos;
+			while (this.running && this.generation == workerGeneration && left > 0) {
+				left = this.changed.awaitNanos(left);
+			}
+			return this.running && this.generation == workerGeneration;
+		}
+		catch (InterruptedException ex) {
+			return false;
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 

@@ -21,6 +21,7 @@ import dev.scalability.delivery.GroupCommit;
 import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.RetryPolicy;
 import dev.scalability.redis.RedisCallException;
+import dev.scalability.tasks.QueueRateLimits;
 import dev.scalability.tasks.Task;
 import dev.scalability.tasks.TaskPriority;
 import dev.scalability.tasks.TaskRegistration;
@@ -206,6 +207,7 @@ final class QueueWorker {
 
 	private void fetch(int fetcherGeneration, CountDownLatch fetcherStopSignal) {
 		long longestIdle = this.owner.redisSettings().poll().toMillis();
+		QueueRateLimits limits = this.owner.settings().rateLimits();
 		long pause = Math.min(FIRST_POLL_MILLIS, longestIdle);
 		long idle = pause;
 		boolean failing = false;
@@ -215,6 +217,19 @@ final class QueueWorker {
 			while (this.running && this.generation == fetcherGeneration) {
 				int permits = takePermits();
 				if (permits == 0) {
+					continue;
+				}
+				QueueRateLimits.Grant grant = limits.take(this.queue, permits);
+				if (grant.permits() < permits) {
+					this.free.release(permits - grant.permits());
+					permits = grant.permits();
+				}
+				if (permits == 0) {
+					// The queue's rate limit: no task may start before then.
+					if (fetcherStopSignal.await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(grant.retryAfterNanos())),
+							TimeUnit.MILLISECONDS)) {
+						return;
+					}
 					continue;
 				}
 				int started = 0;
@@ -271,6 +286,7 @@ final class QueueWorker {
 				}
 				finally {
 					this.free.release(permits - started);
+					limits.giveBack(this.queue, grant, permits - started);
 				}
 				if (started > 0) {
 					idle = Math.min(FIRST_POLL_MILLIS, longestIdle);

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.autoconfigure.FailureAnalyses;
+import dev.scalability.ratelimit.autoconfigure.RateLimitAutoConfiguration;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.tasks.TaskQueue;
 import dev.scalability.tasks.TaskQueueBackend;
@@ -140,6 +141,7 @@ class TasksAutoConfigurationTests {
 			max-attempts               | 0    | at least 1
 			concurrency                | 0    | at least 1
 			queues.emails.concurrency  | 0    | at least 1
+			queues.emails.rate-limit.limit | 0 | at least 1
 			backoff.initial            | -1s  | must not be negative
 			backoff.max                | 10ms | not be less than backoff.initial
 			backoff.multiplier         | 0.5  | at least 1
@@ -153,6 +155,34 @@ class TasksAutoConfigurationTests {
 			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("scalability.tasks." + property).contains(reason);
 			assertThat(analysis.getAction()).contains("such as");
+		});
+	}
+
+	@Test
+	void aQueueStartsNoMoreTasksThanItsRateLimitAllows() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class))
+			.withUserConfiguration(EmailHandlersConfiguration.class)
+			.withPropertyValues("scalability.tasks.queues.emails.rate-limit.limit=2",
+					"scalability.tasks.queues.emails.rate-limit.window=1h")
+			.run((context) -> {
+				TaskQueue queue = context.getBean(TaskQueue.class);
+				for (int i = 0; i < 5; i++) {
+					queue.submit("send-email", new Email("ada@example.com", "hello " + i));
+				}
+				EmailHandlers handlers = context.getBean(EmailHandlers.class);
+				await().atMost(WAIT).until(() -> handlers.sent.size() == 2);
+				await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> handlers.sent.size() == 2);
+			});
+	}
+
+	@Test
+	void aRateLimitedQueueWithoutTheRateLimiterStopsTheStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("scalability.tasks.queues.emails.rate-limit.limit=2").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = FailureAnalyses.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("scalability.tasks.queues.emails.rate-limit.limit")
+				.contains("rate limiter");
+			assertThat(analysis.getAction()).contains("scalability.rate-limit.enabled");
 		});
 	}
 

@@ -16,10 +16,15 @@ import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.redis.RedisRateLimiter;
 import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisKeys;
 import dev.scalability.redis.TestGuards;
+import dev.scalability.tasks.QueueRateLimits;
 import dev.scalability.tasks.QueueSnapshot;
 import dev.scalability.tasks.TaskDeadLetter;
 import dev.scalability.tasks.TaskOptions;
@@ -203,6 +208,36 @@ class RedisTaskQueueSharingTests {
 		queue.start();
 		this.queues.add(queue);
 		return queue;
+	}
+
+	@Test
+	void aQueuesRateLimitHoldsAcrossInstancesSharingOneRedisRateLimiter() {
+		GuardedRedis redis = TestGuards.bounded(connectionFactory, Duration.ofSeconds(2));
+		QueueRateLimits limits = new QueueRateLimits(new RedisRateLimiter(redis, new RedisKeys(this.prefix)),
+				Map.of("reports", RateLimitPolicy.of("tasks-reports", RateLimitAlgorithm.TOKEN_BUCKET,
+						RateLimit.of(5, Duration.ofHours(1)))));
+		Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+		List<RedisTaskQueue> instances = new ArrayList<>();
+		for (String worker : List.of("instance-1", "instance-2")) {
+			TaskQueueSettings settings = new TaskQueueSettings(
+					new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(50))), Map.of(), 4,
+					Duration.ofMinutes(5), 100, limits);
+			RedisTaskQueue queue = new RedisTaskQueue(settings, RedisTaskQueueSettings.of(worker, Duration.ofSeconds(30)),
+					redis, new RedisKeys(this.prefix), this.codec);
+			queue.register(new TaskRegistration("report", "reports", counting(runs, ConcurrentHashMap.newKeySet()),
+					worker));
+			queue.start();
+			this.queues.add(queue);
+			instances.add(queue);
+		}
+		for (int i = 0; i < 20; i++) {
+			instances.get(i % 2).submit("report", Map.of("n", i));
+		}
+		await().atMost(WAIT).until(() -> runs.size() == 5);
+		await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> runs.size() == 5);
+		assertThat(instances.get(0).queues()).filteredOn((queue) -> queue.queue().equals("reports"))
+			.singleElement()
+			.satisfies((queue) -> assertThat(queue.waiting()).isEqualTo(15));
 	}
 
 	private RedisTaskQueue started(String worker, Duration lease, GuardedRedis redis) {
