@@ -35,9 +35,11 @@ import dev.scalability.delivery.HandlerInvoker;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisConnector;
 import dev.scalability.redis.RedisKeys;
+import dev.scalability.tasks.TaskOptions;
 import dev.scalability.tasks.TaskQueueBackend;
 import dev.scalability.tasks.TaskQueueObserver;
 import dev.scalability.tasks.TaskQueueSettings;
@@ -92,6 +94,8 @@ public final class TaskQueueLoad {
 	static final String TYPE = "noop";
 
 	static final String QUEUE = "default";
+
+	private static final TaskOptions SUBMIT_OPTIONS = TaskOptions.defaults().inQueue(QUEUE);
 
 	static final int CONCURRENCY = 8;
 
@@ -308,9 +312,10 @@ public final class TaskQueueLoad {
 			TasksProperties defaults = new TasksProperties();
 			System.out.println("- " + STARTER_REDIS + ": RedisTaskQueue with the properties' defaults (lease "
 					+ defaults.getVisibilityTimeout().toMinutes() + " min, records of completed tasks kept "
-					+ defaults.getCompletedRetention().toHours() + " h, idle poll "
-					+ RedisTaskQueueSettings.of("bench", defaults.getVisibilityTimeout()).poll().toMillis()
-					+ " ms), GuardedRedis from RedisGuards (timeout "
+					+ defaults.getCompletedRetention().toHours() + " h, idle workers woken through pub/sub and "
+					+ "polling at most every " + defaults.getPollInterval().toMillis()
+					+ " ms); tasks submitted by a second instance without the handler, on a connection of its "
+					+ "own; GuardedRedis from RedisGuards (timeout "
 					+ new ScalabilityProperties.Redis().getTimeout().toMillis()
 					+ " ms, Resilience4j circuit breaker); its private redis-server persists nothing "
 					+ "(no RDB, no AOF).");
@@ -546,6 +551,10 @@ public final class TaskQueueLoad {
 
 		private final LettuceConnectionFactory factory;
 
+		private final TaskQueueBackend submitter;
+
+		private final LettuceConnectionFactory submitterFactory;
+
 		StarterContender(int handlerThreads, Sink sink, BenchmarkRedis server) {
 			this.server = server;
 			TasksProperties properties = new TasksProperties();
@@ -569,13 +578,25 @@ public final class TaskQueueLoad {
 				GuardedRedis redis = new RedisGuards(new RedisConnector(this.factory, onDaemonThread()),
 						new ScalabilityProperties.Redis(), CircuitBreakerRegistry.ofDefaults())
 					.forFeature("tasks", properties.getRedis());
-				this.queue = new RedisTaskQueue(settings,
-						RedisTaskQueueSettings.of("bench-1", properties.getVisibilityTimeout()), redis,
-						new RedisKeys("bench:"), codec, observer);
+				this.queue = new RedisTaskQueue(settings, redisSettings("bench-worker", properties), redis,
+						new DedicatedConnections(this.factory), new RedisKeys("bench:"), codec, observer);
+				// Tasks come from another instance, as from a web tier: its own connection, no
+				// handler, so that idle workers hear of them through Redis, not this JVM.
+				this.submitterFactory = EventBusLoad.connectionFactory(server);
+				GuardedRedis submitterRedis = new RedisGuards(
+						new RedisConnector(this.submitterFactory, onDaemonThread()), new ScalabilityProperties.Redis(),
+						CircuitBreakerRegistry.ofDefaults())
+					.forFeature("tasks", properties.getRedis());
+				this.submitter = new RedisTaskQueue(settings, redisSettings("bench-submitter", properties),
+						submitterRedis, new DedicatedConnections(this.submitterFactory), new RedisKeys("bench:"), codec,
+						TaskQueueObserver.NONE);
+				this.submitter.start();
 			}
 			else {
 				this.factory = null;
+				this.submitterFactory = null;
 				this.queue = new MemoryTaskQueue(settings, codec, observer, MonotonicClock.system(), Clock.systemUTC());
+				this.submitter = this.queue;
 			}
 			HandlerInvoker invoker = HandlerInvoker.of(new Handler(sink), Handler.method(), codec);
 			this.queue.register(new TaskRegistration(TYPE, QUEUE, (task) -> invoker.invoke(task.payload()),
@@ -598,7 +619,16 @@ public final class TaskQueueLoad {
 
 		@Override
 		public void submit(NoOp task) {
-			this.queue.submit(TYPE, task);
+			this.submitter.submit(TYPE, task, SUBMIT_OPTIONS);
+		}
+
+		/**
+		 * The settings the properties make, as {@code TasksSettingsBuilder} (not public)
+		 * does.
+		 */
+		private static RedisTaskQueueSettings redisSettings(String worker, TasksProperties properties) {
+			return new RedisTaskQueueSettings(worker, properties.getVisibilityTimeout(), properties.getPollInterval(),
+					() -> 0);
 		}
 
 		/**
@@ -627,8 +657,14 @@ public final class TaskQueueLoad {
 		@Override
 		public void close() {
 			this.queue.stop(Duration.ofSeconds(10));
+			if (this.submitter != this.queue) {
+				this.submitter.stop(Duration.ofSeconds(10));
+			}
 			if (this.factory != null) {
 				this.factory.destroy();
+			}
+			if (this.submitterFactory != null) {
+				this.submitterFactory.destroy();
 			}
 		}
 

@@ -304,6 +304,25 @@ public class GuardedRedis {
 	}
 
 	/**
+	 * Runs a script without waiting for its answer, guarded as {@link #callAsync} is:
+	 * {@code EVALSHA}, and {@code EVAL} when the server does not know the script. Scripts
+	 * sent this way travel to Redis back to back (pipelining).
+	 * @param script the script
+	 * @param keys its keys, all in one hash slot
+	 * @param args its arguments
+	 * @return its array reply to come, integers as {@link Long}; failed with a
+	 * {@link RedisCallException} when there is none to use
+	 */
+	public CompletableFuture<List<Object>> scriptAsync(LuaScript script, byte[][] keys, byte[]... args) {
+		return this.<List<Object>>callAsync(
+				(commands) -> commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args))
+			.exceptionallyCompose((failure) -> LuaScript.isNoScript(failure)
+					? this.<List<Object>>callAsync(
+							(commands) -> commands.eval(script.source(), ScriptOutputType.MULTI, keys, args))
+					: CompletableFuture.failedFuture(failure));
+	}
+
+	/**
 	 * Runs a script without waiting for it, for work that no caller waits on (giving back
 	 * permits after a response): bounded by the timeout, at most 512 under way at once, and
 	 * outside the breaker, which it neither asks nor informs; while the breaker holds calls

@@ -1,6 +1,7 @@
 package dev.scalability.tasks;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs work later, at least once, on the handler of its type: by priority within its
@@ -33,6 +34,28 @@ public interface TaskQueue {
 	 * @throws IllegalArgumentException when the payload cannot be written as JSON
 	 */
 	String submit(String type, Object payload, TaskOptions options);
+
+	/**
+	 * Submits a task without waiting for it to be stored. Tasks submitted this way, from
+	 * one thread or many, travel to Redis back to back (pipelining) rather than one round
+	 * trip each; the future tells when each is stored, so callers who need that guarantee
+	 * wait for it, and those who submit many wait once for all. Callbacks chained without
+	 * an executor never run on the Redis client's I/O thread.
+	 * @param type the task's type
+	 * @param payload the task's payload, written as JSON
+	 * @param options its priority, delay, idempotency key, tries and queue
+	 * @return the task's id once it is stored; completed exceptionally with a
+	 * {@link TaskSubmitException} when it cannot be stored
+	 * @throws IllegalArgumentException when the payload cannot be written as JSON
+	 */
+	default CompletableFuture<String> submitAsync(String type, Object payload, TaskOptions options) {
+		try {
+			return CompletableFuture.completedFuture(submit(type, payload, options));
+		}
+		catch (TaskSubmitException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/**
 	 * A task as it is now.

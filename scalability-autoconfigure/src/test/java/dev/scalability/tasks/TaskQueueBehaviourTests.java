@@ -1,8 +1,13 @@
 package dev.scalability.tasks;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -253,6 +258,26 @@ public abstract class TaskQueueBehaviourTests {
 		release.countDown();
 		await().atMost(WAIT).until(() -> snapshot("default").pending() == 0);
 		assertThat(mostAtOnce).hasValue(4);
+	}
+
+	@Test
+	void tasksSubmittedWithoutWaitingAreStoredThenRunOnceEach() {
+		Set<String> ran = ConcurrentHashMap.newKeySet();
+		AtomicInteger runs = new AtomicInteger();
+		this.queue.register(new TaskRegistration("async", "default", (task) -> {
+			ran.add(task.id());
+			runs.incrementAndGet();
+			return HandlingOutcome.success(null);
+		}, "async"));
+		List<CompletableFuture<String>> submitted = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			submitted.add(this.queue.submitAsync("async", new Email("x", "task-" + i), TaskOptions.defaults()));
+		}
+		List<String> ids = submitted.stream().map(CompletableFuture::join).toList();
+		assertThat(ids).doesNotHaveDuplicates();
+		await().atMost(WAIT).until(() -> ran.size() == 500);
+		assertThat(ran).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(runs).hasValue(500);
 	}
 
 	@Test

@@ -10,9 +10,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.scalability.delivery.PayloadCodec;
@@ -98,6 +103,16 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	private final QueueWakeUps wakeUps;
 
 	/**
+	 * Completes the futures of asynchronous submits, off the Redis client's I/O thread.
+	 */
+	private final ThreadPoolExecutor completions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+			new LinkedBlockingQueue<>(), (task) -> {
+				Thread thread = new Thread(task, "tasks-submitted");
+				thread.setDaemon(true);
+				return thread;
+			});
+
+	/**
 	 * Creates a queue.
 	 * @param settings tries, threads and retention
 	 * @param redisSettings how instances share the queue
@@ -150,6 +165,57 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	@Override
 	public String submit(String type, Object payload, TaskOptions options) {
+		Submission submission = submission(type, payload, options);
+		List<Object> reply;
+		try {
+			reply = this.redis.script(TaskScripts.SUBMIT, submission.keys(), submission.args());
+		}
+		catch (RedisCallException ex) {
+			throw submitFailure(type, submission.queue(), ex);
+		}
+		return submitted(submission.queue(), reply);
+	}
+
+	@Override
+	public CompletableFuture<String> submitAsync(String type, Object payload, TaskOptions options) {
+		Submission submission;
+		try {
+			submission = submission(type, payload, options);
+		}
+		catch (TaskSubmitException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<String> result = new CompletableFuture<>();
+		this.redis.scriptAsync(TaskScripts.SUBMIT, submission.keys(), submission.args())
+			.whenComplete((reply, failure) -> {
+				// Callers' callbacks never run on the Redis client's I/O thread, which they
+				// could hold up.
+				Runnable completion = () -> {
+					if (failure != null) {
+						Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+								? failure.getCause() : failure;
+						result.completeExceptionally((cause instanceof RedisCallException callFailure)
+								? submitFailure(type, submission.queue(), callFailure) : cause);
+						return;
+					}
+					try {
+						result.complete(submitted(submission.queue(), reply));
+					}
+					catch (RuntimeException ex) {
+						result.completeExceptionally(ex);
+					}
+				};
+				try {
+					this.completions.execute(completion);
+				}
+				catch (RejectedExecutionException ex) {
+					completion.run();
+				}
+			});
+		return result;
+	}
+
+	private Submission submission(String type, Object payload, TaskOptions options) {
 		if (type == null || type.isBlank()) {
 			throw new IllegalArgumentException("the type must not be blank");
 		}
@@ -163,23 +229,25 @@ public class RedisTaskQueue implements TaskQueueBackend {
 					+ "not be read (" + ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex, false);
 		}
 		String id = UUID.randomUUID() + "@" + queue;
-		List<Object> reply;
-		try {
-			reply = this.redis.script(TaskScripts.SUBMIT,
-					new byte[][] { this.keys.ready(queue), this.keys.delayed(queue), this.keys.counter(queue) },
-					this.keys.taskPrefix(queue), this.keys.idempotencyPrefix(queue), TaskKeys.bytes(id),
-					TaskKeys.bytes(type), TaskKeys.bytes(json), number(options.priority().ordinal()),
-					TaskKeys.bytes((options.maxAttempts() != null) ? options.maxAttempts().toString() : ""),
-					number(options.delay().toMillis()),
-					TaskKeys.bytes((options.idempotencyKey() != null) ? options.idempotencyKey() : ""), offset(),
-					this.keys.wakeChannel(queue));
-		}
-		catch (RedisCallException ex) {
-			boolean outcomeUnknown = ex.mayHaveBeenCarriedOut();
-			throw new TaskSubmitException("The task of type '" + type + "' "
-					+ (outcomeUnknown ? "may or may not have been stored" : "was not stored") + " in queue '" + queue
-					+ "' (" + ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex, outcomeUnknown);
-		}
+		byte[][] keys = { this.keys.ready(queue), this.keys.delayed(queue), this.keys.counter(queue) };
+		byte[][] args = { this.keys.taskPrefix(queue), this.keys.idempotencyPrefix(queue), TaskKeys.bytes(id),
+				TaskKeys.bytes(type), TaskKeys.bytes(json), number(options.priority().ordinal()),
+				TaskKeys.bytes((options.maxAttempts() != null) ? options.maxAttempts().toString() : ""),
+				number(options.delay().toMillis()),
+				TaskKeys.bytes((options.idempotencyKey() != null) ? options.idempotencyKey() : ""), offset(),
+				this.keys.wakeChannel(queue) };
+		return new Submission(queue, keys, args);
+	}
+
+	private static TaskSubmitException submitFailure(String type, String queue, RedisCallException failure) {
+		boolean outcomeUnknown = failure.mayHaveBeenCarriedOut();
+		return new TaskSubmitException("The task of type '" + type + "' "
+				+ (outcomeUnknown ? "may or may not have been stored" : "was not stored") + " in queue '" + queue
+				+ "' (" + failure.reason().name().toLowerCase() + "): " + failure.getMessage(), failure,
+				outcomeUnknown);
+	}
+
+	private String submitted(String queue, List<Object> reply) {
 		know(queue);
 		if (!this.registeredQueues.contains(queue)) {
 			registerQueues();
@@ -194,6 +262,10 @@ public class RedisTaskQueue implements TaskQueueBackend {
 			}
 		}
 		return TaskKeys.text(reply.get(0));
+	}
+
+	private record Submission(String queue, byte[][] keys, byte[][] args) {
+
 	}
 
 	@Override

@@ -197,6 +197,23 @@ class RedisTaskQueueFaultTests {
 	}
 
 	@Test
+	void aSubmitWithoutWaitingToAFrozenRedisFailsSayingItMayHaveBeenStored() {
+		this.redis.server().freeze();
+		try {
+			assertThat(this.queue.submitAsync("work", Map.of("n", 1), dev.scalability.tasks.TaskOptions.defaults()))
+				.failsWithin(WAIT)
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.havingCause()
+				.isInstanceOfSatisfying(TaskSubmitException.class,
+						(failure) -> assertThat(failure.outcomeUnknown()).isTrue())
+				.withMessageContaining("may or may not have been stored");
+		}
+		finally {
+			this.redis.server().thaw();
+		}
+	}
+
+	@Test
 	void aSubmitToAFrozenRedisFailsWithinItsTimeoutSayingItMayHaveBeenStored() {
 		this.redis.server().freeze();
 		long start = System.nanoTime();
