@@ -376,9 +376,12 @@ class RedisClusterTaskQueueTests {
 		RedisClient client = RedisClient.create(RedisURI.create(master.endpoint().url()));
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {
 			String start = this.prefix + "tasks:{";
+			// A queue's keys have a suffix after its tag; the registries of queues and routes
+			// have none.
 			return connection.sync()
 				.keys(this.prefix + "*")
 				.stream()
+				.filter((key) -> !key.endsWith("}"))
 				.map((key) -> key.substring(start.length(), key.indexOf('}')))
 				.collect(Collectors.toCollection(TreeSet::new));
 		}
