@@ -22,6 +22,7 @@ import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisConnector;
 import dev.scalability.redis.RedisKeys;
@@ -30,6 +31,7 @@ import dev.scalability.tasks.QueueSnapshot;
 import dev.scalability.tasks.TaskDeadLetter;
 import dev.scalability.tasks.TaskOptions;
 import dev.scalability.tasks.TaskPriority;
+import dev.scalability.tasks.TaskQueueObserver;
 import dev.scalability.tasks.TaskQueueSettings;
 import dev.scalability.tasks.TaskRegistration;
 import dev.scalability.tasks.TaskRunner;
@@ -329,6 +331,36 @@ class RedisClusterTaskQueueTests {
 			assertThat(this.operator.status(id).orElseThrow().attempts()).as("the try that vanished counted")
 				.isEqualTo(2);
 		});
+		assertNoScriptFailedOnAnyMaster();
+	}
+
+	@Test
+	void idleWorkersOfQueuesOnEveryMasterAreWokenBySubmitsOfAnotherInstance() {
+		Map<String, Queue<String>> starts = new ConcurrentHashMap<>();
+		TaskQueueSettings settings = new TaskQueueSettings(
+				new RetryPolicy(3, Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(400))), Map.of(), 1,
+				Duration.ofMinutes(5), 100);
+		// Idle workers look again only after a minute: what they run sooner, a wake-up told them.
+		RedisTaskQueue worker = new RedisTaskQueue(settings,
+				new RedisTaskQueueSettings("woken", LEASE, Duration.ofMinutes(1), () -> 0), patientRedis,
+				new DedicatedConnections(connectionFactory), new RedisKeys(this.prefix), this.codec,
+				TaskQueueObserver.NONE);
+		for (String name : queues()) {
+			worker.register(new TaskRegistration("work-" + name, name, recording(starts, "woken"), "work in " + name));
+		}
+		worker.start();
+		this.started.add(worker);
+		TaskKeys keys = new TaskKeys(new RedisKeys(this.prefix));
+		await().atMost(WAIT)
+			.until(() -> queues().stream().allMatch((name) -> worker.wakeUps().isListening(keys.wakeChannel(name))));
+		// Once every fetcher found its queue empty and waits.
+		await().during(Duration.ofMillis(500)).atMost(WAIT).until(starts::isEmpty);
+		List<String> ids = new ArrayList<>();
+		for (String name : queues()) {
+			ids.add(this.operator.submit("work-" + name, new Work("now"), TaskOptions.defaults().inQueue(name)));
+		}
+		await().atMost(Duration.ofSeconds(20)).until(() -> starts.keySet().containsAll(ids));
+		assertQueuesSpreadOverEveryMaster();
 		assertNoScriptFailedOnAnyMaster();
 	}
 
