@@ -147,6 +147,8 @@ public final class TaskQueueLoad {
 
 	private static final String STARTER_REDIS = "starter-redis";
 
+	private static final String STARTER_REDIS_ASYNC = "starter-redis-async";
+
 	private static final String DB_SCHEDULER = "db-scheduler";
 
 	private static final String STARTER_MEMORY = "starter-memory";
@@ -163,7 +165,7 @@ public final class TaskQueueLoad {
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 15;
 		List<String> contenders = (args.length > 1) ? List.of(args).subList(1, args.length)
-				: List.of(STARTER_REDIS, DB_SCHEDULER, STARTER_MEMORY);
+				: List.of(STARTER_REDIS, STARTER_REDIS_ASYNC, DB_SCHEDULER, STARTER_MEMORY);
 		Map<String, Throughput> throughput = new LinkedHashMap<>();
 		Map<String, Pickup> idle = new LinkedHashMap<>();
 		Map<String, Pickup> trivial = new LinkedHashMap<>();
@@ -199,9 +201,10 @@ public final class TaskQueueLoad {
 
 	private static ContenderFactory contender(String name, Stores stores) {
 		return switch (name) {
-			case STARTER_REDIS -> (threads, sink) -> new StarterContender(threads, sink, stores.redis());
+			case STARTER_REDIS -> (threads, sink) -> new StarterContender(threads, sink, stores.redis(), false);
+			case STARTER_REDIS_ASYNC -> (threads, sink) -> new StarterContender(threads, sink, stores.redis(), true);
 			case DB_SCHEDULER -> (threads, sink) -> new DbSchedulerContender(threads, sink, stores.postgres());
-			case STARTER_MEMORY -> (threads, sink) -> new StarterContender(threads, sink, null);
+			case STARTER_MEMORY -> (threads, sink) -> new StarterContender(threads, sink, null, false);
 			default -> throw new IllegalArgumentException("Unknown contender " + name);
 		};
 	}
@@ -357,6 +360,15 @@ public final class TaskQueueLoad {
 						millis(histogram.getMaxValue()), histogram.getTotalCount(), result.leftAtTheEnd(),
 						result.keepsUp() ? "yes" : "**no**"));
 			});
+		}
+		if (throughput.containsKey(STARTER_REDIS_ASYNC) && throughput.containsKey(DB_SCHEDULER)) {
+			System.out.println();
+			System.out.println("| measure | " + STARTER_REDIS_ASYNC + " | " + DB_SCHEDULER + " | " + STARTER_REDIS_ASYNC
+					+ " / " + DB_SCHEDULER + " |");
+			System.out.println("|---|---|---|---|");
+			ratio("throughput, tasks/s (above 1: the starter is faster)",
+					throughput.get(STARTER_REDIS_ASYNC).completedPerSecond(),
+					throughput.get(DB_SCHEDULER).completedPerSecond(), "%,.0f");
 		}
 		if (throughput.containsKey(STARTER_REDIS) && throughput.containsKey(DB_SCHEDULER)) {
 			System.out.println();
@@ -555,8 +567,11 @@ public final class TaskQueueLoad {
 
 		private final LettuceConnectionFactory submitterFactory;
 
-		StarterContender(int handlerThreads, Sink sink, BenchmarkRedis server) {
+		private final boolean async;
+
+		StarterContender(int handlerThreads, Sink sink, BenchmarkRedis server, boolean async) {
 			this.server = server;
+			this.async = async;
 			TasksProperties properties = new TasksProperties();
 			PayloadCodec codec = new JacksonPayloadCodec(JSON);
 			TaskQueueSettings settings = settings(properties, handlerThreads);
@@ -619,7 +634,18 @@ public final class TaskQueueLoad {
 
 		@Override
 		public void submit(NoOp task) {
-			this.submitter.submit(TYPE, task, SUBMIT_OPTIONS);
+			if (this.async) {
+				// Not waited for: the submits of all threads travel to Redis back to back.
+				this.submitter.submitAsync(TYPE, task, SUBMIT_OPTIONS).exceptionally((failure) -> {
+					if (FAILED_SUBMITS.getAndIncrement() == 0) {
+						failure.printStackTrace();
+					}
+					return null;
+				});
+			}
+			else {
+				this.submitter.submit(TYPE, task, SUBMIT_OPTIONS);
+			}
 		}
 
 		/**
@@ -758,7 +784,7 @@ public final class TaskQueueLoad {
 		static Stores start(List<String> contenders) {
 			Stores stores = new Stores();
 			try {
-				if (contenders.contains(STARTER_REDIS)) {
+				if (contenders.contains(STARTER_REDIS) || contenders.contains(STARTER_REDIS_ASYNC)) {
 					stores.redis = BenchmarkRedis.start();
 				}
 				if (contenders.contains(DB_SCHEDULER)) {

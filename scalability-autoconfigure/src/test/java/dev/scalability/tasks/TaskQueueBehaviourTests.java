@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -258,6 +261,43 @@ public abstract class TaskQueueBehaviourTests {
 		release.countDown();
 		await().atMost(WAIT).until(() -> snapshot("default").pending() == 0);
 		assertThat(mostAtOnce).hasValue(4);
+	}
+
+	@Test
+	void tasksSubmittedFromManyThreadsAtOnceAreStoredOnceEachAndKeysStillRunOnce() throws Exception {
+		Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+		this.queue.register(new TaskRegistration("parallel", "default", (task) -> {
+			runs.computeIfAbsent(task.id(), (id) -> new AtomicInteger()).incrementAndGet();
+			return HandlingOutcome.success(null);
+		}, "parallel"));
+		ExecutorService submitters = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<List<String>>> submitted = new ArrayList<>();
+			for (int thread = 0; thread < 8; thread++) {
+				int first = thread * 250;
+				submitted.add(submitters.submit(() -> {
+					List<String> ids = new ArrayList<>();
+					for (int i = first; i < first + 250; i++) {
+						// Every fifth task shares its key with the task before it: one of the two runs.
+						String key = "key-" + ((i % 5 == 4) ? i - 1 : i);
+						ids.add(this.queue.submit("parallel", new Email("x", "task-" + i),
+								TaskOptions.defaults().withIdempotencyKey(key)));
+					}
+					return ids;
+				}));
+			}
+			Set<String> ids = ConcurrentHashMap.newKeySet();
+			for (Future<List<String>> future : submitted) {
+				ids.addAll(future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+			}
+			assertThat(ids).hasSize(1_600);
+			await().atMost(WAIT).until(() -> runs.size() == 1_600);
+			assertThat(runs.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+			assertThat(runs.values()).allSatisfy((count) -> assertThat(count).hasValue(1));
+		}
+		finally {
+			submitters.shutdownNow();
+		}
 	}
 
 	@Test

@@ -103,6 +103,11 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	private final QueueWakeUps wakeUps;
 
 	/**
+	 * Stores the tasks submitted at the same time in one call per queue.
+	 */
+	private final SubmitBatches submits = new SubmitBatches(this::store);
+
+	/**
 	 * Completes the futures of asynchronous submits, off the Redis client's I/O thread.
 	 */
 	private final ThreadPoolExecutor completions = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -168,10 +173,14 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		Submission submission = submission(type, payload, options);
 		List<Object> reply;
 		try {
-			reply = this.redis.script(TaskScripts.SUBMIT, submission.keys(), submission.args());
+			reply = this.submits.submit(submission.queue(), submission.task());
 		}
-		catch (RedisCallException ex) {
-			throw submitFailure(type, submission.queue(), ex);
+		catch (CompletionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			if (cause instanceof RedisCallException failure) {
+				throw submitFailure(type, submission.queue(), failure);
+			}
+			throw (cause instanceof RuntimeException runtime) ? runtime : ex;
 		}
 		return submitted(submission.queue(), reply);
 	}
@@ -186,7 +195,8 @@ public class RedisTaskQueue implements TaskQueueBackend {
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<String> result = new CompletableFuture<>();
-		this.redis.scriptAsync(TaskScripts.SUBMIT, submission.keys(), submission.args())
+		this.redis.scriptAsync(TaskScripts.SUBMIT, submitKeys(submission.queue()),
+				submitArgs(submission.queue(), List.<byte[][]>of(submission.task())))
 			.whenComplete((reply, failure) -> {
 				// Callers' callbacks never run on the Redis client's I/O thread, which they
 				// could hold up.
@@ -229,14 +239,27 @@ public class RedisTaskQueue implements TaskQueueBackend {
 					+ "not be read (" + ex.reason().name().toLowerCase() + "): " + ex.getMessage(), ex, false);
 		}
 		String id = UUID.randomUUID() + "@" + queue;
-		byte[][] keys = { this.keys.ready(queue), this.keys.delayed(queue), this.keys.counter(queue) };
-		byte[][] args = { this.keys.taskPrefix(queue), this.keys.idempotencyPrefix(queue), TaskKeys.bytes(id),
-				TaskKeys.bytes(type), TaskKeys.bytes(json), number(options.priority().ordinal()),
+		byte[][] task = { TaskKeys.bytes(id), TaskKeys.bytes(type), TaskKeys.bytes(json),
+				number(options.priority().ordinal()),
 				TaskKeys.bytes((options.maxAttempts() != null) ? options.maxAttempts().toString() : ""),
 				number(options.delay().toMillis()),
-				TaskKeys.bytes((options.idempotencyKey() != null) ? options.idempotencyKey() : ""), offset(),
-				this.keys.wakeChannel(queue) };
-		return new Submission(queue, keys, args);
+				TaskKeys.bytes((options.idempotencyKey() != null) ? options.idempotencyKey() : "") };
+		return new Submission(queue, task);
+	}
+
+	private byte[][] submitKeys(String queue) {
+		return new byte[][] { this.keys.ready(queue), this.keys.delayed(queue), this.keys.counter(queue) };
+	}
+
+	private byte[][] submitArgs(String queue, List<byte[][]> tasks) {
+		List<byte[]> args = new ArrayList<>(List.of(this.keys.taskPrefix(queue), this.keys.idempotencyPrefix(queue),
+				offset(), this.keys.wakeChannel(queue)));
+		tasks.forEach((task) -> args.addAll(List.of(task)));
+		return args.toArray(new byte[0][]);
+	}
+
+	private List<Object> store(String queue, List<byte[][]> tasks) {
+		return this.redis.script(TaskScripts.SUBMIT, submitKeys(queue), submitArgs(queue, tasks));
 	}
 
 	private static TaskSubmitException submitFailure(String type, String queue, RedisCallException failure) {
@@ -264,7 +287,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		return TaskKeys.text(reply.get(0));
 	}
 
-	private record Submission(String queue, byte[][] keys, byte[][] args) {
+	private record Submission(String queue, byte[][] task) {
 
 	}
 

@@ -7,7 +7,8 @@
 -- KEYS[5] the queue's submit counter
 -- ARGV    task key prefix, worker, how many, lease in ms, default max attempts, time offset
 --         in ms, dead letters kept, idempotency key prefix
--- returns {ms until a delayed task is due or a lease runs out (-1 for neither), {id, type,
+-- returns {ms until a delayed task is due or a lease runs out (-1 for neither, or when a task
+--         was taken), {id, type,
 --         payload, rank, attempts, submitted, max attempts or '', lease}, ...} (the lease
 --         numbers this try: settle and renew name it, so that they never touch a later try
 --         of the same task)
@@ -31,6 +32,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0
   end
 end
 
+local died = false
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 1000)) do
   redis.call('ZREM', KEYS[3], id)
   local key = prefix .. id
@@ -41,12 +43,13 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0
       redis.call('HSET', key, 'state', 'DEAD', 'updated', now, 'error',
         'lease expired after try ' .. attempts .. ': its worker likely died running it')
       redis.call('ZADD', KEYS[4], now, id)
+      died = true
     else
       ready(id)
     end
   end
 end
-while redis.call('ZCARD', KEYS[4]) > dead_kept do
+while died and redis.call('ZCARD', KEYS[4]) > dead_kept do
   local oldest = redis.call('ZPOPMIN', KEYS[4])
   local idem = redis.call('HGET', prefix .. oldest[1], 'idem')
   if idem and idem ~= '' and redis.call('GET', idem_prefix .. idem) == oldest[1] then
@@ -57,20 +60,25 @@ end
 
 local taken = {-1}
 local popped = redis.call('ZRANGE', KEYS[1], 0, count - 1)
+if #popped > 0 then
+  redis.call('ZREM', KEYS[1], unpack(popped))
+end
 for _, id in ipairs(popped) do
-  redis.call('ZREM', KEYS[1], id)
   local key = prefix .. id
-  if redis.call('EXISTS', key) == 1 then
-    local attempts = redis.call('HINCRBY', key, 'attempts', 1)
-    local lease_id = redis.call('HINCRBY', key, 'lease', 1)
-    redis.call('HSET', key, 'state', 'RUNNING', 'worker', worker, 'updated', now)
+  local fields = redis.call('HMGET', key, 'type', 'payload', 'rank', 'submitted', 'max', 'attempts', 'lease')
+  -- A task without a type has no record any more (expired or forgotten): nothing to run.
+  if fields[1] then
+    local attempts = (tonumber(fields[6]) or 0) + 1
+    local lease_id = (tonumber(fields[7]) or 0) + 1
+    redis.call('HSET', key, 'attempts', attempts, 'lease', lease_id, 'state', 'RUNNING', 'worker', worker,
+      'updated', now)
     redis.call('ZADD', KEYS[3], now + lease, id)
-    local fields = redis.call('HMGET', key, 'type', 'payload', 'rank', 'submitted', 'max')
-    taken[#taken + 1] = {id, fields[1], fields[2], fields[3], attempts, fields[4], fields[5], lease_id}
+    taken[#taken + 1] = {id, fields[1], fields[2], fields[3], attempts, fields[4], fields[5], tostring(lease_id)}
   end
 end
+-- Only a worker that found nothing waits, and needs to know for how long.
 local next_due = nil
-for _, set in ipairs({KEYS[2], KEYS[3]}) do
+for _, set in ipairs((#taken == 1) and {KEYS[2], KEYS[3]} or {}) do
   local first = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
   if first[2] then
     local due = tonumber(first[2])

@@ -18,14 +18,14 @@ local died = false
 for i = 7, #ARGV, 5 do
   local id, lease, outcome, backoff, err = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), ARGV[i + 4]
   local key = prefix .. id
-  local held = redis.call('HMGET', key, 'worker', 'lease')
+  local held = redis.call('HMGET', key, 'worker', 'lease', 'idem')
   if held[1] ~= worker or held[2] ~= lease or redis.call('ZREM', KEYS[1], id) == 0 then
     settled[#settled + 1] = 0
   else
     if outcome == 'ok' then
       redis.call('HSET', key, 'state', 'SUCCEEDED', 'updated', now, 'payload', '')
       redis.call('PEXPIRE', key, retention)
-      local idem = redis.call('HGET', key, 'idem')
+      local idem = held[3]
       if idem and idem ~= '' then
         redis.call('PEXPIRE', idem_prefix .. idem, retention)
       end
