@@ -29,7 +29,7 @@ class SampleTasksTests extends SampleWithoutRedis {
 		String id = HttpTestClient.json(this.http.post("/api/tasks", "{\"type\":\"sample.poison\",\"payload\":{}}"))
 			.path("id")
 			.asString();
-		// Three tries, a second and then two apart.
+		// Three tries, 200 ms and then 400 ms apart (application.yml).
 		await().atMost(Duration.ofSeconds(15)).until(() -> "DEAD".equals(status(id).path("state").asString()));
 		JsonNode tasks = HttpTestClient.json(this.http.get("/actuator/tasks"));
 		assertThat(tasks.path("deadLetters").findValuesAsString("id")).contains(id);
@@ -38,6 +38,15 @@ class SampleTasksTests extends SampleWithoutRedis {
 		assertThat(health.path("components").path("taskQueue").path("status").asString()).isEqualTo("UP");
 		assertThat(HttpTestClient.json(this.http.get("/actuator/scalability")).path("tasks").path("backend").asString())
 			.isEqualTo("memory");
+	}
+
+	@Test
+	void aFlakyTaskSucceedsOnItsThirdTry() {
+		String id = HttpTestClient.json(this.http.post("/api/tasks", "{\"type\":\"sample.flaky\",\"payload\":{}}"))
+			.path("id")
+			.asString();
+		await().atMost(Duration.ofSeconds(15)).until(() -> "SUCCEEDED".equals(status(id).path("state").asString()));
+		assertThat(status(id).path("attempts").asInt()).isEqualTo(3);
 	}
 
 	@Test

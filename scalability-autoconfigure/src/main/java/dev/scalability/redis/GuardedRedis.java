@@ -314,12 +314,15 @@ public class GuardedRedis {
 	 * {@link RedisCallException} when there is none to use
 	 */
 	public CompletableFuture<List<Object>> scriptAsync(LuaScript script, byte[][] keys, byte[]... args) {
-		return this.<List<Object>>callAsync(
-				(commands) -> commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args))
+		// The EVAL goes out on the EVALSHA's place, from the client's I/O thread that hears of
+		// the NOSCRIPT: nothing there may wait for a place.
+		return this.<List<Object>>callAsync((commands) -> commands
+			.<List<Object>>evalsha(script.sha1(), ScriptOutputType.MULTI, keys, args)
+			.toCompletableFuture()
 			.exceptionallyCompose((failure) -> LuaScript.isNoScript(failure)
-					? this.<List<Object>>callAsync(
-							(commands) -> commands.eval(script.source(), ScriptOutputType.MULTI, keys, args))
-					: CompletableFuture.failedFuture(failure));
+					? commands.<List<Object>>eval(script.source(), ScriptOutputType.MULTI, keys, args)
+						.toCompletableFuture()
+					: CompletableFuture.failedFuture(failure)));
 	}
 
 	/**

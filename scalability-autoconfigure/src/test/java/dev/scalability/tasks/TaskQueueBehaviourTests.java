@@ -344,6 +344,31 @@ public abstract class TaskQueueBehaviourTests {
 		await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> ran.get() == 6);
 	}
 
+	@Test
+	void aRateLimitedQueueStartsNoMoreThanItsCapacityAfterAQuietSpell() {
+		ManualClock limiterClock = new ManualClock();
+		QueueRateLimits limits = new QueueRateLimits(new MemoryRateLimiter(1_000, limiterClock::nanos),
+				Map.of("quiet", RateLimitPolicy.of("tasks-quiet", RateLimitAlgorithm.TOKEN_BUCKET,
+						RateLimit.of(1, Duration.ofHours(1)))));
+		this.queue.stop(WAIT);
+		TaskQueueSettings defaults = settings();
+		this.queue = createQueue(new TaskQueueSettings(defaults.retryPolicy(), defaults.concurrency(),
+				defaults.defaultConcurrency(), defaults.completedRetention(), defaults.deadLetterRetention(), limits));
+		this.queue.start();
+		AtomicInteger ran = new AtomicInteger();
+		handle("quiet-work", "quiet", (email) -> ran.incrementAndGet());
+		// Hours without a task: idle threads must not each put a permit aside meanwhile.
+		for (int hour = 0; hour < 3; hour++) {
+			limiterClock.advance(Duration.ofHours(1));
+			await().during(Duration.ofMillis(1_200)).atMost(WAIT).until(() -> ran.get() == 0);
+		}
+		for (int i = 0; i < 4; i++) {
+			this.queue.submit("quiet-work", new Email("x", "task-" + i));
+		}
+		await().atMost(WAIT).until(() -> ran.get() == 1);
+		await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> ran.get() == 1);
+	}
+
 	protected void advance(Duration duration) {
 		this.clock.advance(duration);
 	}

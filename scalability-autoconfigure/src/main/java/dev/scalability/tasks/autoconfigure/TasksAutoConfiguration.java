@@ -76,7 +76,8 @@ public final class TasksAutoConfiguration {
 		MemoryTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec,
 				ObjectProvider<TaskQueueObserver> observer, MonotonicClock clock,
 				ObjectProvider<RateLimiter> rateLimiter) {
-			return new MemoryTaskQueue(new TasksSettingsBuilder(properties).settings(rateLimiter.getIfAvailable()), codec,
+			return new MemoryTaskQueue(new TasksSettingsBuilder(properties).settings(rateLimiter.getIfAvailable(), false),
+					codec,
 					observer.getIfAvailable(() -> TaskQueueObserver.NONE), clock, Clock.systemUTC());
 		}
 
@@ -98,7 +99,7 @@ public final class TasksAutoConfiguration {
 				InstanceRegistry instances, RedisConnectionFactory connectionFactory,
 				ObjectProvider<RateLimiter> rateLimiter) {
 			TasksSettingsBuilder builder = new TasksSettingsBuilder(properties);
-			return new RedisTaskQueue(builder.settings(rateLimiter.getIfAvailable()),
+			return new RedisTaskQueue(builder.settings(rateLimiter.getIfAvailable(), true),
 					builder.redisSettings(instances.id(), guards.timeout(FEATURE, properties.getRedis())),
 					guards.forFeature(FEATURE, properties.getRedis()),
 					new DedicatedConnections((LettuceConnectionFactory) connectionFactory), keys, codec,

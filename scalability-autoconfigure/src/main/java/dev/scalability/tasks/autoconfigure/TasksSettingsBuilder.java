@@ -31,15 +31,17 @@ final class TasksSettingsBuilder {
 	}
 
 	TaskQueueSettings settings() {
-		return settings(null);
+		return settings(null, false);
 	}
 
 	/**
 	 * The settings.
 	 * @param rateLimiter the rate limiter, or {@code null} when the application has none
+	 * @param shared whether the queues are shared by instances (on Redis), so that their
+	 * rate limits must be too
 	 * @return the settings
 	 */
-	TaskQueueSettings settings(RateLimiter rateLimiter) {
+	TaskQueueSettings settings(RateLimiter rateLimiter, boolean shared) {
 		atLeastOne("max-attempts", this.properties.getMaxAttempts(), "such as 3.");
 		atLeastOne("concurrency", this.properties.getConcurrency(), "such as 8.");
 		Map<String, Integer> concurrency = new LinkedHashMap<>();
@@ -68,18 +70,18 @@ final class TasksSettingsBuilder {
 					"must be between 0 and 1", "such as 0.2.");
 		}
 		Duration retention = this.properties.getCompletedRetention();
-		if (retention == null || retention.isNegative()) {
-			throw new InvalidPropertyException(PREFIX + ".completed-retention", retention, "must not be negative",
-					"such as 24h.");
+		if (retention == null || retention.isNegative() || retention.isZero()) {
+			throw new InvalidPropertyException(PREFIX + ".completed-retention", retention,
+					"must be positive (a succeeded task's record keeps its idempotency key)", "such as 24h.");
 		}
 		atLeastOne("dead-letter-retention", this.properties.getDeadLetterRetention(), "such as 10000.");
 		RetryPolicy retryPolicy = new RetryPolicy(this.properties.getMaxAttempts(),
 				new Backoff(initial, backoff.getMultiplier(), backoff.getMax(), backoff.getJitter()));
 		return new TaskQueueSettings(retryPolicy, concurrency, this.properties.getConcurrency(), retention,
-				this.properties.getDeadLetterRetention(), rateLimits(rateLimiter));
+				this.properties.getDeadLetterRetention(), rateLimits(rateLimiter, shared));
 	}
 
-	private QueueRateLimits rateLimits(RateLimiter rateLimiter) {
+	private QueueRateLimits rateLimits(RateLimiter rateLimiter, boolean shared) {
 		Map<String, RateLimitPolicy> policies = new LinkedHashMap<>();
 		this.properties.getQueues().forEach((name, queue) -> {
 			TasksProperties.RateLimit rateLimit = queue.getRateLimit();
@@ -105,6 +107,13 @@ final class TasksSettingsBuilder {
 				throw new InvalidPropertyException(property + ".limit", rateLimit.getLimit(),
 						"needs the rate limiter, which is off",
 						"set scalability.rate-limit.enabled to true (its backend redis shares the limit between instances).");
+			}
+			if (shared && !"redis".equals(rateLimiter.backend())) {
+				throw new InvalidPropertyException("scalability.rate-limit.backend", rateLimiter.backend(),
+						"must be redis for the rate limit of queue '" + name
+								+ "', which every instance shares through Redis: on memory each instance would start "
+								+ rateLimit.getLimit() + " tasks per " + window,
+						"set scalability.rate-limit.backend (or scalability.backend) to redis.");
 			}
 			policies.put(name, new RateLimitPolicy("tasks-" + name, RateLimitAlgorithm.TOKEN_BUCKET,
 					List.of(new RateLimit(rateLimit.getLimit(), window, rateLimit.getBurst())), null));

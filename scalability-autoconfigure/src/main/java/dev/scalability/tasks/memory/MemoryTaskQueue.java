@@ -375,18 +375,28 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 	private void work(String queueName, int workerGeneration) {
 		QueueRateLimits limits = this.settings.rateLimits();
 		boolean limited = limits.limits(queueName);
-		QueueRateLimits.Grant grant = null;
 		while (true) {
 			MemoryTask task;
 			TaskRegistration handler;
-			if (limited && grant == null) {
-				// Taken ahead of the task, so that no permit is taken under the lock: an idle
-				// thread holds one permit at most.
+			QueueRateLimits.Grant grant = null;
+			if (limited) {
+				// A permit only once a task waits, taken outside the lock: an idle thread holds
+				// none, so that a quiet spell never adds up to a burst beyond the limit.
+				this.lock.lock();
+				try {
+					if (next(queueName, workerGeneration, false) == null) {
+						return;
+					}
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				finally {
+					this.lock.unlock();
+				}
 				grant = limits.take(queueName, 1);
 				if (grant.permits() == 0) {
-					long retryAfter = grant.retryAfterNanos();
-					grant = null;
-					if (!pause(workerGeneration, retryAfter)) {
+					if (!pause(workerGeneration, grant.retryAfterNanos())) {
 						return;
 					}
 					continue;
@@ -394,14 +404,22 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 			}
 			this.lock.lock();
 			try {
-				task = next(queueName, workerGeneration);
-				if (task == null) {
-					if (grant != null) {
+				if (limited) {
+					QueueState queue = queue(queueName);
+					queue.promoteDue(this.clock.nanos(), this.wallClock.instant());
+					task = queue.takeReady(this.handlers.keySet());
+					if (task == null) {
+						// Another thread took it meanwhile.
 						limits.giveBack(queueName, grant, grant.permits());
+						continue;
 					}
-					return;
 				}
-				grant = null;
+				else {
+					task = next(queueName, workerGeneration, true);
+					if (task == null) {
+						return;
+					}
+				}
 				handler = this.handlers.get(task.type);
 				task.attempts++;
 				queue(queueName).running++;
@@ -417,6 +435,7 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 			settle(task, outcome);
 		}
 	}
+
 
 	/**
 	 * Waits while the queue's rate limit lets no task start.
@@ -441,14 +460,15 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 
 	/**
 	 * Waits for the next task this queue's threads can run.
+	 * @param take whether to take it, or only to see that it waits
 	 * @return the task; {@code null} once the queue stops
 	 */
-	private MemoryTask next(String queueName, int workerGeneration) throws InterruptedException {
+	private MemoryTask next(String queueName, int workerGeneration, boolean take) throws InterruptedException {
 		QueueState queue = queue(queueName);
 		while (this.running && this.generation == workerGeneration) {
 			queue.promoteDue(this.clock.nanos(), this.wallClock.instant());
 			expireCompleted();
-			MemoryTask task = queue.takeReady(this.handlers.keySet());
+			MemoryTask task = take ? queue.takeReady(this.handlers.keySet()) : queue.peekReady(this.handlers.keySet());
 			if (task != null) {
 				return task;
 			}
@@ -575,6 +595,17 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 		/**
 		 * The ready task of the highest priority, oldest first, among the types handled here.
 		 */
+		MemoryTask peekReady(java.util.Set<String> handledTypes) {
+			for (ArrayDeque<MemoryTask> tasks : this.ready.values()) {
+				for (MemoryTask task : tasks) {
+					if (handledTypes.contains(task.type)) {
+						return task;
+					}
+				}
+			}
+			return null;
+		}
+
 		MemoryTask takeReady(java.util.Set<String> handledTypes) {
 			for (ArrayDeque<MemoryTask> tasks : this.ready.values()) {
 				for (Iterator<MemoryTask> iterator = tasks.iterator(); iterator.hasNext();) {

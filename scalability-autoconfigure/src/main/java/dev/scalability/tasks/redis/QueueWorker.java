@@ -48,6 +48,10 @@ final class QueueWorker {
 
 	private static final int SETTLE_BATCH = 100;
 
+	private static final long GIVE_BACK_DELAY_MILLIS = 1_000;
+
+	private static final int MAX_UNHANDLED_TYPES_LOGGED = 100;
+
 	private final String queue;
 
 	private final int concurrency;
@@ -69,6 +73,12 @@ final class QueueWorker {
 	private final GroupCommit<Settlement> settlements = new GroupCommit<>(SETTLE_BATCH, this::settleBatch);
 
 	private volatile boolean running;
+
+	private volatile boolean renewalFailing;
+
+	private final java.util.Set<String> unhandledTypes = ConcurrentHashMap.newKeySet();
+
+	private Stopping stopping;
 
 	/**
 	 * Released when a task arrives for an idle fetcher.
@@ -115,38 +125,62 @@ final class QueueWorker {
 	 * @param deadline when to give up waiting, in {@link System#nanoTime()}
 	 * @return whether every task finished in time
 	 */
-	boolean stop(long deadline) {
-		Thread stoppingFetcher;
-		ThreadPoolExecutor stoppingHandlers;
+	/**
+	 * Stops fetching, at once: a queue of several stops fetching in all of them before it
+	 * waits for any running task.
+	 */
+	synchronized void stopFetching() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		this.stopSignal.countDown();
+		wake();
+		this.stopping = new Stopping(this.fetcher, this.handlers);
+	}
+
+	/**
+	 * Waits for the fetcher and the running tasks, after {@link #stopFetching()}.
+	 * @param deadline when to give up waiting, in {@link System#nanoTime()}
+	 * @return whether every task finished in time
+	 */
+	boolean awaitStopped(long deadline) {
+		Stopping current;
 		synchronized (this) {
-			if (!this.running) {
-				return true;
-			}
-			this.running = false;
-			this.stopSignal.countDown();
-			wake();
-			stoppingFetcher = this.fetcher;
-			stoppingHandlers = this.handlers;
+			current = this.stopping;
+			this.stopping = null;
+		}
+		if (current == null) {
+			return true;
 		}
 		boolean finished;
 		try {
-			stoppingFetcher.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-			stoppingHandlers.shutdown();
-			finished = stoppingHandlers.awaitTermination(Math.max(0, deadline - System.nanoTime()),
-					TimeUnit.NANOSECONDS);
+			current.fetcher().join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+			current.handlers().shutdown();
+			finished = current.handlers()
+				.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 			if (!finished) {
-				stoppingHandlers.shutdownNow();
-				stoppingHandlers.awaitTermination(1, TimeUnit.SECONDS);
+				current.handlers().shutdownNow();
+				current.handlers().awaitTermination(1, TimeUnit.SECONDS);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			stoppingHandlers.shutdownNow();
+			current.handlers().shutdownNow();
 			finished = false;
 		}
 		settleAgain();
+		if (!this.unsettled.isEmpty()) {
+			logger.warn(this.unsettled.size() + " tasks of queue '" + this.queue + "' ended but Redis did not hear of "
+					+ "it before the stop: they run again once their lease runs out");
+		}
 		return finished;
 	}
+
+	private record Stopping(Thread fetcher, ThreadPoolExecutor handlers) {
+
+	}
+
 
 	/**
 	 * Extends the leases of the tasks that run here, and forgets those another worker has
@@ -167,12 +201,20 @@ final class QueueWorker {
 				List<Object> lost = this.owner.redis()
 					.script(TaskScripts.RENEW, new byte[][] { this.owner.keys().running(this.queue) },
 							args.toArray(new byte[0][]));
+				Map<String, String> sent = new java.util.HashMap<>();
+				batch.forEach((entry) -> sent.put(entry.getKey(), entry.getValue()));
 				for (Object id : lost) {
-					this.held.remove(TaskKeys.text(id));
+					// Only the try renewal asked about: a later try of the task may run here now.
+					this.held.remove(TaskKeys.text(id), sent.get(TaskKeys.text(id)));
 				}
+				this.renewalFailing = false;
 			}
 			catch (RedisCallException ex) {
-				logger.debug("Could not renew the leases of queue '" + this.queue + "': " + ex.getMessage());
+				if (!this.renewalFailing) {
+					logger.warn("Could not renew the leases of the tasks of queue '" + this.queue
+							+ "' running here; tried again until the leases run out: " + ex.getMessage());
+					this.renewalFailing = true;
+				}
 				return;
 			}
 		}
@@ -258,6 +300,11 @@ final class QueueWorker {
 					if (failing) {
 						logger.info("Queue '" + this.queue + "' fetches tasks again");
 						failing = false;
+					}
+					if (!this.unsettled.isEmpty()) {
+						// Redis answers again: the ends it did not hear of are told now, not at
+						// the next renewal.
+						settleAgain();
 					}
 					pause = Math.min(FIRST_POLL_MILLIS, longestIdle);
 				}
@@ -395,22 +442,26 @@ final class QueueWorker {
 	private void run(Leased leased) {
 		Task task = leased.task();
 		TaskRegistration registration = this.owner.handler(task.type());
-		HandlingOutcome outcome;
 		if (registration == null) {
-			outcome = HandlingOutcome.failure(new IllegalStateException(
-					"No handler of tasks of type '" + task.type() + "' on instance '"
-							+ this.owner.redisSettings().worker() + "'"));
+			// Another instance has its handler (a rolling deploy, a worker tier): given back
+			// for it, the try not counted.
+			if (this.unhandledTypes.size() < MAX_UNHANDLED_TYPES_LOGGED && this.unhandledTypes.add(task.type())) {
+				logger.warn("Tasks of type '" + task.type() + "' reach queue '" + this.queue + "' on instance '"
+						+ this.owner.redisSettings().worker() + "', which has no handler of them: they are given "
+						+ "back for an instance that has, every " + GIVE_BACK_DELAY_MILLIS + " ms");
+			}
+			settle(new Settlement(task.id(), leased.lease(), "back", GIVE_BACK_DELAY_MILLIS, ""));
+			return;
 		}
-		else {
-			try {
-				outcome = registration.runner().handle(task);
-				if (outcome == null) {
-					outcome = HandlingOutcome.success(null);
-				}
+		HandlingOutcome outcome;
+		try {
+			outcome = registration.runner().handle(task);
+			if (outcome == null) {
+				outcome = HandlingOutcome.success(null);
 			}
-			catch (RuntimeException | Error ex) {
-				outcome = HandlingOutcome.failure(ex);
-			}
+		}
+		catch (RuntimeException | Error ex) {
+			outcome = HandlingOutcome.failure(ex);
 		}
 		boolean interrupted = Thread.interrupted();
 		try {
@@ -481,7 +532,10 @@ final class QueueWorker {
 		for (int i = 0; i < batch.size(); i++) {
 			Settlement settlement = batch.get(i);
 			this.held.remove(settlement.id(), settlement.lease());
-			if ((Long) reply.get(i) == 1) {
+			if ((Long) reply.get(i) == 1 && "back".equals(settlement.outcome())) {
+				wake();
+			}
+			else if ((Long) reply.get(i) == 1) {
 				if ("retry".equals(settlement.outcome())) {
 					// A fetcher asleep must learn when the retry comes due: the next fetch says.
 					wake();

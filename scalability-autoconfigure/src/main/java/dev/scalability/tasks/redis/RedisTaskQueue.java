@@ -105,7 +105,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 	/**
 	 * Stores the tasks submitted at the same time in one call per queue.
 	 */
-	private final SubmitBatches submits = new SubmitBatches(this::store);
+	private final Map<String, SubmitBatches> submits = new ConcurrentHashMap<>();
 
 	/**
 	 * Completes the futures of asynchronous submits, off the Redis client's I/O thread.
@@ -173,7 +173,9 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		Submission submission = submission(type, payload, options);
 		List<Object> reply;
 		try {
-			reply = this.submits.submit(submission.queue(), submission.task());
+			reply = this.submits
+				.computeIfAbsent(submission.queue(), (queue) -> new SubmitBatches((tasks) -> store(queue, tasks)))
+				.submit(submission.task());
 		}
 		catch (CompletionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -374,9 +376,11 @@ public class RedisTaskQueue implements TaskQueueBackend {
 			stoppingRenewal = this.renewal;
 			this.renewal = null;
 		}
+		// Every queue stops fetching first: none leases tasks while another drains.
+		this.workers.values().forEach(QueueWorker::stopFetching);
 		boolean finished = true;
 		for (QueueWorker worker : this.workers.values()) {
-			finished &= worker.stop(deadline);
+			finished &= worker.awaitStopped(deadline);
 		}
 		// Only now: tasks that finish during the stop keep their lease meanwhile.
 		stoppingRenewal.shutdownNow();
@@ -519,6 +523,34 @@ public class RedisTaskQueue implements TaskQueueBackend {
 		}
 	}
 
+	/**
+	 * Writes every queue and route this instance knows again, in one call each: a Redis that
+	 * restarted empty, or was flushed, has them back within a renewal.
+	 */
+	private void refreshRegistries() {
+		try {
+			List<String> queues = new ArrayList<>(this.knownQueues);
+			if (!queues.isEmpty()) {
+				this.redis.call((commands) -> commands.sadd(this.keys.queues(),
+						queues.stream().map(TaskKeys::bytes).toArray(byte[][]::new)));
+				this.registeredQueues.addAll(queues);
+			}
+			Map<byte[], byte[]> routes = new java.util.LinkedHashMap<>();
+			List<String> types = new ArrayList<>();
+			this.handlers.values().forEach((registration) -> {
+				routes.put(TaskKeys.bytes(registration.type()), TaskKeys.bytes(registration.queue()));
+				types.add(registration.type());
+			});
+			if (!routes.isEmpty()) {
+				this.redis.call((commands) -> commands.hset(this.keys.routes(), routes));
+				this.registeredRoutes.addAll(types);
+			}
+		}
+		catch (RedisCallException ex) {
+			logger.debug("Queues and routes not written this time: " + ex.getMessage());
+		}
+	}
+
 	private void registerQueuesAndRoutes() {
 		registerQueues();
 		registerRoutes();
@@ -627,7 +659,7 @@ public class RedisTaskQueue implements TaskQueueBackend {
 
 	private void renew() {
 		this.evictionPolicy.check();
-		registerQueuesAndRoutes();
+		refreshRegistries();
 		for (QueueWorker worker : this.workers.values()) {
 			try {
 				// A breaker opened by a short failure must not cost every running task its lease.

@@ -1,9 +1,7 @@
 package dev.scalability.tasks.redis;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -11,43 +9,53 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
- * Stores the tasks that threads submit at the same time in one script call per queue: a
+ * Stores the tasks that threads submit to one queue at the same time in one script call: a
  * thread that finds another storing waits for its task to be stored along with the
- * others, and stores what queued up meanwhile itself when it was not. A lone submit
- * is one call, as before; submits under load share calls, and each still returns only
- * once its task is stored.
+ * others, and stores what queued up meanwhile itself when it was not. A lone submit is one
+ * call, as before; submits under load share calls, and each still returns only once its
+ * task is stored. One per queue, so that a slow queue (its Cluster master failing over)
+ * holds up no other.
  */
 final class SubmitBatches {
 
-	private static final int BATCH = 100;
+	private static final int MOST_TASKS = 100;
+
+	/**
+	 * Payload bytes per call, at most (one task at least): a call of large payloads must
+	 * not outlast the timeout for all of them.
+	 */
+	private static final int MOST_BYTES = 512 * 1024;
+
+	private static final long LONGEST_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
 
 	private final ReentrantLock storing = new ReentrantLock();
 
 	/**
-	 * Stores the tasks of one queue: given the queue and the tasks' arguments, answers
-	 * with the script's reply, two elements per task.
+	 * Stores tasks of the queue: given their arguments of the script, answers with the
+	 * script's reply, two elements per task.
 	 */
-	private final BiFunction<String, List<byte[][]>, List<Object>> store;
+	private final Function<List<byte[][]>, List<Object>> store;
 
-	SubmitBatches(BiFunction<String, List<byte[][]>, List<Object>> store) {
+	SubmitBatches(Function<List<byte[][]>, List<Object>> store) {
 		this.store = store;
 	}
 
 	/**
 	 * Stores a task, with those submitted meanwhile.
-	 * @param queue the task's queue
-	 * @param task the task's arguments of the script
+	 * @param task the task's arguments of the script; its third is the payload
 	 * @return the script's reply for this task: its id, and whether it was stored now
-	 * @throws RuntimeException what storing the batch threw
+	 * @throws java.util.concurrent.CompletionException with what storing the batch threw
 	 */
-	List<Object> submit(String queue, byte[][] task) {
-		Pending pending = new Pending(queue, task, new CompletableFuture<>());
+	List<Object> submit(byte[][] task) {
+		Pending pending = new Pending(task, new CompletableFuture<>());
 		this.queued.add(pending);
+		long wait = TimeUnit.MILLISECONDS.toNanos(1);
+		boolean interrupted = false;
 		while (!pending.reply().isDone()) {
 			if (this.storing.tryLock()) {
 				try {
@@ -61,42 +69,59 @@ final class SubmitBatches {
 				}
 			}
 			else {
-				// Another thread stores, likely this task along: else this one tries again.
+				// Another thread stores, likely this task along; else this one tries again.
 				try {
-					pending.reply().get(1, TimeUnit.MILLISECONDS);
+					pending.reply().get(wait, TimeUnit.NANOSECONDS);
 				}
 				catch (TimeoutException | ExecutionException ex) {
-					// Done with a failure (thrown below), or not taken along yet.
+					// Not taken along yet, or failed: answered below.
 				}
 				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					pending.reply().join();
+					// Its task may be in a batch under way: the caller learns how it ended,
+					// and its interrupt afterwards.
+					interrupted = true;
 				}
+				wait = Math.min(wait * 2, LONGEST_WAIT_NANOS);
 			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
 		return pending.reply().join();
 	}
 
 	private void storeBatch() {
-		Map<String, List<Pending>> byQueue = new LinkedHashMap<>();
+		List<Pending> batch = new ArrayList<>();
+		int bytes = 0;
 		Pending next;
-		for (int taken = 0; taken < BATCH && (next = this.queued.poll()) != null; taken++) {
-			byQueue.computeIfAbsent(next.queue(), (queue) -> new ArrayList<>()).add(next);
+		while (batch.size() < MOST_TASKS && (next = this.queued.peek()) != null
+				&& (batch.isEmpty() || bytes + next.task()[2].length <= MOST_BYTES)) {
+			this.queued.poll();
+			batch.add(next);
+			bytes += next.task()[2].length;
 		}
-		byQueue.forEach((queue, tasks) -> {
-			try {
-				List<Object> reply = this.store.apply(queue, tasks.stream().map(Pending::task).toList());
-				for (int i = 0; i < tasks.size(); i++) {
-					tasks.get(i).reply().complete(List.of(reply.get(2 * i), reply.get(2 * i + 1)));
-				}
+		if (batch.isEmpty()) {
+			return;
+		}
+		// The others' tasks must not fail because this thread was interrupted.
+		boolean interrupted = Thread.interrupted();
+		try {
+			List<Object> reply = this.store.apply(batch.stream().map(Pending::task).toList());
+			for (int i = 0; i < batch.size(); i++) {
+				batch.get(i).reply().complete(List.of(reply.get(2 * i), reply.get(2 * i + 1)));
 			}
-			catch (RuntimeException | Error ex) {
-				tasks.forEach((task) -> task.reply().completeExceptionally(ex));
+		}
+		catch (RuntimeException | Error ex) {
+			batch.forEach((task) -> task.reply().completeExceptionally(ex));
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
 			}
-		});
+		}
 	}
 
-	private record Pending(String queue, byte[][] task, CompletableFuture<List<Object>> reply) {
+	private record Pending(byte[][] task, CompletableFuture<List<Object>> reply) {
 
 	}
 

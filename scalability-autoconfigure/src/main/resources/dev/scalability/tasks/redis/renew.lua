@@ -12,7 +12,11 @@ for i = 5, #ARGV, 2 do
   local id, lease_id = ARGV[i], ARGV[i + 1]
   if redis.call('HGET', prefix .. id, 'worker') == worker and redis.call('HGET', prefix .. id, 'lease') == lease_id
       and redis.call('ZSCORE', KEYS[1], id) then
-    redis.call('ZADD', KEYS[1], 'XX', now + lease, id)
+    -- Removed and added again rather than updated: a removal is a write Redis allows when
+    -- its memory is full, and after it the script may go on, so that a full Redis (which
+    -- refuses submits) never costs a running task its lease.
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('ZADD', KEYS[1], now + lease, id)
   else
     lost[#lost + 1] = id
   end

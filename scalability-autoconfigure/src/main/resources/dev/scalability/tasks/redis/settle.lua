@@ -5,7 +5,8 @@
 -- KEYS[1] running   KEYS[2] delayed   KEYS[3] dead
 -- ARGV    task key prefix, idempotency key prefix, worker, completed retention in ms, dead
 --         letters kept, time offset in ms, then per try: id, the lease of the try, outcome
---         ('ok', 'retry' or 'dead'), backoff in ms, error
+--         ('ok', 'retry', 'dead', or 'back' for a try that did not run), backoff in ms,
+--         error
 -- returns per try 1 when settled, 0 when the worker no longer held that try of the task
 
 local prefix, idem_prefix, worker = ARGV[1], ARGV[2], ARGV[3]
@@ -29,6 +30,11 @@ for i = 7, #ARGV, 5 do
       if idem and idem ~= '' then
         redis.call('PEXPIRE', idem_prefix .. idem, retention)
       end
+    elseif outcome == 'back' then
+      -- Fetched by an instance without its handler: given back, that try not counted.
+      redis.call('HINCRBY', key, 'attempts', -1)
+      redis.call('HSET', key, 'state', 'DELAYED', 'updated', now)
+      redis.call('ZADD', KEYS[2], now + backoff, id)
     elseif outcome == 'retry' then
       redis.call('HSET', key, 'state', 'DELAYED', 'updated', now, 'error', err)
       redis.call('ZADD', KEYS[2], now + backoff, id)

@@ -146,7 +146,7 @@ class TasksAutoConfigurationTests {
 			backoff.max                | 10ms | not be less than backoff.initial
 			backoff.multiplier         | 0.5  | at least 1
 			backoff.jitter             | 2    | between 0 and 1
-			completed-retention        | -1s  | must not be negative
+			completed-retention        | 0s   | must be positive
 			dead-letter-retention      | 0    | at least 1
 			""")
 	void aWrongValueStopsTheStartUpNamingTheProperty(String property, String value, String reason) {

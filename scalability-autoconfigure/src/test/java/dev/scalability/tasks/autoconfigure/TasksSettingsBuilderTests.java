@@ -3,6 +3,8 @@ package dev.scalability.tasks.autoconfigure;
 import java.time.Duration;
 
 import dev.scalability.autoconfigure.InvalidPropertyException;
+import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.time.MonotonicClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,6 +47,22 @@ class TasksSettingsBuilderTests {
 		properties.setPollInterval(Duration.ofMillis(250));
 		assertThat(new TasksSettingsBuilder(properties).redisSettings("worker", Duration.ofMillis(200)).poll())
 			.isEqualTo(Duration.ofMillis(250));
+	}
+
+	@Test
+	void aRateLimitOfAQueueSharedThroughRedisIsRefusedWhenTheRateLimiterCountsPerInstance() {
+		TasksProperties properties = new TasksProperties();
+		TasksProperties.Queue emails = new TasksProperties.Queue();
+		emails.getRateLimit().setLimit(10L);
+		properties.getQueues().put("emails", emails);
+		MemoryRateLimiter perInstance = new MemoryRateLimiter(1_000, MonotonicClock.system());
+		assertThatExceptionOfType(InvalidPropertyException.class)
+			.isThrownBy(() -> new TasksSettingsBuilder(properties).settings(perInstance, true))
+			.withMessageContaining("scalability.rate-limit.backend")
+			.withMessageContaining("emails");
+		assertThat(new TasksSettingsBuilder(properties).settings(perInstance, false).rateLimits().limits("emails"))
+			.as("on the memory task queue, one instance is all there is")
+			.isTrue();
 	}
 
 }
