@@ -1,71 +1,39 @@
 package dev.scalability.tasks;
 
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import dev.scalability.ratelimit.AcquireMode;
-import dev.scalability.ratelimit.RateLimitDecision;
-import dev.scalability.ratelimit.RateLimitPolicy;
-import dev.scalability.ratelimit.RateLimiter;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
 /**
- * How many tasks a queue may start, per queue and across every instance: permits of the
- * rate limiter (shared through Redis when its backend is Redis), taken before tasks are
- * fetched, one per task, and given back for those the fetch did not find.
+ * How many tasks a queue may start, per queue and across every instance: permits taken
+ * before tasks are fetched, one per task, and given back for those the fetch did not
+ * find. The auto-configuration takes them from the rate limiter.
  */
-public final class QueueRateLimits {
+public interface QueueRateLimits {
 
 	/**
 	 * No queue is limited.
 	 */
-	public static final QueueRateLimits NONE = new QueueRateLimits(null, Map.of());
+	QueueRateLimits NONE = new QueueRateLimits() {
 
-	private static final Log logger = LogFactory.getLog(QueueRateLimits.class);
-
-	private static final long UNAVAILABLE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-	/**
-	 * The longest a refused queue waits before it asks again: a window of an hour must not
-	 * leave a queue asleep for most of it once permits are back.
-	 */
-	private static final long LONGEST_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-	private final RateLimiter limiter;
-
-	private final Map<String, RateLimitPolicy> policies;
-
-	/**
-	 * Creates the limits.
-	 * @param limiter the rate limiter
-	 * @param policies the policy of each limited queue, by queue
-	 */
-	public QueueRateLimits(RateLimiter limiter, Map<String, RateLimitPolicy> policies) {
-		if (limiter == null && !policies.isEmpty()) {
-			throw new IllegalArgumentException("limited queues need a rate limiter");
+		@Override
+		public boolean limits(String queue) {
+			return false;
 		}
-		this.limiter = limiter;
-		this.policies = Map.copyOf(policies);
-	}
+
+		@Override
+		public Grant take(String queue, int wanted) {
+			return new Grant(Math.max(wanted, 0), 0, null);
+		}
+
+		@Override
+		public void giveBack(String queue, Grant grant, int unused) {
+		}
+
+	};
 
 	/**
 	 * Whether a queue is limited.
 	 * @param queue the queue
-	 * @return whether it has a policy
+	 * @return whether it has a limit
 	 */
-	public boolean limits(String queue) {
-		return this.policies.containsKey(queue);
-	}
-
-	/**
-	 * The policy of a queue.
-	 * @param queue the queue
-	 * @return the policy, or {@code null} when the queue is not limited
-	 */
-	public RateLimitPolicy policy(String queue) {
-		return this.policies.get(queue);
-	}
+	boolean limits(String queue);
 
 	/**
 	 * Takes up to {@code wanted} permits to start tasks of a queue: all when available,
@@ -74,35 +42,7 @@ public final class QueueRateLimits {
 	 * @param wanted how many tasks the queue could start now
 	 * @return the permits granted
 	 */
-	public Grant take(String queue, int wanted) {
-		RateLimitPolicy policy = this.policies.get(queue);
-		if (policy == null || wanted <= 0) {
-			return new Grant(Math.max(wanted, 0), 0, RateLimitDecision.Source.BACKEND);
-		}
-		try {
-			int asked = (int) Math.min(wanted, policy.limits().get(0).capacity());
-			RateLimitDecision decision = this.limiter.acquire(policy, queue, asked, AcquireMode.ACQUIRE);
-			if (decision.allowed()) {
-				return new Grant(asked, 0, decision.source());
-			}
-			if (decision.remaining() > 0 && decision.remaining() < asked) {
-				int fewer = (int) decision.remaining();
-				RateLimitDecision partial = this.limiter.acquire(policy, queue, fewer, AcquireMode.ACQUIRE);
-				if (partial.allowed()) {
-					return new Grant(fewer, 0, partial.source());
-				}
-				decision = partial;
-			}
-			long wait = Math.min(LONGEST_WAIT_NANOS,
-					Math.max(decision.retryAfterNanos(), TimeUnit.MILLISECONDS.toNanos(1)));
-			return new Grant(0, wait, decision.source());
-		}
-		catch (RuntimeException ex) {
-			// The limiter's own fail-mode answers when it can; this is what it refused to.
-			logger.debug("No permits for queue '" + queue + "' for now: " + ex.getMessage());
-			return new Grant(0, UNAVAILABLE_RETRY_NANOS, RateLimitDecision.Source.BACKEND);
-		}
-	}
+	Grant take(String queue, int wanted);
 
 	/**
 	 * Gives back the permits of tasks that were not started after all.
@@ -110,28 +50,17 @@ public final class QueueRateLimits {
 	 * @param grant the permits taken
 	 * @param unused how many of them went unused
 	 */
-	public void giveBack(String queue, Grant grant, int unused) {
-		RateLimitPolicy policy = this.policies.get(queue);
-		if (policy == null || unused <= 0) {
-			return;
-		}
-		try {
-			this.limiter.refund(policy, queue, Math.min(unused, grant.permits()), grant.source());
-		}
-		catch (RuntimeException ex) {
-			// Under-admission only: the permits come back with time.
-			logger.debug("Unused permits of queue '" + queue + "' not given back: " + ex.getMessage());
-		}
-	}
+	void giveBack(String queue, Grant grant, int unused);
 
 	/**
 	 * Permits to start tasks.
 	 *
 	 * @param permits how many tasks may start
 	 * @param retryAfterNanos when none may, how long until one may
-	 * @param source who granted them, to give unused ones back to
+	 * @param grantedBy who granted them, to give unused ones back to; {@code null} when
+	 * nobody counts
 	 */
-	public record Grant(int permits, long retryAfterNanos, RateLimitDecision.Source source) {
+	record Grant(int permits, long retryAfterNanos, Object grantedBy) {
 
 	}
 

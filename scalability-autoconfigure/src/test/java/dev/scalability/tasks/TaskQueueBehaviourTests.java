@@ -26,6 +26,7 @@ import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.tasks.autoconfigure.RateLimiterQueueLimits;
 import dev.scalability.test.time.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -323,7 +324,7 @@ public abstract class TaskQueueBehaviourTests {
 	@Test
 	void aRateLimitedQueueStartsNoMoreTasksThanItsLimitAllowsUntilPermitsComeBack() {
 		ManualClock limiterClock = new ManualClock();
-		QueueRateLimits limits = new QueueRateLimits(new MemoryRateLimiter(1_000, limiterClock::nanos),
+		QueueRateLimits limits = new RateLimiterQueueLimits(new MemoryRateLimiter(1_000, limiterClock::nanos),
 				Map.of("limited", RateLimitPolicy.of("tasks-limited", RateLimitAlgorithm.TOKEN_BUCKET,
 						RateLimit.of(3, Duration.ofHours(1)))));
 		this.queue.stop(WAIT);
@@ -347,7 +348,7 @@ public abstract class TaskQueueBehaviourTests {
 	@Test
 	void aRateLimitedQueueStartsNoMoreThanItsCapacityAfterAQuietSpell() {
 		ManualClock limiterClock = new ManualClock();
-		QueueRateLimits limits = new QueueRateLimits(new MemoryRateLimiter(1_000, limiterClock::nanos),
+		QueueRateLimits limits = new RateLimiterQueueLimits(new MemoryRateLimiter(1_000, limiterClock::nanos),
 				Map.of("quiet", RateLimitPolicy.of("tasks-quiet", RateLimitAlgorithm.TOKEN_BUCKET,
 						RateLimit.of(1, Duration.ofHours(1)))));
 		this.queue.stop(WAIT);

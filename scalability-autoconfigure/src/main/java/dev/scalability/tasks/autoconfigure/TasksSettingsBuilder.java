@@ -118,7 +118,7 @@ final class TasksSettingsBuilder {
 			policies.put(name, new RateLimitPolicy("tasks-" + name, RateLimitAlgorithm.TOKEN_BUCKET,
 					List.of(new RateLimit(rateLimit.getLimit(), window, rateLimit.getBurst())), null));
 		});
-		return policies.isEmpty() ? QueueRateLimits.NONE : new QueueRateLimits(rateLimiter, policies);
+		return policies.isEmpty() ? QueueRateLimits.NONE : new RateLimiterQueueLimits(rateLimiter, policies);
 	}
 
 	/**

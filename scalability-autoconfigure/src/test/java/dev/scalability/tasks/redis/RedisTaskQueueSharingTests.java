@@ -34,6 +34,7 @@ import dev.scalability.tasks.TaskRegistration;
 import dev.scalability.tasks.TaskRunner;
 import dev.scalability.tasks.TaskState;
 import dev.scalability.tasks.TaskStatus;
+import dev.scalability.tasks.autoconfigure.RateLimiterQueueLimits;
 import dev.scalability.test.redis.LettuceFactories;
 import dev.scalability.test.redis.RedisTest;
 import dev.scalability.test.redis.TestRedis;
@@ -213,7 +214,7 @@ class RedisTaskQueueSharingTests {
 	@Test
 	void aQueuesRateLimitHoldsAcrossInstancesSharingOneRedisRateLimiter() {
 		GuardedRedis redis = TestGuards.bounded(connectionFactory, Duration.ofSeconds(2));
-		QueueRateLimits limits = new QueueRateLimits(new RedisRateLimiter(redis, new RedisKeys(this.prefix)),
+		QueueRateLimits limits = new RateLimiterQueueLimits(new RedisRateLimiter(redis, new RedisKeys(this.prefix)),
 				Map.of("reports", RateLimitPolicy.of("tasks-reports", RateLimitAlgorithm.TOKEN_BUCKET,
 						RateLimit.of(5, Duration.ofHours(1)))));
 		Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
