@@ -1,0 +1,117 @@
+package dev.scalability.cache;
+
+import java.util.Collection;
+import java.util.List;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DefaultTyping;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+
+/**
+ * Writes cached values as bytes for the shared store, and reads them back as the type they
+ * were: JSON with the class of each value that is not a plain JSON value, so that records,
+ * generics and polymorphic values come back as they went in. A class is read only from the
+ * application's own packages, the trusted ones, and the JDK's value types: a value written
+ * by somebody else into Redis cannot make this instance load any class it likes. Never
+ * Java serialization.
+ *
+ * <p>The first byte says how the rest is written, so that the format can change without
+ * misreading what older instances wrote: {@value #NULL} a cached {@code null},
+ * {@value #JSON} JSON.
+ */
+public final class CacheValueCodec {
+
+	static final byte NULL = 0;
+
+	static final byte JSON = 1;
+
+	/**
+	 * The JDK's value and collection classes, by name or prefix: nothing that runs code
+	 * when it is made.
+	 */
+	private static final List<String> JDK_VALUE_TYPES = List.of("java.lang.String", "java.lang.Boolean",
+			"java.lang.Character", "java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long",
+			"java.lang.Float", "java.lang.Double", "java.math.BigDecimal", "java.math.BigInteger", "java.time.",
+			"java.util.ArrayList", "java.util.LinkedList", "java.util.HashMap", "java.util.LinkedHashMap",
+			"java.util.TreeMap", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet",
+			"java.util.ImmutableCollections$", "java.util.Collections$", "java.util.Arrays$ArrayList",
+			"java.util.UUID", "java.util.Date", "java.util.Locale", "java.util.Currency", "java.net.URI");
+
+	private final ObjectWriter writer;
+
+	private final ObjectReader reader;
+
+	/**
+	 * Creates a codec.
+	 * @param mapper the application's mapper, whose modules and settings are kept
+	 * @param trustedPackages packages whose classes may be read back, such as
+	 * {@code com.example.shop}
+	 */
+	public CacheValueCodec(JsonMapper mapper, Collection<String> trustedPackages) {
+		BasicPolymorphicTypeValidator.Builder validator = BasicPolymorphicTypeValidator.builder();
+		JDK_VALUE_TYPES.forEach(validator::allowIfSubType);
+		trustedPackages.forEach((name) -> validator.allowIfSubType(name.endsWith(".") ? name : name + "."));
+		validator.allowIfSubTypeIsArray();
+		JsonMapper typed = mapper.rebuild()
+			.activateDefaultTypingAsProperty(validator.build(), DefaultTyping.NON_FINAL_AND_RECORDS, "@class")
+			.build();
+		this.writer = typed.writerFor(Object.class);
+		this.reader = typed.readerFor(Object.class);
+	}
+
+	/**
+	 * Writes a value.
+	 * @param value the value; {@code null} for a cached {@code null}
+	 * @return its bytes
+	 * @throws IllegalArgumentException when the value cannot be written as JSON
+	 */
+	public byte[] write(Object value) {
+		if (value == null) {
+			return new byte[] { NULL };
+		}
+		byte[] json;
+		try {
+			json = this.writer.writeValueAsBytes(value);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("A value of " + value.getClass().getName()
+					+ " cannot be cached as JSON: " + ex.getOriginalMessage(), ex);
+		}
+		byte[] bytes = new byte[json.length + 1];
+		bytes[0] = JSON;
+		System.arraycopy(json, 0, bytes, 1, json.length);
+		return bytes;
+	}
+
+	/**
+	 * Reads a value.
+	 * @param bytes what {@link #write} wrote
+	 * @return the value, or {@code null} for a cached {@code null}
+	 * @throws IllegalArgumentException when the bytes are no value this codec can read:
+	 * another format, a class that is not trusted, JSON that does not fit its class
+	 */
+	public Object read(byte[] bytes) {
+		if (bytes == null || bytes.length == 0) {
+			throw new IllegalArgumentException("no value: an empty entry");
+		}
+		return switch (bytes[0]) {
+			case NULL -> null;
+			case JSON -> readJson(bytes);
+			default -> throw new IllegalArgumentException("a value of format " + bytes[0]
+					+ ", which this version cannot read (written by a newer one?)");
+		};
+	}
+
+	private Object readJson(byte[] bytes) {
+		try {
+			return this.reader.readValue(bytes, 1, bytes.length - 1);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("a value that cannot be read: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,235 @@
+package dev.scalability.cache;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.cache.support.AbstractValueAdaptingCache;
+
+/**
+ * One cache on two levels: this instance's memory (Caffeine) in front of the store every
+ * instance shares, when there is one. A read looks in memory, then in the store, and
+ * keeps what the store had in memory; a write goes to the store first, which tells the
+ * other instances to drop their copy, then to memory. Concurrent misses of one key on
+ * this instance run its loader once: the others wait for that load.
+ */
+public class TwoLevelCache extends AbstractValueAdaptingCache {
+
+	private static final Log logger = LogFactory.getLog(TwoLevelCache.class);
+
+	private final CacheSpec spec;
+
+	/**
+	 * This instance's copies, by the key's text: what invalidations name.
+	 */
+	private final Cache<String, Object> local;
+
+	private final RemoteCacheStore remote;
+
+	private final CacheValueCodec codec;
+
+	private final CacheObserver observer;
+
+	/**
+	 * The loads under way, by key: one per key at a time.
+	 */
+	private final ConcurrentHashMap<Object, CompletableFuture<Object>> loads = new ConcurrentHashMap<>();
+
+	private volatile boolean unreadableLogged;
+
+	/**
+	 * Creates a cache.
+	 * @param spec its size and lifetimes
+	 * @param remote the shared store, or {@code null} for memory only
+	 * @param codec writes values for the shared store
+	 * @param observer hears what the cache does
+	 * @param ticker the time of the memory's expiry, {@link Ticker#systemTicker()} but in
+	 * tests
+	 */
+	public TwoLevelCache(CacheSpec spec, RemoteCacheStore remote, CacheValueCodec codec, CacheObserver observer,
+			Ticker ticker) {
+		super(true);
+		this.spec = spec;
+		this.remote = remote;
+		this.codec = codec;
+		this.observer = observer;
+		this.local = Caffeine.newBuilder()
+			.maximumSize(spec.localMaxSize())
+			.expireAfterWrite(spec.localTtl())
+			.ticker(ticker)
+			.build();
+	}
+
+	@Override
+	public String getName() {
+		return this.spec.name();
+	}
+
+	@Override
+	public Object getNativeCache() {
+		return this.local;
+	}
+
+	public CacheSpec spec() {
+		return this.spec;
+	}
+
+	/**
+	 * Entries in this instance's memory, about.
+	 * @return how many
+	 */
+	public long localSize() {
+		return this.local.estimatedSize();
+	}
+
+	@Override
+	protected Object lookup(Object key) {
+		String text = keyOf(key);
+		Object stored = this.local.getIfPresent(text);
+		if (stored != null) {
+			this.observer.hit(getName(), CacheLevel.LOCAL);
+			return stored;
+		}
+		this.observer.miss(getName(), CacheLevel.LOCAL);
+		if (this.remote == null) {
+			return null;
+		}
+		byte[] bytes = this.remote.get(getName(), text);
+		if (bytes == null) {
+			this.observer.miss(getName(), CacheLevel.REMOTE);
+			return null;
+		}
+		Object value;
+		try {
+			value = toStoreValue(this.codec.read(bytes));
+		}
+		catch (IllegalArgumentException ex) {
+			// Another version's format, or a class this instance does not trust: a miss.
+			if (!this.unreadableLogged) {
+				this.unreadableLogged = true;
+				logger.warn("An entry of cache '" + getName() + "' in the shared store cannot be read, and counts as a "
+						+ "miss: " + ex.getMessage());
+			}
+			this.observer.miss(getName(), CacheLevel.REMOTE);
+			return null;
+		}
+		this.observer.hit(getName(), CacheLevel.REMOTE);
+		this.local.put(text, value);
+		return value;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T get(Object key, Callable<T> valueLoader) {
+		ValueWrapper cached = get(key);
+		if (cached != null) {
+			return (T) cached.get();
+		}
+		CompletableFuture<Object> load = new CompletableFuture<>();
+		CompletableFuture<Object> running = this.loads.putIfAbsent(key, load);
+		if (running != null) {
+			// Another thread of this instance loads the key: its value serves this caller too.
+			try {
+				return (T) fromStoreValue(running.join());
+			}
+			catch (CompletionException ex) {
+				throw new ValueRetrievalException(key, valueLoader, (ex.getCause() != null) ? ex.getCause() : ex);
+			}
+		}
+		try {
+			// Looked again: a load that just ended may have put it.
+			cached = get(key);
+			if (cached != null) {
+				load.complete(toStoreValue(cached.get()));
+				return (T) cached.get();
+			}
+			long start = System.nanoTime();
+			T value;
+			try {
+				value = valueLoader.call();
+			}
+			catch (Exception ex) {
+				this.observer.loaded(getName(), System.nanoTime() - start, false);
+				load.completeExceptionally(ex);
+				throw new ValueRetrievalException(key, valueLoader, ex);
+			}
+			this.observer.loaded(getName(), System.nanoTime() - start, true);
+			put(key, value);
+			load.complete(toStoreValue(value));
+			return value;
+		}
+		catch (RuntimeException | Error ex) {
+			load.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.loads.remove(key, load);
+		}
+	}
+
+	@Override
+	public void put(Object key, Object value) {
+		Object stored = toStoreValue(value);
+		String text = keyOf(key);
+		if (this.remote != null) {
+			byte[] bytes = this.codec.write(fromStoreValue(stored));
+			if (this.remote.put(getName(), text, bytes, this.spec.ttl())) {
+				this.observer.put(getName(), CacheLevel.REMOTE);
+			}
+		}
+		this.local.put(text, stored);
+		this.observer.put(getName(), CacheLevel.LOCAL);
+	}
+
+	@Override
+	public void evict(Object key) {
+		String text = keyOf(key);
+		if (this.remote != null && this.remote.evict(getName(), text)) {
+			this.observer.evicted(getName(), CacheLevel.REMOTE);
+		}
+		this.local.invalidate(text);
+		this.observer.evicted(getName(), CacheLevel.LOCAL);
+	}
+
+	@Override
+	public void clear() {
+		if (this.remote != null) {
+			this.remote.clear(getName());
+		}
+		this.local.invalidateAll();
+	}
+
+	/**
+	 * Drops this instance's copy of an entry another instance changed.
+	 * @param key the entry's key, as the shared store knows it
+	 */
+	public void dropLocal(String key) {
+		this.local.invalidate(key);
+	}
+
+	/**
+	 * Drops every entry of this instance's memory: another instance cleared the cache, or
+	 * invalidations may have been missed.
+	 */
+	public void dropAllLocal() {
+		this.local.invalidateAll();
+	}
+
+	/**
+	 * The key as the shared store knows it: its text ({@code SimpleKey [a,b]} for several
+	 * parameters), the same on every instance.
+	 * @param key the key
+	 * @return its text
+	 */
+	static String keyOf(Object key) {
+		return String.valueOf(key);
+	}
+
+}
