@@ -1,0 +1,167 @@
+package dev.scalability.cache.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.scalability.cache.CacheLevel;
+import dev.scalability.cache.CacheObserver;
+import dev.scalability.cache.CacheSpec;
+import dev.scalability.cache.CacheValueCodec;
+import dev.scalability.cache.TwoLevelCacheManager;
+import dev.scalability.redis.DedicatedConnections;
+import dev.scalability.redis.GuardedRedis;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.test.redis.PrivateRedis;
+import dev.scalability.test.redis.RedisTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.cache.Cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two instances' caches on one Redis: what one writes the other reads, a change on one
+ * drops the other's copy, and a Redis that stops costs reads nothing but the shared level.
+ */
+@RedisTest
+class TwoLevelCacheOnRedisTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	private PrivateRedis redis;
+
+	private final List<CacheInvalidations> invalidations = new ArrayList<>();
+
+	private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+	@BeforeEach
+	void startRedis() {
+		this.redis = PrivateRedis.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.invalidations.forEach(CacheInvalidations::close);
+		this.redis.close();
+	}
+
+	@Test
+	void whatOneInstanceCachesTheOtherReadsFromRedisAndKeepsInMemory() {
+		Cache first = instance("a").getCache("products");
+		Cache second = instance("b").getCache("products");
+		AtomicInteger loads = new AtomicInteger();
+		assertThat(first.get("42", () -> "lamp-" + loads.incrementAndGet())).isEqualTo("lamp-1");
+		assertThat(second.get("42", () -> "lamp-" + loads.incrementAndGet())).isEqualTo("lamp-1");
+		assertThat(loads).hasValue(1);
+		assertThat(count("b", CacheLevel.REMOTE, "hit")).isOne();
+		assertThat(second.get("42", String.class)).isEqualTo("lamp-1");
+		assertThat(count("b", CacheLevel.LOCAL, "hit")).as("then from its memory").isOne();
+	}
+
+	@Test
+	void aPutOrEvictOnOneInstanceDropsTheCopyInTheOthersMemory() {
+		TwoLevelCacheManager firstManager = instance("a");
+		TwoLevelCacheManager secondManager = instance("b");
+		Cache first = firstManager.getCache("products");
+		Cache second = secondManager.getCache("products");
+		first.put("42", "lamp");
+		assertThat(second.get("42", String.class)).isEqualTo("lamp");
+		first.put("42", "desk lamp");
+		await().atMost(WAIT).until(() -> "desk lamp".equals(second.get("42", String.class)));
+		first.evict("42");
+		await().atMost(WAIT).until(() -> second.get("42") == null);
+		first.put("7", "chair");
+		assertThat(second.get("7", String.class)).isEqualTo("chair");
+		first.clear();
+		await().atMost(WAIT).until(() -> second.get("7") == null);
+	}
+
+	@Test
+	void clearRemovesEveryEntryOfTheCacheAndNoOtherCachesEntries() {
+		TwoLevelCacheManager manager = instance("a");
+		Cache products = manager.getCache("products");
+		Cache prices = manager.getCache("prices");
+		for (int i = 0; i < 1_200; i++) {
+			products.put("p" + i, i);
+		}
+		prices.put("p1", 10);
+		products.clear();
+		Cache fresh = instance("b").getCache("products");
+		assertThat(fresh.get("p1")).isNull();
+		assertThat(fresh.get("p1199")).isNull();
+		assertThat(instance("c").getCache("prices").get("p1", Integer.class)).isEqualTo(10);
+	}
+
+	@Test
+	void aStoppedRedisCostsReadsOnlyTheSharedLevelAndIsUsedAgainOnceBack() {
+		Cache first = instance("a").getCache("products");
+		first.put("42", "lamp");
+		this.redis.server().stop();
+		AtomicInteger loads = new AtomicInteger();
+		assertThat(first.get("42", String.class)).as("from memory").isEqualTo("lamp");
+		assertThat(first.get("7", () -> "chair-" + loads.incrementAndGet())).isEqualTo("chair-1");
+		first.put("8", "table");
+		first.evict("42");
+		assertThat(this.counts).anySatisfy((name, count) -> assertThat(name).startsWith("a:failed:"));
+		this.redis.server().restart();
+		await().atMost(WAIT).ignoreExceptions().until(() -> {
+			first.put("9", "shelf");
+			return instance("b").getCache("products").get("9", String.class) != null;
+		});
+	}
+
+	private TwoLevelCacheManager instance(String name) {
+		GuardedRedis redis = TestGuards.withBreaker(this.redis.connectionFactory(), Duration.ofMillis(300),
+				Duration.ofMillis(200));
+		CacheObserver observer = new CacheObserver() {
+
+			@Override
+			public void hit(String cache, CacheLevel level) {
+				count(name + ":" + level + ":hit");
+			}
+
+			@Override
+			public void miss(String cache, CacheLevel level) {
+				count(name + ":" + level + ":miss");
+			}
+
+			@Override
+			public void remoteFailed(String cache, String reason) {
+				count(name + ":failed:" + reason);
+			}
+
+		};
+		RedisCacheStore store = new RedisCacheStore(redis, new RedisKeys("cache-tests:"), name, observer);
+		TwoLevelCacheManager manager = new TwoLevelCacheManager(List.of(),
+				(cache) -> new CacheSpec(cache, Duration.ofMinutes(10), 1_000, Duration.ofMinutes(1)), store,
+				new CacheValueCodec(JsonMapper.builder().build(), List.of()), observer, Ticker.systemTicker());
+		manager.afterPropertiesSet();
+		CacheInvalidations listening = new CacheInvalidations(new DedicatedConnections(this.redis.connectionFactory()),
+				store, name, manager, Duration.ofSeconds(2));
+		listening.subscribe();
+		await().atMost(WAIT).until(listening::isListening);
+		this.invalidations.add(listening);
+		return manager;
+	}
+
+	private void count(String name) {
+		this.counts.computeIfAbsent(name, (key) -> new LongAdder()).increment();
+	}
+
+	private long count(String instance, CacheLevel level, String result) {
+		LongAdder count = this.counts.get(instance + ":" + level + ":" + result);
+		return (count != null) ? count.sum() : 0;
+	}
+
+}
