@@ -16,7 +16,7 @@ public final class BackendSelection {
 	 * The features of this version that can run on Redis, by their property name: Redis is
 	 * connected to, checked and warmed up only for them.
 	 */
-	public static final List<String> FEATURES = List.of("rate-limit", "events", "tasks");
+	public static final List<String> FEATURES = List.of("rate-limit", "cache", "events", "tasks");
 
 	private final Backend backend;
 

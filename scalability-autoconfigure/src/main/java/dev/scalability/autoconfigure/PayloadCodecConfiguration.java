@@ -33,17 +33,31 @@ public class PayloadCodecConfiguration {
 	JacksonPayloadCodec scalabilityPayloadCodec(ObjectProvider<JsonMapper> jsonMapper, Environment environment,
 			BeanFactory beanFactory) {
 		JsonMapper mapper = jsonMapper.getIfAvailable(JsonMapper::new);
+		List<String> trusted = trustedPackages(environment, beanFactory, TRUSTED_PACKAGES_PROPERTIES);
+		// Knowing no package of its own, the codec keeps Jackson's rule: a class-named type id
+		// only for a subtype of a specific declared type, never of Object.
+		return trusted.isEmpty() ? new JacksonPayloadCodec(mapper) : JacksonPayloadCodec.trusting(mapper, trusted);
+	}
+
+	/**
+	 * The packages whose classes a feature may make from what Redis holds: the
+	 * application's own ({@code @SpringBootApplication}'s) and those the properties name.
+	 * @param environment the environment
+	 * @param beanFactory the bean factory
+	 * @param properties the {@code trusted-packages} properties to read
+	 * @return the packages
+	 */
+	public static List<String> trustedPackages(Environment environment, BeanFactory beanFactory,
+			List<String> properties) {
 		Binder binder = Binder.get(environment);
 		List<String> trusted = new ArrayList<>();
-		for (String property : TRUSTED_PACKAGES_PROPERTIES) {
+		for (String property : properties) {
 			trusted.addAll(binder.bind(property, Bindable.listOf(String.class)).orElse(List.of()));
 		}
 		if (AutoConfigurationPackages.has(beanFactory)) {
 			trusted.addAll(AutoConfigurationPackages.get(beanFactory));
 		}
-		// Knowing no package of its own, the codec keeps Jackson's rule: a class-named type id
-		// only for a subtype of a specific declared type, never of Object.
-		return trusted.isEmpty() ? new JacksonPayloadCodec(mapper) : JacksonPayloadCodec.trusting(mapper, trusted);
+		return trusted;
 	}
 
 }

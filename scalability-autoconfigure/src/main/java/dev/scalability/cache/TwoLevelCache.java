@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -172,6 +173,25 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		finally {
 			this.loads.remove(key, load);
 		}
+	}
+
+	@Override
+	public CompletableFuture<?> retrieve(Object key) {
+		Object stored = lookup(key);
+		return (stored != null) ? CompletableFuture.completedFuture(fromStoreValue(stored)) : null;
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+		Object stored = lookup(key);
+		if (stored != null) {
+			return CompletableFuture.completedFuture((T) fromStoreValue(stored));
+		}
+		return valueLoader.get().thenApply((value) -> {
+			put(key, value);
+			return value;
+		});
 	}
 
 	@Override
