@@ -38,6 +38,11 @@ public final class HttpTestClient {
 			.POST(HttpRequest.BodyPublishers.ofString(json)));
 	}
 
+	public HttpResponse<String> put(String path, String json, String... headers) {
+		return send(request(path, headers).header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(json)));
+	}
+
 	/**
 	 * Posts a form, as a browser's login page does.
 	 * @param path the path
