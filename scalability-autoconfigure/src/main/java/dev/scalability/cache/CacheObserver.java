@@ -11,6 +11,14 @@ public interface CacheObserver {
 	CacheObserver NONE = new CacheObserver() {
 	};
 
+	/**
+	 * A cache was made.
+	 * @param cache its name
+	 * @param localSize its entries in this instance's memory, about
+	 */
+	default void cacheCreated(String cache, java.util.function.LongSupplier localSize) {
+	}
+
 	default void hit(String cache, CacheLevel level) {
 	}
 

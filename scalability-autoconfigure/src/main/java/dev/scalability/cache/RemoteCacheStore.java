@@ -42,4 +42,21 @@ public interface RemoteCacheStore {
 	 */
 	boolean clear(String cache);
 
+	/**
+	 * Whether the store is held back now (its breaker open after failures), so that the
+	 * caches serve from memory and their loaders.
+	 * @return whether it is
+	 */
+	default boolean degraded() {
+		return false;
+	}
+
+	/**
+	 * What there is to know about the store, for health and the snapshot.
+	 * @return details, in display order
+	 */
+	default java.util.Map<String, Object> details() {
+		return java.util.Map.of();
+	}
+
 }

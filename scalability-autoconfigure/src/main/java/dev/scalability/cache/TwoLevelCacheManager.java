@@ -1,11 +1,13 @@
 package dev.scalability.cache;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.scalability.backend.BackendStatus;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.support.AbstractCacheManager;
@@ -14,7 +16,7 @@ import org.springframework.cache.support.AbstractCacheManager;
  * The caches of the application, each on two levels ({@link TwoLevelCache}): those
  * configured by name, and any other a {@code @Cacheable} names, with the defaults.
  */
-public class TwoLevelCacheManager extends AbstractCacheManager {
+public class TwoLevelCacheManager extends AbstractCacheManager implements BackendStatus {
 
 	private final Map<String, CacheSpec> configured;
 
@@ -100,8 +102,39 @@ public class TwoLevelCacheManager extends AbstractCacheManager {
 			.toList();
 	}
 
+	@Override
+	public String backend() {
+		return (this.remote != null) ? "redis" : "memory";
+	}
+
+	@Override
+	public boolean degraded() {
+		return this.remote != null && this.remote.degraded();
+	}
+
+	@Override
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		if (this.remote != null) {
+			details.putAll(this.remote.details());
+		}
+		Map<String, Object> caches = new LinkedHashMap<>();
+		for (TwoLevelCache cache : caches()) {
+			Map<String, Object> described = new LinkedHashMap<>();
+			described.put("ttl", cache.spec().ttl().toString());
+			described.put("localTtl", cache.spec().localTtl().toString());
+			described.put("localMaxSize", cache.spec().localMaxSize());
+			described.put("localSize", cache.localSize());
+			caches.put(cache.getName(), described);
+		}
+		details.put("caches", caches);
+		return details;
+	}
+
 	private TwoLevelCache create(CacheSpec spec) {
-		return new TwoLevelCache(spec, this.remote, this.codec, this.observer, this.ticker);
+		TwoLevelCache cache = new TwoLevelCache(spec, this.remote, this.codec, this.observer, this.ticker);
+		this.observer.cacheCreated(spec.name(), cache::localSize);
+		return cache;
 	}
 
 }

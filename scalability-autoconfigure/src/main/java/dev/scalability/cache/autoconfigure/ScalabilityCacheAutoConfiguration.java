@@ -14,12 +14,14 @@ import dev.scalability.cache.CacheObserver;
 import dev.scalability.cache.CacheValueCodec;
 import dev.scalability.cache.TwoLevelCacheManager;
 import dev.scalability.cache.annotation.CacheableLoadsOnce;
+import dev.scalability.cache.metrics.MicrometerCacheObserver;
 import dev.scalability.cache.redis.CacheInvalidations;
 import dev.scalability.cache.redis.RedisCacheStore;
 import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisKeys;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -138,6 +140,19 @@ public final class ScalabilityCacheAutoConfiguration {
 		@ConditionalOnBean(CacheInvalidations.class)
 		CacheInvalidationsLifecycle cacheInvalidationsLifecycle(CacheInvalidations invalidations) {
 			return new CacheInvalidationsLifecycle(invalidations);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(CacheObserver.class)
+		MicrometerCacheObserver cacheObserver(MeterRegistry registry) {
+			return new MicrometerCacheObserver(registry);
 		}
 
 	}

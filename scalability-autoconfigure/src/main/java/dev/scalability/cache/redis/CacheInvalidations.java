@@ -52,6 +52,7 @@ public class CacheInvalidations {
 		this.instance = instance;
 		this.caches = caches;
 		this.timeout = timeout;
+		store.reportInvalidations(this);
 	}
 
 	/**

@@ -37,6 +37,8 @@ public class RedisCacheStore implements RemoteCacheStore {
 
 	private volatile boolean failing;
 
+	private volatile CacheInvalidations invalidations;
+
 	/**
 	 * Creates a store.
 	 * @param redis guarded calls on the application's connection
@@ -122,6 +124,31 @@ public class RedisCacheStore implements RemoteCacheStore {
 			failed(cache, ex);
 			return false;
 		}
+	}
+
+	@Override
+	public boolean degraded() {
+		return this.redis.isHeldBack();
+	}
+
+	@Override
+	public java.util.Map<String, Object> details() {
+		java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+		if (this.redis.circuitBreaker() != null) {
+			details.put("circuitBreaker", this.redis.circuitBreaker().getState().name());
+		}
+		if (this.invalidations != null) {
+			details.put("invalidations", this.invalidations.isListening() ? "listening" : "not listening");
+		}
+		return details;
+	}
+
+	/**
+	 * Says whether invalidations are heard, in the details.
+	 * @param invalidations the listener
+	 */
+	public void reportInvalidations(CacheInvalidations invalidations) {
+		this.invalidations = invalidations;
 	}
 
 	byte[] channel() {
