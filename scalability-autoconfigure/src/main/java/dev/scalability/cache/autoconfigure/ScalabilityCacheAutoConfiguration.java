@@ -12,6 +12,7 @@ import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.cache.CacheObserver;
 import dev.scalability.cache.CacheValueCodec;
+import dev.scalability.cache.CacheWarmer;
 import dev.scalability.cache.TwoLevelCacheManager;
 import dev.scalability.cache.annotation.CacheableLoadsOnce;
 import dev.scalability.cache.metrics.MicrometerCacheObserver;
@@ -88,6 +89,15 @@ public final class ScalabilityCacheAutoConfiguration {
 				}
 			});
 		};
+	}
+
+	/**
+	 * The application's {@link CacheWarmer}s, run before it takes traffic.
+	 */
+	@Bean
+	@ConditionalOnBean(CacheWarmer.class)
+	CacheWarming cacheWarming(ObjectProvider<CacheWarmer> warmers, CacheManager caches) {
+		return new CacheWarming(warmers.orderedStream().toList(), caches);
 	}
 
 	@Configuration(proxyBeanMethods = false)

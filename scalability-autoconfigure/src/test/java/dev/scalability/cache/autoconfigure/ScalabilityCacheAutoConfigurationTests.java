@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.scalability.autoconfigure.FailureAnalyses;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.cache.CacheSpec;
+import dev.scalability.cache.CacheWarmer;
 import dev.scalability.cache.TwoLevelCache;
 import dev.scalability.cache.TwoLevelCacheManager;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,21 @@ class ScalabilityCacheAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(CatalogConfiguration.class, OwnCacheManagerConfiguration.class)
 			.withPropertyValues("scalability.cache.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class));
+	}
+
+	@Test
+	void cacheWarmersFillCachesWhileTheApplicationStartsAndOneThatFailsDoesNotStopIt() {
+		this.contextRunner.withUserConfiguration(CatalogConfiguration.class)
+			.withBean("failing", CacheWarmer.class, () -> (caches) -> {
+				throw new IllegalStateException("catalog away");
+			})
+			.withBean("products", CacheWarmer.class, () -> (caches) -> caches.getCache("products").put(1, "warm"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Catalog catalog = context.getBean(Catalog.class);
+				assertThat(catalog.product(1)).isEqualTo("warm");
+				assertThat(catalog.loads()).isZero();
+			});
 	}
 
 	@Test
