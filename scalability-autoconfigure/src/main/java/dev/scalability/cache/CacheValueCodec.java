@@ -1,8 +1,13 @@
 package dev.scalability.cache;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.ObjectReader;
@@ -20,13 +25,24 @@ import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
  *
  * <p>The first byte says how the rest is written, so that the format can change without
  * misreading what older instances wrote: {@value #NULL} a cached {@code null},
- * {@value #JSON} JSON.
+ * {@value #JSON} JSON, {@value #JSON_LZ4} JSON larger than the compression threshold,
+ * compressed with LZ4 (its length in four bytes, then the block).
  */
 public final class CacheValueCodec {
 
 	static final byte NULL = 0;
 
 	static final byte JSON = 1;
+
+	static final byte JSON_LZ4 = 2;
+
+	/**
+	 * The largest value read back from a compressed entry: a few bytes must not make this
+	 * instance allocate gigabytes.
+	 */
+	private static final int LARGEST_VALUE = 64 * 1024 * 1024;
+
+	private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
 	/**
 	 * The JDK's value and collection classes, by name or prefix: nothing that runs code
@@ -44,13 +60,31 @@ public final class CacheValueCodec {
 
 	private final ObjectReader reader;
 
+	private final int compressionThreshold;
+
 	/**
-	 * Creates a codec.
+	 * Creates a codec that compresses values over 1 KB.
 	 * @param mapper the application's mapper, whose modules and settings are kept
 	 * @param trustedPackages packages whose classes may be read back, such as
 	 * {@code com.example.shop}
 	 */
 	public CacheValueCodec(JsonMapper mapper, Collection<String> trustedPackages) {
+		this(mapper, trustedPackages, 1024);
+	}
+
+	/**
+	 * Creates a codec.
+	 * @param mapper the application's mapper, whose modules and settings are kept
+	 * @param trustedPackages packages whose classes may be read back, such as
+	 * {@code com.example.shop}
+	 * @param compressionThreshold values whose JSON is larger than this many bytes are
+	 * compressed
+	 */
+	public CacheValueCodec(JsonMapper mapper, Collection<String> trustedPackages, int compressionThreshold) {
+		if (compressionThreshold < 0) {
+			throw new IllegalArgumentException("the compression threshold must not be negative");
+		}
+		this.compressionThreshold = compressionThreshold;
 		BasicPolymorphicTypeValidator.Builder validator = BasicPolymorphicTypeValidator.builder();
 		JDK_VALUE_TYPES.forEach(validator::allowIfSubType);
 		trustedPackages.forEach((name) -> validator.allowIfSubType(name.endsWith(".") ? name : name + "."));
@@ -80,6 +114,9 @@ public final class CacheValueCodec {
 			throw new IllegalArgumentException("A value of " + value.getClass().getName()
 					+ " cannot be cached as JSON: " + ex.getOriginalMessage(), ex);
 		}
+		if (json.length > this.compressionThreshold) {
+			return compressed(json);
+		}
 		byte[] bytes = new byte[json.length + 1];
 		bytes[0] = JSON;
 		System.arraycopy(json, 0, bytes, 1, json.length);
@@ -99,15 +136,46 @@ public final class CacheValueCodec {
 		}
 		return switch (bytes[0]) {
 			case NULL -> null;
-			case JSON -> readJson(bytes);
+			case JSON -> readJson(bytes, 1, bytes.length - 1);
+			case JSON_LZ4 -> readCompressed(bytes);
 			default -> throw new IllegalArgumentException("a value of format " + bytes[0]
 					+ ", which this version cannot read (written by a newer one?)");
 		};
 	}
 
-	private Object readJson(byte[] bytes) {
+	private static byte[] compressed(byte[] json) {
+		LZ4Compressor compressor = LZ4.fastCompressor();
+		byte[] bytes = new byte[5 + compressor.maxCompressedLength(json.length)];
+		bytes[0] = JSON_LZ4;
+		ByteBuffer.wrap(bytes, 1, 4).putInt(json.length);
+		int length = compressor.compress(json, 0, json.length, bytes, 5, bytes.length - 5);
+		return Arrays.copyOf(bytes, 5 + length);
+	}
+
+	private Object readCompressed(byte[] bytes) {
+		if (bytes.length < 5) {
+			throw new IllegalArgumentException("a compressed value without its length");
+		}
+		int length = ByteBuffer.wrap(bytes, 1, 4).getInt();
+		if (length < 0 || length > LARGEST_VALUE) {
+			throw new IllegalArgumentException("a compressed value of " + length + " bytes, more than this reads");
+		}
+		byte[] json = new byte[length];
 		try {
-			return this.reader.readValue(bytes, 1, bytes.length - 1);
+			int read = LZ4.safeDecompressor().decompress(bytes, 5, bytes.length - 5, json, 0);
+			if (read != length) {
+				throw new IllegalArgumentException("a compressed value of " + read + " bytes, not " + length);
+			}
+		}
+		catch (LZ4Exception ex) {
+			throw new IllegalArgumentException("a compressed value that cannot be read: " + ex.getMessage(), ex);
+		}
+		return readJson(json, 0, json.length);
+	}
+
+	private Object readJson(byte[] bytes, int offset, int length) {
+		try {
+			return this.reader.readValue(bytes, offset, length);
 		}
 		catch (JacksonException ex) {
 			throw new IllegalArgumentException("a value that cannot be read: " + ex.getOriginalMessage(), ex);

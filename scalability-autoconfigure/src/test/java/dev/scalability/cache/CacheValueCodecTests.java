@@ -67,6 +67,29 @@ class CacheValueCodecTests {
 		assertThat(this.codec.write("x")[0]).isEqualTo(CacheValueCodec.JSON);
 	}
 
+	@Test
+	void valuesOverTheThresholdAreCompressedAndComeBackTheSame() {
+		CacheValueCodec compressing = new CacheValueCodec(JsonMapper.builder().build(), List.of("dev.scalability.cache"),
+				100);
+		String small = "x".repeat(50);
+		assertThat(compressing.write(small)[0]).as("under the threshold").isEqualTo(CacheValueCodec.JSON);
+		List<Product> large = java.util.stream.IntStream.range(0, 200)
+			.mapToObj((i) -> new Product((long) i, "lamp " + i, BigDecimal.TEN, Instant.EPOCH))
+			.toList();
+		byte[] bytes = compressing.write(large);
+		assertThat(bytes[0]).isEqualTo(CacheValueCodec.JSON_LZ4);
+		int json = new CacheValueCodec(JsonMapper.builder().build(), List.of(), Integer.MAX_VALUE).write(large).length;
+		assertThat(bytes.length).as("a third of its JSON at most").isLessThan(json / 3);
+		assertThat(compressing.read(bytes)).isEqualTo(large);
+		assertThat(this.codec.read(bytes)).as("read by any instance, whatever its threshold").isEqualTo(large);
+	}
+
+	@Test
+	void aCompressedEntryClaimingAHugeLengthIsRefusedWithoutAllocatingIt() {
+		byte[] bomb = { CacheValueCodec.JSON_LZ4, 0x7f, 0x7f, 0x7f, 0x7f, 0, 0 };
+		assertThatIllegalArgumentException().isThrownBy(() -> this.codec.read(bomb)).withMessageContaining("more than");
+	}
+
 	private Object roundTrip(Object value) {
 		return this.codec.read(this.codec.write(value));
 	}

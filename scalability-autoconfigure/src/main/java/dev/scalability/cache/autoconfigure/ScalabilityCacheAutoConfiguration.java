@@ -6,6 +6,7 @@ import java.util.List;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.scalability.autoconfigure.Backend;
+import dev.scalability.autoconfigure.InvalidPropertyException;
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
 import dev.scalability.autoconfigure.PayloadCodecConfiguration;
 import dev.scalability.autoconfigure.RedisGuards;
@@ -40,6 +41,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The two-level cache: a {@link CacheManager} whose caches keep entries in each
@@ -64,10 +66,15 @@ public final class ScalabilityCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CacheValueCodec cacheValueCodec(ObjectProvider<JsonMapper> jsonMapper, Environment environment,
-			BeanFactory beanFactory) {
+			BeanFactory beanFactory, ScalabilityCacheProperties properties) {
 		List<String> trusted = new ArrayList<>(PayloadCodecConfiguration.trustedPackages(environment, beanFactory,
 				List.of(TRUSTED_PACKAGES_PROPERTY)));
-		return new CacheValueCodec(jsonMapper.getIfAvailable(JsonMapper::new), trusted);
+		DataSize threshold = properties.getCompressionThreshold();
+		if (threshold == null || threshold.isNegative() || threshold.toBytes() > Integer.MAX_VALUE) {
+			throw new InvalidPropertyException(CacheSpecsBuilder.PREFIX + ".compression-threshold", threshold,
+					"must be between 0B and 2GB", "such as 1KB.");
+		}
+		return new CacheValueCodec(jsonMapper.getIfAvailable(JsonMapper::new), trusted, (int) threshold.toBytes());
 	}
 
 	/**

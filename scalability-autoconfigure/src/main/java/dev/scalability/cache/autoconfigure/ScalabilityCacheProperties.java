@@ -11,6 +11,7 @@ import dev.scalability.autoconfigure.FeatureRedisProperties;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The two-level cache: Caffeine in every instance, Redis shared by all of them.
@@ -37,6 +38,11 @@ public class ScalabilityCacheProperties {
 	private Duration defaultTtl = Duration.ofHours(1);
 
 	private final Local local = new Local();
+
+	/**
+	 * Values whose JSON is larger than this are compressed (LZ4) in Redis.
+	 */
+	private DataSize compressionThreshold = DataSize.ofKilobytes(1);
 
 	/**
 	 * Caches by name, with their own lifetimes and sizes.
@@ -77,6 +83,14 @@ public class ScalabilityCacheProperties {
 
 	public Local getLocal() {
 		return this.local;
+	}
+
+	public DataSize getCompressionThreshold() {
+		return this.compressionThreshold;
+	}
+
+	public void setCompressionThreshold(DataSize compressionThreshold) {
+		this.compressionThreshold = compressionThreshold;
 	}
 
 	public Map<String, Cache> getCaches() {

@@ -116,6 +116,10 @@ class ScalabilityCacheAutoConfigurationTests {
 				assertThat(analysis.getDescription()).contains("scalability.cache.caches.products.ttl")
 					.contains("must be positive");
 			});
+		this.contextRunner.withUserConfiguration(CatalogConfiguration.class)
+			.withPropertyValues("scalability.cache.compression-threshold=-1B")
+			.run((context) -> assertThat(FailureAnalyses.analyze(context.getStartupFailure()).getDescription())
+				.contains("scalability.cache.compression-threshold"));
 	}
 
 	@Configuration(proxyBeanMethods = false)
