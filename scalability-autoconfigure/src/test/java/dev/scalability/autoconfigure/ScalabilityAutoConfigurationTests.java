@@ -96,7 +96,8 @@ class ScalabilityAutoConfigurationTests {
 	void theSharedBackendSelectsNothingWhenEveryFeatureSetsItsOwn() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.data.redis"))
 			.withPropertyValues("scalability.backend=redis", "scalability.rate-limit.backend=memory",
-					"scalability.events.backend=memory", "scalability.tasks.backend=memory")
+					"scalability.cache.backend=memory", "scalability.events.backend=memory",
+					"scalability.tasks.backend=memory")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisConnector.class));
 	}
 

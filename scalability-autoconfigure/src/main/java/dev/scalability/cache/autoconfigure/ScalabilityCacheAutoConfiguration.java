@@ -83,6 +83,7 @@ public final class ScalabilityCacheAutoConfiguration {
 	 * early for a bean post-processor to see it.
 	 */
 	@Bean
+	@ConditionalOnMissingBean(name = "cacheableLoadsOnce")
 	SmartInitializingSingleton cacheableLoadsOnce(ObjectProvider<CacheAspectSupport> aspects,
 			ObjectProvider<CacheManager> cacheManager) {
 		return () -> {
@@ -103,6 +104,7 @@ public final class ScalabilityCacheAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnBean(CacheWarmer.class)
+	@ConditionalOnMissingBean
 	CacheWarming cacheWarming(ObjectProvider<CacheWarmer> warmers, CacheManager caches) {
 		return new CacheWarming(warmers.orderedStream().toList(), caches);
 	}
@@ -146,6 +148,7 @@ public final class ScalabilityCacheAutoConfiguration {
 
 		@Bean
 		@ConditionalOnBean(TwoLevelCacheManager.class)
+		@ConditionalOnMissingBean
 		CacheInvalidations cacheInvalidations(RedisCacheStore store, TwoLevelCacheManager caches,
 				InstanceRegistry instances, RedisGuards guards, ScalabilityCacheProperties properties,
 				RedisConnectionFactory connectionFactory) {
@@ -155,6 +158,7 @@ public final class ScalabilityCacheAutoConfiguration {
 
 		@Bean
 		@ConditionalOnBean(CacheInvalidations.class)
+		@ConditionalOnMissingBean
 		CacheInvalidationsLifecycle cacheInvalidationsLifecycle(CacheInvalidations invalidations) {
 			return new CacheInvalidationsLifecycle(invalidations);
 		}

@@ -14,6 +14,7 @@ import dev.scalability.cache.CacheObserver;
 import dev.scalability.cache.CacheSpec;
 import dev.scalability.cache.CacheValueCodec;
 import dev.scalability.cache.TwoLevelCacheManager;
+import dev.scalability.cache.health.CacheHealthIndicator;
 import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisKeys;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.cache.Cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,9 +107,12 @@ class TwoLevelCacheOnRedisTests {
 	}
 
 	@Test
-	void aStoppedRedisCostsReadsOnlyTheSharedLevelAndIsUsedAgainOnceBack() {
-		Cache first = instance("a").getCache("products");
+	void aStoppedRedisCostsReadsOnlyTheSharedLevelHealthSaysSoAndRedisIsUsedAgainOnceBack() {
+		TwoLevelCacheManager manager = instance("a");
+		CacheHealthIndicator health = new CacheHealthIndicator(manager, null);
+		Cache first = manager.getCache("products");
 		first.put("42", "lamp");
+		assertThat(health.health(true).getDetails()).doesNotContainKey("degraded");
 		this.redis.server().stop();
 		AtomicInteger loads = new AtomicInteger();
 		assertThat(first.get("42", String.class)).as("from memory").isEqualTo("lamp");
@@ -114,11 +120,15 @@ class TwoLevelCacheOnRedisTests {
 		first.put("8", "table");
 		first.evict("42");
 		assertThat(this.counts).anySatisfy((name, count) -> assertThat(name).startsWith("a:failed:"));
+		Health degraded = health.health(true);
+		assertThat(degraded.getStatus()).isEqualTo(Status.UP);
+		assertThat(degraded.getDetails()).containsEntry("degraded", true).containsEntry("circuitBreaker", "OPEN");
 		this.redis.server().restart();
 		await().atMost(WAIT).ignoreExceptions().until(() -> {
 			first.put("9", "shelf");
 			return instance("b").getCache("products").get("9", String.class) != null;
 		});
+		await().atMost(WAIT).until(() -> !health.health(true).getDetails().containsKey("degraded"));
 	}
 
 	private TwoLevelCacheManager instance(String name) {
