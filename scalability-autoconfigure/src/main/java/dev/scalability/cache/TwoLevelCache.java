@@ -34,6 +34,12 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 
 	private final RemoteCacheStore remote;
 
+	/**
+	 * Whether entries are kept in memory at all: a cache of local size 0 reads Redis every
+	 * time (for entries no instance may serve stale).
+	 */
+	private final boolean keepsLocal;
+
 	private final CacheValueCodec codec;
 
 	private final CacheObserver observer;
@@ -61,6 +67,7 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		this.remote = remote;
 		this.codec = codec;
 		this.observer = observer;
+		this.keepsLocal = spec.localMaxSize() > 0;
 		this.local = Caffeine.newBuilder()
 			.maximumSize(spec.localMaxSize())
 			.expireAfterWrite(spec.localTtl())
@@ -93,12 +100,14 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	@Override
 	protected Object lookup(Object key) {
 		String text = keyOf(key);
-		Object stored = this.local.getIfPresent(text);
-		if (stored != null) {
-			this.observer.hit(getName(), CacheLevel.LOCAL);
-			return stored;
+		if (this.keepsLocal) {
+			Object stored = this.local.getIfPresent(text);
+			if (stored != null) {
+				this.observer.hit(getName(), CacheLevel.LOCAL);
+				return stored;
+			}
+			this.observer.miss(getName(), CacheLevel.LOCAL);
 		}
-		this.observer.miss(getName(), CacheLevel.LOCAL);
 		if (this.remote == null) {
 			return null;
 		}
@@ -122,7 +131,9 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 			return null;
 		}
 		this.observer.hit(getName(), CacheLevel.REMOTE);
-		this.local.put(text, value);
+		if (this.keepsLocal) {
+			this.local.put(text, value);
+		}
 		return value;
 	}
 
@@ -204,8 +215,10 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 				this.observer.put(getName(), CacheLevel.REMOTE);
 			}
 		}
-		this.local.put(text, stored);
-		this.observer.put(getName(), CacheLevel.LOCAL);
+		if (this.keepsLocal) {
+			this.local.put(text, stored);
+			this.observer.put(getName(), CacheLevel.LOCAL);
+		}
 	}
 
 	@Override

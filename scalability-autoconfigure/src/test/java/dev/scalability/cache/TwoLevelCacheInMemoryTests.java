@@ -58,6 +58,15 @@ class TwoLevelCacheInMemoryTests {
 	}
 
 	@Test
+	void aCacheOfLocalSizeZeroKeepsNothingInMemory() {
+		TwoLevelCache none = new TwoLevelCache(new CacheSpec("none", Duration.ofMinutes(10), 0, Duration.ofMinutes(1)),
+				null, new CacheValueCodec(JsonMapper.builder().build(), List.of()), CacheObserver.NONE, this.nanos::get);
+		none.put("1", "lamp");
+		assertThat(none.get("1")).isNull();
+		assertThat(none.localSize()).isZero();
+	}
+
+	@Test
 	void theLocalTtlNeverOutlivesTheSharedOne() {
 		assertThat(new CacheSpec("short", Duration.ofSeconds(10), 10, Duration.ofMinutes(1)).localTtl())
 			.isEqualTo(Duration.ofSeconds(10));
