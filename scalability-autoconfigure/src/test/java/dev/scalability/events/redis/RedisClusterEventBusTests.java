@@ -92,7 +92,8 @@ class RedisClusterEventBusTests {
 			await().atMost(WAIT).until(() -> handled.contains(poison));
 
 			bus.replay(topics.get(5), "billing", ids.get(5));
-			await().atMost(WAIT).until(() -> handled.stream().filter(ids.get(5)::equals).count() == 2);
+			// Given again at least once: delivery is at least once, replays included.
+			await().atMost(WAIT).until(() -> handled.stream().filter(ids.get(5)::equals).count() >= 2);
 			assertThat(bus.topics()).extracting((topic) -> topic.topic()).containsAll(topics);
 		}
 		finally {
