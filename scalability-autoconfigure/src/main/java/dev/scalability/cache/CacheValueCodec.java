@@ -88,7 +88,6 @@ public final class CacheValueCodec {
 		BasicPolymorphicTypeValidator.Builder validator = BasicPolymorphicTypeValidator.builder();
 		JDK_VALUE_TYPES.forEach(validator::allowIfSubType);
 		trustedPackages.forEach((name) -> validator.allowIfSubType(name.endsWith(".") ? name : name + "."));
-		validator.allowIfSubTypeIsArray();
 		JsonMapper typed = mapper.rebuild()
 			.activateDefaultTypingAsProperty(validator.build(), DefaultTyping.NON_FINAL_AND_RECORDS, "@class")
 			.build();
@@ -157,7 +156,8 @@ public final class CacheValueCodec {
 			throw new IllegalArgumentException("a compressed value without its length");
 		}
 		int length = ByteBuffer.wrap(bytes, 1, 4).getInt();
-		if (length < 0 || length > LARGEST_VALUE) {
+		// LZ4 never shrinks data more than 255 times: a larger claim is a forgery.
+		if (length < 0 || length > LARGEST_VALUE || length > 255L * (bytes.length - 5) + 64) {
 			throw new IllegalArgumentException("a compressed value of " + length + " bytes, more than this reads");
 		}
 		byte[] json = new byte[length];

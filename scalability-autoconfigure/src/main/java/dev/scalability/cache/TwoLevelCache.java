@@ -2,7 +2,7 @@ package dev.scalability.cache;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -24,6 +24,18 @@ import org.springframework.cache.support.AbstractValueAdaptingCache;
 public class TwoLevelCache extends AbstractValueAdaptingCache {
 
 	private static final Log logger = LogFactory.getLog(TwoLevelCache.class);
+
+	/**
+	 * Whether a class has a {@code toString} of its own, asked once per class.
+	 */
+	private static final ClassValue<Boolean> OWN_TO_STRING = new ClassValue<>() {
+
+		@Override
+		protected Boolean computeValue(Class<?> type) {
+			return overridesToString(type);
+		}
+
+	};
 
 	private final CacheSpec spec;
 
@@ -47,9 +59,11 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	/**
 	 * The loads under way, by key: one per key at a time.
 	 */
-	private final ConcurrentHashMap<Object, CompletableFuture<Object>> loads = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<String, Load> loads = new ConcurrentHashMap<>();
 
 	private volatile boolean unreadableLogged;
+
+	private volatile boolean unwritableLogged;
 
 	/**
 	 * Creates a cache.
@@ -144,23 +158,18 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		if (cached != null) {
 			return (T) cached.get();
 		}
-		CompletableFuture<Object> load = new CompletableFuture<>();
-		CompletableFuture<Object> running = this.loads.putIfAbsent(key, load);
+		String text = keyOf(key);
+		Load load = new Load(Thread.currentThread());
+		Load running = this.loads.putIfAbsent(text, load);
 		if (running != null) {
-			// Another thread of this instance loads the key: its value serves this caller too.
-			try {
-				return (T) fromStoreValue(running.join());
-			}
-			catch (CompletionException ex) {
-				throw new ValueRetrievalException(key, valueLoader, (ex.getCause() != null) ? ex.getCause() : ex);
-			}
+			return (T) fromStoreValue(awaitLoad(key, valueLoader, running));
 		}
 		try {
-			// Looked again: a load that just ended may have put it.
-			cached = get(key);
-			if (cached != null) {
-				load.complete(toStoreValue(cached.get()));
-				return (T) cached.get();
+			// Looked again in memory: a load that just ended may have kept it.
+			Object stored = this.keepsLocal ? this.local.getIfPresent(text) : null;
+			if (stored != null) {
+				load.value().complete(stored);
+				return (T) fromStoreValue(stored);
 			}
 			long start = System.nanoTime();
 			T value;
@@ -169,21 +178,50 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 			}
 			catch (Exception ex) {
 				this.observer.loaded(getName(), System.nanoTime() - start, false);
-				load.completeExceptionally(ex);
+				load.value().completeExceptionally(ex);
 				throw new ValueRetrievalException(key, valueLoader, ex);
 			}
 			this.observer.loaded(getName(), System.nanoTime() - start, true);
 			put(key, value);
-			load.complete(toStoreValue(value));
+			load.value().complete(toStoreValue(value));
 			return value;
 		}
 		catch (RuntimeException | Error ex) {
-			load.completeExceptionally(ex);
+			load.value().completeExceptionally(ex);
 			throw ex;
 		}
 		finally {
-			this.loads.remove(key, load);
+			this.loads.remove(text, load);
 		}
+	}
+
+	private Object awaitLoad(Object key, Callable<?> valueLoader, Load running) {
+		if (running.thread() == Thread.currentThread()) {
+			// Waiting for its own load would wait forever.
+			throw new IllegalStateException("A loader of cache '" + getName() + "' asked for its own key " + key
+					+ " while loading it");
+		}
+		try {
+			return running.value().get();
+		}
+		catch (ExecutionException ex) {
+			throw new ValueRetrievalException(key, valueLoader, (ex.getCause() != null) ? ex.getCause() : ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ValueRetrievalException(key, valueLoader, ex);
+		}
+	}
+
+	/**
+	 * A load under way: who loads, and what it will have loaded.
+	 */
+	private record Load(Thread thread, CompletableFuture<Object> value) {
+
+		Load(Thread thread) {
+			this(thread, new CompletableFuture<>());
+		}
+
 	}
 
 	@Override
@@ -210,8 +248,20 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		Object stored = toStoreValue(value);
 		String text = keyOf(key);
 		if (this.remote != null) {
-			byte[] bytes = this.codec.write(fromStoreValue(stored));
-			if (this.remote.put(getName(), text, bytes, this.spec.ttl())) {
+			byte[] bytes = null;
+			try {
+				bytes = this.codec.write(fromStoreValue(stored));
+			}
+			catch (IllegalArgumentException ex) {
+				// The caller keeps its value: only the other instances miss it.
+				this.observer.remoteFailed(getName(), "unwritable");
+				if (!this.unwritableLogged) {
+					this.unwritableLogged = true;
+					logger.warn("A value of cache '" + getName() + "' cannot be written for Redis, and is kept in this "
+							+ "instance's memory only: " + ex.getMessage());
+				}
+			}
+			if (bytes != null && this.remote.put(getName(), text, bytes, this.spec.ttl())) {
 				this.observer.put(getName(), CacheLevel.REMOTE);
 			}
 		}
@@ -262,7 +312,24 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	 * @return its text
 	 */
 	static String keyOf(Object key) {
+		if (key instanceof String text) {
+			return text;
+		}
+		if (key != null && !OWN_TO_STRING.get(key.getClass())) {
+			throw new IllegalArgumentException("A cache key of " + key.getClass().getName()
+					+ " has no toString of its own: its text would differ on every instance, and between two "
+					+ "equal keys. Give it one, or use a key expression");
+		}
 		return String.valueOf(key);
+	}
+
+	private static boolean overridesToString(Class<?> type) {
+		try {
+			return type.getMethod("toString").getDeclaringClass() != Object.class;
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
 	}
 
 }

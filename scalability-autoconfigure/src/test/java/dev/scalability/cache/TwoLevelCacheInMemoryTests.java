@@ -103,6 +103,26 @@ class TwoLevelCacheInMemoryTests {
 	}
 
 	@Test
+	void aLoaderThatAsksForItsOwnKeyFailsRatherThanWaitForeverForItself() {
+		this.manager.afterPropertiesSet();
+		Cache products = this.manager.getCache("products");
+		assertThatExceptionOfType(Cache.ValueRetrievalException.class)
+			.isThrownBy(() -> products.get("1", () -> products.get("1", () -> "inner")))
+			.withRootCauseInstanceOf(IllegalStateException.class);
+		assertThat(products.get("1", () -> "lamp")).isEqualTo("lamp");
+	}
+
+	@Test
+	void aKeyWithoutATextOfItsOwnIsRefusedSinceNoInstanceCouldFindItAgain() {
+		this.manager.afterPropertiesSet();
+		Cache products = this.manager.getCache("products");
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> products.put(new Object(), "x"))
+			.withMessageContaining("no toString of its own");
+		products.put(java.util.List.of(1, 2), "pair");
+		assertThat(products.get(java.util.List.of(1, 2), String.class)).isEqualTo("pair");
+	}
+
+	@Test
 	void aLoaderThatFailsCachesNothingAndTheNextCallLoadsAgain() {
 		this.manager.afterPropertiesSet();
 		Cache products = this.manager.getCache("products");

@@ -91,6 +91,24 @@ class TwoLevelCacheOnRedisTests {
 	}
 
 	@Test
+	void aValueThatCannotBeWrittenForRedisIsStillReturnedAndKeptInMemory() {
+		Cache first = instance("a").getCache("products");
+		Unwritable value = new Unwritable();
+		assertThat(first.get("u", () -> value)).isSameAs(value);
+		assertThat(first.get("u", Unwritable.class)).isSameAs(value);
+		assertThat(this.counts).containsKey("a:failed:unwritable");
+		assertThat(instance("b").getCache("products").get("u")).as("not shared").isNull();
+	}
+
+	static class Unwritable {
+
+		public String getName() {
+			throw new IllegalStateException("lazy association, no session");
+		}
+
+	}
+
+	@Test
 	void clearRemovesEveryEntryOfTheCacheAndNoOtherCachesEntries() {
 		TwoLevelCacheManager manager = instance("a");
 		Cache products = manager.getCache("products");
