@@ -9,11 +9,14 @@ import dev.scalability.cache.redis.CacheInvalidations;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Subscribes to the invalidations of the shared cache when the application starts, and
- * again every second until it is subscribed (Redis may be away at start-up); closes the
- * subscription when the application stops.
+ * Subscribes to the invalidations of the shared cache when the application starts, with
+ * Redis's warm-up and before the cache warmers and the web server, and again every second
+ * until it is subscribed (Redis may be away at start-up); closes the subscription when the
+ * application stops, after the web server has drained.
  */
 class CacheInvalidationsLifecycle implements SmartLifecycle {
+
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
 	private static final long RETRY_MILLIS = 1_000;
 
@@ -53,6 +56,11 @@ class CacheInvalidationsLifecycle implements SmartLifecycle {
 	@Override
 	public synchronized boolean isRunning() {
 		return this.subscriber != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 }

@@ -15,7 +15,8 @@ import org.apache.commons.logging.LogFactory;
  * Hears what the other instances changed in the shared cache, and drops this instance's
  * copies of it. One pub/sub connection per instance; Lettuce subscribes again by itself
  * after a reconnect, and since messages sent meanwhile are lost, every cache's memory is
- * cleared then. Between a lost connection and that, a copy lives at most its local ttl.
+ * cleared at each subscription, the first included. Between a lost connection and that, a
+ * copy lives at most its local ttl, and health says the cache is degraded.
  */
 public class CacheInvalidations {
 
@@ -75,9 +76,10 @@ public class CacheInvalidations {
 
 					@Override
 					public void subscribed(byte[] channel, long count) {
+						// What was sent before, or while the connection was down, is lost:
+						// copies kept meanwhile may be stale.
+						CacheInvalidations.this.caches.dropAllLocal();
 						if (CacheInvalidations.this.subscriptions.incrementAndGet() > 1) {
-							// Subscribed again after a reconnect: what was sent meanwhile is lost.
-							CacheInvalidations.this.caches.dropAllLocal();
 							logger.info("Invalidations of the shared cache heard again: this instance's memory of "
 									+ "every cache was cleared, since some may have been missed");
 						}

@@ -128,7 +128,8 @@ public class RedisCacheStore implements RemoteCacheStore {
 
 	@Override
 	public boolean degraded() {
-		return this.redis.isHeldBack();
+		CacheInvalidations listening = this.invalidations;
+		return this.redis.isHeldBack() || (listening != null && !listening.isListening());
 	}
 
 	@Override
