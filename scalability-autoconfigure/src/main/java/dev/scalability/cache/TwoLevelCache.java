@@ -3,6 +3,7 @@ package dev.scalability.cache;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -24,6 +25,8 @@ import org.springframework.cache.support.AbstractValueAdaptingCache;
 public class TwoLevelCache extends AbstractValueAdaptingCache {
 
 	private static final Log logger = LogFactory.getLog(TwoLevelCache.class);
+
+	private static final int STRIPES = 64;
 
 	/**
 	 * Whether a class has a {@code toString} of its own, asked once per class.
@@ -62,6 +65,13 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	private final ConcurrentHashMap<String, Load> loads = new ConcurrentHashMap<>();
 
 	private volatile boolean unreadableLogged;
+
+	/**
+	 * Bumped, by stripe of keys, whenever this instance's copies must go (a change here or
+	 * elsewhere): a read from Redis that began before a bump keeps nothing, since what it
+	 * read may be what the change replaced.
+	 */
+	private final AtomicLongArray stamps = new AtomicLongArray(STRIPES);
 
 	private volatile boolean unwritableLogged;
 
@@ -125,6 +135,8 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		if (this.remote == null) {
 			return null;
 		}
+		int stripe = stripe(text);
+		long stamp = this.stamps.get(stripe);
 		byte[] bytes = this.remote.get(getName(), text);
 		if (bytes == null) {
 			this.observer.miss(getName(), CacheLevel.REMOTE);
@@ -146,7 +158,9 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		}
 		this.observer.hit(getName(), CacheLevel.REMOTE);
 		if (this.keepsLocal) {
-			this.local.put(text, value);
+			// Atomic with the removal of an invalidation: either this sees its bump and keeps
+			// nothing, or the removal comes after and takes this copy away.
+			this.local.asMap().compute(text, (ignored, current) -> (this.stamps.get(stripe) == stamp) ? value : current);
 		}
 		return value;
 	}
@@ -265,6 +279,7 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 				this.observer.put(getName(), CacheLevel.REMOTE);
 			}
 		}
+		this.stamps.incrementAndGet(stripe(text));
 		if (this.keepsLocal) {
 			this.local.put(text, stored);
 			this.observer.put(getName(), CacheLevel.LOCAL);
@@ -277,6 +292,7 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		if (this.remote != null && this.remote.evict(getName(), text)) {
 			this.observer.evicted(getName(), CacheLevel.REMOTE);
 		}
+		this.stamps.incrementAndGet(stripe(text));
 		this.local.invalidate(text);
 		this.observer.evicted(getName(), CacheLevel.LOCAL);
 	}
@@ -286,7 +302,7 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		if (this.remote != null) {
 			this.remote.clear(getName());
 		}
-		this.local.invalidateAll();
+		dropAllLocal();
 	}
 
 	/**
@@ -294,6 +310,7 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	 * @param key the entry's key, as the shared store knows it
 	 */
 	public void dropLocal(String key) {
+		this.stamps.incrementAndGet(stripe(key));
 		this.local.invalidate(key);
 	}
 
@@ -302,7 +319,14 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	 * invalidations may have been missed.
 	 */
 	public void dropAllLocal() {
+		for (int i = 0; i < STRIPES; i++) {
+			this.stamps.incrementAndGet(i);
+		}
 		this.local.invalidateAll();
+	}
+
+	private static int stripe(String key) {
+		return key.hashCode() & (STRIPES - 1);
 	}
 
 	/**

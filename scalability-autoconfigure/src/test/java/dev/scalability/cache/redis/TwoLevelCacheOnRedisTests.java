@@ -109,6 +109,59 @@ class TwoLevelCacheOnRedisTests {
 	}
 
 	@Test
+	void aReadFromRedisThatAnInvalidationOvertookKeepsNoStaleCopyInMemory() throws Exception {
+		GuardedRedis redis = TestGuards.bounded(this.redis.connectionFactory(), Duration.ofSeconds(2));
+		RedisCacheStore store = new RedisCacheStore(redis, new RedisKeys("cache-tests:"), "slow", CacheObserver.NONE);
+		java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		dev.scalability.cache.RemoteCacheStore slowReads = new dev.scalability.cache.RemoteCacheStore() {
+
+			@Override
+			public byte[] get(String cache, String key) {
+				byte[] value = store.get(cache, key);
+				// The old value is read; the invalidation of a change arrives before it is kept.
+				read.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return value;
+			}
+
+			@Override
+			public boolean put(String cache, String key, byte[] value, Duration ttl) {
+				return store.put(cache, key, value, ttl);
+			}
+
+			@Override
+			public boolean evict(String cache, String key) {
+				return store.evict(cache, key);
+			}
+
+			@Override
+			public boolean clear(String cache) {
+				return store.clear(cache);
+			}
+
+		};
+		instance("writer").getCache("products").put("42", "lamp");
+		TwoLevelCacheManager reader = new TwoLevelCacheManager(List.of(),
+				(cache) -> new CacheSpec(cache, Duration.ofMinutes(10), 1_000, Duration.ofMinutes(1)), slowReads,
+				new CacheValueCodec(JsonMapper.builder().build(), List.of()), CacheObserver.NONE, Ticker.systemTicker());
+		reader.afterPropertiesSet();
+		Cache products = reader.getCache("products");
+		java.util.concurrent.CompletableFuture<Object> stale = java.util.concurrent.CompletableFuture
+			.supplyAsync(() -> products.get("42", String.class));
+		assertThat(read.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		reader.dropLocal("products", "42");
+		release.countDown();
+		assertThat(stale.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("lamp");
+		assertThat(((dev.scalability.cache.TwoLevelCache) products).localSize()).as("no copy kept").isZero();
+	}
+
+	@Test
 	void clearRemovesEveryEntryOfTheCacheAndNoOtherCachesEntries() {
 		TwoLevelCacheManager manager = instance("a");
 		Cache products = manager.getCache("products");
