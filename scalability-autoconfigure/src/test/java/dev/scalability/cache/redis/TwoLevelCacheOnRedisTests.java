@@ -68,8 +68,13 @@ class TwoLevelCacheOnRedisTests {
 		assertThat(second.get("42", () -> "lamp-" + loads.incrementAndGet())).isEqualTo("lamp-1");
 		assertThat(loads).hasValue(1);
 		assertThat(count("b", CacheLevel.REMOTE, "hit")).isOne();
-		assertThat(second.get("42", String.class)).isEqualTo("lamp-1");
-		assertThat(count("b", CacheLevel.LOCAL, "hit")).as("then from its memory").isOne();
+		// Then from its memory, once no invalidation (such as the one of the first put, which
+		// may arrive during that read) overtakes a read from Redis.
+		await().atMost(WAIT).until(() -> {
+			assertThat(second.get("42", String.class)).isEqualTo("lamp-1");
+			return count("b", CacheLevel.LOCAL, "hit") > 0;
+		});
+		assertThat(loads).hasValue(1);
 	}
 
 	@Test
