@@ -1,13 +1,11 @@
 package dev.scalability.cache.redis;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.scalability.cache.TwoLevelCacheManager;
 import dev.scalability.redis.DedicatedConnections;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import dev.scalability.redis.PubSubChannels;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -22,21 +20,15 @@ public class CacheInvalidations {
 
 	private static final Log logger = LogFactory.getLog(CacheInvalidations.class);
 
-	private final DedicatedConnections connections;
-
 	private final byte[] channel;
 
 	private final String instance;
 
 	private final TwoLevelCacheManager caches;
 
-	private final Duration timeout;
+	private final PubSubChannels channels;
 
 	private final AtomicInteger subscriptions = new AtomicInteger();
-
-	private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
-
-	private volatile boolean subscribed;
 
 	/**
 	 * Creates the listener.
@@ -48,11 +40,12 @@ public class CacheInvalidations {
 	 */
 	public CacheInvalidations(DedicatedConnections connections, RedisCacheStore store, String instance,
 			TwoLevelCacheManager caches, Duration timeout) {
-		this.connections = connections;
 		this.channel = store.channel();
 		this.instance = instance;
 		this.caches = caches;
-		this.timeout = timeout;
+		this.channels = new PubSubChannels(connections, timeout, (channel, message) -> receive(message),
+				this::subscribed);
+		this.channels.add(this.channel);
 		store.reportInvalidations(this);
 	}
 
@@ -60,42 +53,9 @@ public class CacheInvalidations {
 	 * Subscribes, unless it is subscribed: called again until it succeeds, since Redis may
 	 * be away.
 	 */
-	public synchronized void subscribe() {
-		if (this.subscribed) {
-			return;
-		}
-		try {
-			if (this.connection == null) {
-				this.connection = this.connections.openPubSub();
-				this.connection.addListener(new RedisPubSubAdapter<>() {
-
-					@Override
-					public void message(byte[] channel, byte[] message) {
-						receive(message);
-					}
-
-					@Override
-					public void subscribed(byte[] channel, long count) {
-						// What was sent before, or while the connection was down, is lost:
-						// copies kept meanwhile may be stale.
-						CacheInvalidations.this.caches.dropAllLocal();
-						if (CacheInvalidations.this.subscriptions.incrementAndGet() > 1) {
-							logger.info("Invalidations of the shared cache heard again: this instance's memory of "
-									+ "every cache was cleared, since some may have been missed");
-						}
-					}
-
-				});
-			}
-			this.connection.async().subscribe(this.channel).get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-			this.subscribed = true;
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			logger.debug("Invalidations of the shared cache not heard yet: " + ex.getMessage());
-		}
+	public void subscribe() {
+		this.channels.open();
+		this.channels.subscribe();
 	}
 
 	/**
@@ -103,15 +63,20 @@ public class CacheInvalidations {
 	 * @return whether it is subscribed on a connection that is up
 	 */
 	public boolean isListening() {
-		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
-		return this.subscribed && current != null && current.isOpen();
+		return this.channels.isListening(this.channel);
 	}
 
-	public synchronized void close() {
-		this.subscribed = false;
-		if (this.connection != null) {
-			this.connection.close();
-			this.connection = null;
+	public void close() {
+		this.channels.close();
+	}
+
+	private void subscribed() {
+		// What was sent before, or while the connection was down, is lost: copies kept
+		// meanwhile may be stale.
+		this.caches.dropAllLocal();
+		if (this.subscriptions.incrementAndGet() > 1) {
+			logger.info("Invalidations of the shared cache heard again: this instance's memory of every cache was "
+					+ "cleared, since some may have been missed");
 		}
 	}
 
