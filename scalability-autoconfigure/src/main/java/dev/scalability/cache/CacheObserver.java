@@ -41,6 +41,20 @@ public interface CacheObserver {
 	}
 
 	/**
+	 * An invalidation went to the other instances.
+	 * @param cache the cache
+	 */
+	default void invalidationSent(String cache) {
+	}
+
+	/**
+	 * An invalidation from another instance arrived.
+	 * @param cache the cache
+	 */
+	default void invalidationReceived(String cache) {
+	}
+
+	/**
 	 * A call to the shared store failed, and the cache went on without it.
 	 * @param cache the cache
 	 * @param reason why, such as {@code timeout} or {@code circuit_open}

@@ -72,6 +72,25 @@ public class MicrometerCacheObserver implements CacheObserver {
 	}
 
 	@Override
+	public void invalidationSent(String cache) {
+		invalidations(cache, "sent").increment();
+	}
+
+	@Override
+	public void invalidationReceived(String cache) {
+		invalidations(cache, "received").increment();
+	}
+
+	private Counter invalidations(String cache, String direction) {
+		return this.counters.computeIfAbsent("invalidations\n" + cache + '\n' + direction,
+				(key) -> Counter.builder("scalability.cache.invalidations")
+					.description("Changes told to the other instances, and heard from them")
+					.tag("cache", cache)
+					.tag("direction", direction)
+					.register(this.registry));
+	}
+
+	@Override
 	public void remoteFailed(String cache, String reason) {
 		this.counters.computeIfAbsent("errors\n" + cache + '\n' + reason,
 				(key) -> Counter.builder("scalability.cache.remote.errors")

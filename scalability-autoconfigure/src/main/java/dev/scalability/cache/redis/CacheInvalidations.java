@@ -3,6 +3,7 @@ package dev.scalability.cache.redis;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.scalability.cache.CacheObserver;
 import dev.scalability.cache.TwoLevelCacheManager;
 import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.PubSubChannels;
@@ -30,6 +31,8 @@ public class CacheInvalidations {
 
 	private final AtomicInteger subscriptions = new AtomicInteger();
 
+	private final CacheObserver observer;
+
 	/**
 	 * Creates the listener.
 	 * @param connections opens its pub/sub connection
@@ -43,6 +46,7 @@ public class CacheInvalidations {
 		this.channel = store.channel();
 		this.instance = instance;
 		this.caches = caches;
+		this.observer = store.observer();
 		this.channels = new PubSubChannels(connections, timeout, (channel, message) -> receive(message),
 				this::subscribed);
 		this.channels.add(this.channel);
@@ -85,6 +89,7 @@ public class CacheInvalidations {
 		if (invalidation == null || this.instance.equals(invalidation.sender())) {
 			return;
 		}
+		this.observer.invalidationReceived(invalidation.cache());
 		if (invalidation.clear()) {
 			this.caches.dropAllLocal(invalidation.cache());
 		}

@@ -74,6 +74,7 @@ public class RedisCacheStore implements RemoteCacheStore {
 					bytes(Long.toString(Math.max(1, ttl.toMillis()))), this.keys.channel(),
 					CacheInvalidation.entry(this.instance, cache, key).encode());
 			answered();
+			this.observer.invalidationSent(cache);
 			return true;
 		}
 		catch (RedisCallException ex) {
@@ -88,6 +89,7 @@ public class RedisCacheStore implements RemoteCacheStore {
 			this.redis.script(CacheScripts.EVICT, new byte[][] { this.keys.entry(cache, key) }, this.keys.channel(),
 					CacheInvalidation.entry(this.instance, cache, key).encode());
 			answered();
+			this.observer.invalidationSent(cache);
 			return true;
 		}
 		catch (RedisCallException ex) {
@@ -118,6 +120,7 @@ public class RedisCacheStore implements RemoteCacheStore {
 			this.redis.call((commands) -> commands.publish(this.keys.channel(),
 					CacheInvalidation.clear(this.instance, cache).encode()));
 			answered();
+			this.observer.invalidationSent(cache);
 			return true;
 		}
 		catch (RedisCallException ex) {
@@ -150,6 +153,10 @@ public class RedisCacheStore implements RemoteCacheStore {
 	 */
 	public void reportInvalidations(CacheInvalidations invalidations) {
 		this.invalidations = invalidations;
+	}
+
+	CacheObserver observer() {
+		return this.observer;
 	}
 
 	byte[] channel() {

@@ -65,6 +65,15 @@ class CacheOnRedisAutoConfigurationTests {
 			assertThat(two.loads()).isZero();
 
 			MeterRegistry meters = second.getBean(MeterRegistry.class);
+			assertThat(first.getBean(MeterRegistry.class)
+				.get("scalability.cache.invalidations")
+				.tags("cache", "products", "direction", "sent")
+				.counter()
+				.count()).isPositive();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> meters.find("scalability.cache.invalidations")
+					.tags("cache", "products", "direction", "received")
+					.counter() != null);
 			assertThat(meters.get("cache.gets").tags("cache", "products", "level", "remote", "result", "hit")
 				.counter()
 				.count()).isPositive();
