@@ -1,48 +1,59 @@
 package dev.scalability.tasks;
 
+import java.util.Map;
+
+import dev.scalability.permits.PermitGrant;
+import dev.scalability.permits.PermitLimit;
+import dev.scalability.permits.RatePermits;
+
 /**
- * How many tasks a queue may start, per queue and across every instance: permits taken
- * before tasks are fetched, one per task, and given back for those the fetch did not
- * find. The auto-configuration takes them from the rate limiter.
+ * How many tasks a queue may start, per queue and across every instance when the permits
+ * are shared: permits taken before tasks are fetched, one per task, and given back for
+ * those the fetch did not find.
  */
-public interface QueueRateLimits {
+public final class QueueRateLimits {
 
 	/**
 	 * No queue is limited.
 	 */
-	QueueRateLimits NONE = new QueueRateLimits() {
+	public static final QueueRateLimits NONE = new QueueRateLimits(null, Map.of());
 
-		@Override
-		public boolean limits(String queue) {
-			return false;
+	private final RatePermits permits;
+
+	private final Map<String, PermitLimit> limits;
+
+	/**
+	 * Creates the limits.
+	 * @param permits counts the permits
+	 * @param limits the limit of each limited queue, by queue
+	 */
+	public QueueRateLimits(RatePermits permits, Map<String, PermitLimit> limits) {
+		if (permits == null && !limits.isEmpty()) {
+			throw new IllegalArgumentException("limited queues need permits");
 		}
-
-		@Override
-		public Grant take(String queue, int wanted) {
-			return new Grant(Math.max(wanted, 0), 0, null);
-		}
-
-		@Override
-		public void giveBack(String queue, Grant grant, int unused) {
-		}
-
-	};
+		this.permits = permits;
+		this.limits = Map.copyOf(limits);
+	}
 
 	/**
 	 * Whether a queue is limited.
 	 * @param queue the queue
 	 * @return whether it has a limit
 	 */
-	boolean limits(String queue);
+	public boolean limits(String queue) {
+		return this.limits.containsKey(queue);
+	}
 
 	/**
-	 * Takes up to {@code wanted} permits to start tasks of a queue: all when available,
-	 * else as many as remain, else none and when to ask again.
+	 * Takes up to {@code wanted} permits to start tasks of a queue.
 	 * @param queue the queue
 	 * @param wanted how many tasks the queue could start now
 	 * @return the permits granted
 	 */
-	Grant take(String queue, int wanted);
+	public PermitGrant take(String queue, int wanted) {
+		PermitLimit limit = this.limits.get(queue);
+		return (limit != null) ? this.permits.take(limit, queue, wanted) : PermitGrant.unlimited(wanted);
+	}
 
 	/**
 	 * Gives back the permits of tasks that were not started after all.
@@ -50,18 +61,11 @@ public interface QueueRateLimits {
 	 * @param grant the permits taken
 	 * @param unused how many of them went unused
 	 */
-	void giveBack(String queue, Grant grant, int unused);
-
-	/**
-	 * Permits to start tasks.
-	 *
-	 * @param permits how many tasks may start
-	 * @param retryAfterNanos when none may, how long until one may
-	 * @param grantedBy who granted them, to give unused ones back to; {@code null} when
-	 * nobody counts
-	 */
-	record Grant(int permits, long retryAfterNanos, Object grantedBy) {
-
+	public void giveBack(String queue, PermitGrant grant, int unused) {
+		PermitLimit limit = this.limits.get(queue);
+		if (limit != null) {
+			this.permits.giveBack(limit, queue, grant, unused);
+		}
 	}
 
 }

@@ -22,11 +22,9 @@ import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
-import dev.scalability.ratelimit.RateLimit;
-import dev.scalability.ratelimit.RateLimitAlgorithm;
-import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.permits.PermitLimit;
+import dev.scalability.ratelimit.RateLimiterPermits;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
-import dev.scalability.tasks.autoconfigure.RateLimiterQueueLimits;
 import dev.scalability.test.time.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -324,9 +322,9 @@ public abstract class TaskQueueBehaviourTests {
 	@Test
 	void aRateLimitedQueueStartsNoMoreTasksThanItsLimitAllowsUntilPermitsComeBack() {
 		ManualClock limiterClock = new ManualClock();
-		QueueRateLimits limits = new RateLimiterQueueLimits(new MemoryRateLimiter(1_000, limiterClock::nanos),
-				Map.of("limited", RateLimitPolicy.of("tasks-limited", RateLimitAlgorithm.TOKEN_BUCKET,
-						RateLimit.of(3, Duration.ofHours(1)))));
+		QueueRateLimits limits = new QueueRateLimits(
+				new RateLimiterPermits(new MemoryRateLimiter(1_000, limiterClock::nanos)),
+				Map.of("limited", new PermitLimit("tasks-limited", 3, Duration.ofHours(1), 0)));
 		this.queue.stop(WAIT);
 		TaskQueueSettings defaults = settings();
 		this.queue = createQueue(new TaskQueueSettings(defaults.retryPolicy(), defaults.concurrency(),
@@ -348,9 +346,9 @@ public abstract class TaskQueueBehaviourTests {
 	@Test
 	void aRateLimitedQueueStartsNoMoreThanItsCapacityAfterAQuietSpell() {
 		ManualClock limiterClock = new ManualClock();
-		QueueRateLimits limits = new RateLimiterQueueLimits(new MemoryRateLimiter(1_000, limiterClock::nanos),
-				Map.of("quiet", RateLimitPolicy.of("tasks-quiet", RateLimitAlgorithm.TOKEN_BUCKET,
-						RateLimit.of(1, Duration.ofHours(1)))));
+		QueueRateLimits limits = new QueueRateLimits(
+				new RateLimiterPermits(new MemoryRateLimiter(1_000, limiterClock::nanos)),
+				Map.of("quiet", new PermitLimit("tasks-quiet", 1, Duration.ofHours(1), 0)));
 		this.queue.stop(WAIT);
 		TaskQueueSettings defaults = settings();
 		this.queue = createQueue(new TaskQueueSettings(defaults.retryPolicy(), defaults.concurrency(),

@@ -14,6 +14,7 @@ import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.ratelimit.RateLimitObserver;
 import dev.scalability.ratelimit.RateLimitPolicy;
 import dev.scalability.ratelimit.RateLimiter;
+import dev.scalability.ratelimit.RateLimiterPermits;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.actuate.RateLimitSnapshotContributor;
 import dev.scalability.ratelimit.annotation.RateLimitedAdvisingPostProcessor;
@@ -65,6 +66,16 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 public final class RateLimitAutoConfiguration {
 
 	static final String FEATURE = "rate-limit";
+
+	/**
+	 * The rate limiter's permits, for features that limit how fast they work (the task
+	 * queue's starts).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimiterPermits rateLimiterPermits(RateLimiter rateLimiter) {
+		return new RateLimiterPermits(rateLimiter);
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

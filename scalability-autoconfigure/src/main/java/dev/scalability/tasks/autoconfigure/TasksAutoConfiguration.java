@@ -9,7 +9,7 @@ import dev.scalability.autoconfigure.PayloadCodecConfiguration;
 import dev.scalability.autoconfigure.RedisGuards;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.delivery.PayloadCodec;
-import dev.scalability.ratelimit.RateLimiter;
+import dev.scalability.permits.RatePermits;
 import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisConnectionProbe;
@@ -75,7 +75,7 @@ public final class TasksAutoConfiguration {
 		@ConditionalOnMissingBean(TaskQueue.class)
 		MemoryTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec,
 				ObjectProvider<TaskQueueObserver> observer, MonotonicClock clock,
-				ObjectProvider<RateLimiter> rateLimiter) {
+				ObjectProvider<RatePermits> rateLimiter) {
 			return new MemoryTaskQueue(new TasksSettingsBuilder(properties).settings(rateLimiter.getIfAvailable(), false),
 					codec,
 					observer.getIfAvailable(() -> TaskQueueObserver.NONE), clock, Clock.systemUTC());
@@ -97,7 +97,7 @@ public final class TasksAutoConfiguration {
 		RedisTaskQueue taskQueue(TasksProperties properties, PayloadCodec codec,
 				ObjectProvider<TaskQueueObserver> observer, RedisGuards guards, RedisKeys keys,
 				InstanceRegistry instances, RedisConnectionFactory connectionFactory,
-				ObjectProvider<RateLimiter> rateLimiter) {
+				ObjectProvider<RatePermits> rateLimiter) {
 			TasksSettingsBuilder builder = new TasksSettingsBuilder(properties);
 			return new RedisTaskQueue(builder.settings(rateLimiter.getIfAvailable(), true),
 					builder.redisSettings(instances.id(), guards.timeout(FEATURE, properties.getRedis())),

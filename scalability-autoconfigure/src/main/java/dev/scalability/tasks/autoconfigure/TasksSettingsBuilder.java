@@ -2,16 +2,13 @@ package dev.scalability.tasks.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.scalability.autoconfigure.InvalidPropertyException;
 import dev.scalability.delivery.Backoff;
 import dev.scalability.delivery.RetryPolicy;
-import dev.scalability.ratelimit.RateLimit;
-import dev.scalability.ratelimit.RateLimitAlgorithm;
-import dev.scalability.ratelimit.RateLimitPolicy;
-import dev.scalability.ratelimit.RateLimiter;
+import dev.scalability.permits.PermitLimit;
+import dev.scalability.permits.RatePermits;
 import dev.scalability.tasks.QueueRateLimits;
 import dev.scalability.tasks.TaskQueueSettings;
 import dev.scalability.tasks.redis.RedisTaskQueueSettings;
@@ -36,12 +33,13 @@ final class TasksSettingsBuilder {
 
 	/**
 	 * The settings.
-	 * @param rateLimiter the rate limiter, or {@code null} when the application has none
+	 * @param rateLimiter the rate limiter's permits, or {@code null} when the application has
+	 * no rate limiter
 	 * @param shared whether the queues are shared by instances (on Redis), so that their
 	 * rate limits must be too
 	 * @return the settings
 	 */
-	TaskQueueSettings settings(RateLimiter rateLimiter, boolean shared) {
+	TaskQueueSettings settings(RatePermits rateLimiter, boolean shared) {
 		atLeastOne("max-attempts", this.properties.getMaxAttempts(), "such as 3.");
 		atLeastOne("concurrency", this.properties.getConcurrency(), "such as 8.");
 		Map<String, Integer> concurrency = new LinkedHashMap<>();
@@ -81,8 +79,8 @@ final class TasksSettingsBuilder {
 				this.properties.getDeadLetterRetention(), rateLimits(rateLimiter, shared));
 	}
 
-	private QueueRateLimits rateLimits(RateLimiter rateLimiter, boolean shared) {
-		Map<String, RateLimitPolicy> policies = new LinkedHashMap<>();
+	private QueueRateLimits rateLimits(RatePermits rateLimiter, boolean shared) {
+		Map<String, PermitLimit> limits = new LinkedHashMap<>();
 		this.properties.getQueues().forEach((name, queue) -> {
 			TasksProperties.RateLimit rateLimit = queue.getRateLimit();
 			if (rateLimit.getLimit() == null) {
@@ -108,17 +106,16 @@ final class TasksSettingsBuilder {
 						"needs the rate limiter, which is off",
 						"set scalability.rate-limit.enabled to true (its backend redis shares the limit between instances).");
 			}
-			if (shared && !"redis".equals(rateLimiter.backend())) {
-				throw new InvalidPropertyException("scalability.rate-limit.backend", rateLimiter.backend(),
+			if (shared && !rateLimiter.shared()) {
+				throw new InvalidPropertyException("scalability.rate-limit.backend", "memory",
 						"must be redis for the rate limit of queue '" + name
 								+ "', which every instance shares through Redis: on memory each instance would start "
 								+ rateLimit.getLimit() + " tasks per " + window,
 						"set scalability.rate-limit.backend (or scalability.backend) to redis.");
 			}
-			policies.put(name, new RateLimitPolicy("tasks-" + name, RateLimitAlgorithm.TOKEN_BUCKET,
-					List.of(new RateLimit(rateLimit.getLimit(), window, rateLimit.getBurst())), null));
+			limits.put(name, new PermitLimit("tasks-" + name, rateLimit.getLimit(), window, rateLimit.getBurst()));
 		});
-		return policies.isEmpty() ? QueueRateLimits.NONE : new RateLimiterQueueLimits(rateLimiter, policies);
+		return limits.isEmpty() ? QueueRateLimits.NONE : new QueueRateLimits(rateLimiter, limits);
 	}
 
 	/**

@@ -24,6 +24,7 @@ import dev.scalability.delivery.FailureDescription;
 import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.permits.PermitGrant;
 import dev.scalability.tasks.QueueRateLimits;
 import dev.scalability.tasks.QueueSnapshot;
 import dev.scalability.tasks.Task;
@@ -378,7 +379,7 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 		while (true) {
 			MemoryTask task;
 			TaskRegistration handler;
-			QueueRateLimits.Grant grant = null;
+			PermitGrant grant = null;
 			if (limited) {
 				// A permit only once a task waits, taken outside the lock: an idle thread holds
 				// none, so that a quiet spell never adds up to a burst beyond the limit.

@@ -20,6 +20,7 @@ import dev.scalability.delivery.FailureDescription;
 import dev.scalability.delivery.GroupCommit;
 import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.RetryPolicy;
+import dev.scalability.permits.PermitGrant;
 import dev.scalability.redis.RedisCallException;
 import dev.scalability.tasks.QueueRateLimits;
 import dev.scalability.tasks.Task;
@@ -261,7 +262,7 @@ final class QueueWorker {
 				if (permits == 0) {
 					continue;
 				}
-				QueueRateLimits.Grant grant = limits.take(this.queue, permits);
+				PermitGrant grant = limits.take(this.queue, permits);
 				if (grant.permits() < permits) {
 					this.free.release(permits - grant.permits());
 					permits = grant.permits();

@@ -3,6 +3,7 @@ package dev.scalability.tasks.autoconfigure;
 import java.time.Duration;
 
 import dev.scalability.autoconfigure.InvalidPropertyException;
+import dev.scalability.ratelimit.RateLimiterPermits;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.time.MonotonicClock;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class TasksSettingsBuilderTests {
 		TasksProperties.Queue emails = new TasksProperties.Queue();
 		emails.getRateLimit().setLimit(10L);
 		properties.getQueues().put("emails", emails);
-		MemoryRateLimiter perInstance = new MemoryRateLimiter(1_000, MonotonicClock.system());
+		RateLimiterPermits perInstance = new RateLimiterPermits(new MemoryRateLimiter(1_000, MonotonicClock.system()));
 		assertThatExceptionOfType(InvalidPropertyException.class)
 			.isThrownBy(() -> new TasksSettingsBuilder(properties).settings(perInstance, true))
 			.withMessageContaining("scalability.rate-limit.backend")

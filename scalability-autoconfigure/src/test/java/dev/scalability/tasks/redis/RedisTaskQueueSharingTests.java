@@ -16,9 +16,8 @@ import dev.scalability.delivery.HandlingOutcome;
 import dev.scalability.delivery.JacksonPayloadCodec;
 import dev.scalability.delivery.PayloadCodec;
 import dev.scalability.delivery.RetryPolicy;
-import dev.scalability.ratelimit.RateLimit;
-import dev.scalability.ratelimit.RateLimitAlgorithm;
-import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.permits.PermitLimit;
+import dev.scalability.ratelimit.RateLimiterPermits;
 import dev.scalability.ratelimit.redis.RedisRateLimiter;
 import dev.scalability.redis.DedicatedConnections;
 import dev.scalability.redis.GuardedRedis;
@@ -34,7 +33,6 @@ import dev.scalability.tasks.TaskRegistration;
 import dev.scalability.tasks.TaskRunner;
 import dev.scalability.tasks.TaskState;
 import dev.scalability.tasks.TaskStatus;
-import dev.scalability.tasks.autoconfigure.RateLimiterQueueLimits;
 import dev.scalability.test.redis.LettuceFactories;
 import dev.scalability.test.redis.RedisTest;
 import dev.scalability.test.redis.TestRedis;
@@ -214,9 +212,9 @@ class RedisTaskQueueSharingTests {
 	@Test
 	void aQueuesRateLimitHoldsAcrossInstancesSharingOneRedisRateLimiter() {
 		GuardedRedis redis = TestGuards.bounded(connectionFactory, Duration.ofSeconds(2));
-		QueueRateLimits limits = new RateLimiterQueueLimits(new RedisRateLimiter(redis, new RedisKeys(this.prefix)),
-				Map.of("reports", RateLimitPolicy.of("tasks-reports", RateLimitAlgorithm.TOKEN_BUCKET,
-						RateLimit.of(5, Duration.ofHours(1)))));
+		QueueRateLimits limits = new QueueRateLimits(
+				new RateLimiterPermits(new RedisRateLimiter(redis, new RedisKeys(this.prefix))),
+				Map.of("reports", new PermitLimit("tasks-reports", 5, Duration.ofHours(1), 0)));
 		Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
 		List<RedisTaskQueue> instances = new ArrayList<>();
 		for (String worker : List.of("instance-1", "instance-2")) {
