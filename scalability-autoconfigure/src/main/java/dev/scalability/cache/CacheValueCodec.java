@@ -130,14 +130,25 @@ public final class CacheValueCodec {
 	 * another format, a class that is not trusted, JSON that does not fit its class
 	 */
 	public Object read(byte[] bytes) {
-		if (bytes == null || bytes.length == 0) {
+		return read(bytes, 0);
+	}
+
+	/**
+	 * Reads a value that begins further in.
+	 * @param bytes bytes that hold what {@link #write} wrote from {@code offset} on
+	 * @param offset where it begins
+	 * @return the value, or {@code null} for a cached {@code null}
+	 * @throws IllegalArgumentException when the bytes are no value this codec can read
+	 */
+	public Object read(byte[] bytes, int offset) {
+		if (bytes == null || bytes.length <= offset) {
 			throw new IllegalArgumentException("no value: an empty entry");
 		}
-		return switch (bytes[0]) {
+		return switch (bytes[offset]) {
 			case NULL -> null;
-			case JSON -> readJson(bytes, 1, bytes.length - 1);
-			case JSON_LZ4 -> readCompressed(bytes);
-			default -> throw new IllegalArgumentException("a value of format " + bytes[0]
+			case JSON -> readJson(bytes, offset + 1, bytes.length - offset - 1);
+			case JSON_LZ4 -> readCompressed(bytes, offset);
+			default -> throw new IllegalArgumentException("a value of format " + bytes[offset]
 					+ ", which this version cannot read (written by a newer one?)");
 		};
 	}
@@ -151,18 +162,19 @@ public final class CacheValueCodec {
 		return Arrays.copyOf(bytes, 5 + length);
 	}
 
-	private Object readCompressed(byte[] bytes) {
-		if (bytes.length < 5) {
+	private Object readCompressed(byte[] bytes, int offset) {
+		int block = offset + 5;
+		if (bytes.length < block) {
 			throw new IllegalArgumentException("a compressed value without its length");
 		}
-		int length = ByteBuffer.wrap(bytes, 1, 4).getInt();
+		int length = ByteBuffer.wrap(bytes).getInt(offset + 1);
 		// LZ4 never shrinks data more than 255 times: a larger claim is a forgery.
-		if (length < 0 || length > LARGEST_VALUE || length > 255L * (bytes.length - 5) + 64) {
+		if (length < 0 || length > LARGEST_VALUE || length > 255L * (bytes.length - block) + 64) {
 			throw new IllegalArgumentException("a compressed value of " + length + " bytes, more than this reads");
 		}
 		byte[] json = new byte[length];
 		try {
-			int read = LZ4.safeDecompressor().decompress(bytes, 5, bytes.length - 5, json, 0);
+			int read = LZ4.safeDecompressor().decompress(bytes, block, bytes.length - block, json, 0);
 			if (read != length) {
 				throw new IllegalArgumentException("a compressed value of " + read + " bytes, not " + length);
 			}

@@ -1,5 +1,7 @@
 package dev.scalability.cache;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +31,12 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	private static final int STRIPES = 64;
 
 	/**
+	 * How long an eviction's tombstone stays in the shared store: a load elsewhere that
+	 * began before the eviction and ends within this cannot write back what it read.
+	 */
+	static final Duration TOMBSTONE_TTL = Duration.ofSeconds(10);
+
+	/**
 	 * Whether a class has a {@code toString} of its own, asked once per class.
 	 */
 	private static final ClassValue<Boolean> OWN_TO_STRING = new ClassValue<>() {
@@ -45,7 +53,7 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	/**
 	 * This instance's copies, by the key's text: what invalidations name.
 	 */
-	private final Cache<String, Object> local;
+	private final Cache<String, CachedEntry> local;
 
 	private final RemoteCacheStore remote;
 
@@ -59,6 +67,15 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 
 	private final CacheObserver observer;
 
+	private final Ticker ticker;
+
+	private final Clock clock;
+
+	/**
+	 * When a read reloads an entry before it expires, or {@code null} for never.
+	 */
+	private final EarlyRefresh earlyRefresh;
+
 	/**
 	 * The loads under way, by key: one per key at a time.
 	 */
@@ -68,8 +85,8 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 
 	/**
 	 * Bumped, by stripe of keys, whenever this instance's copies must go (a change here or
-	 * elsewhere): a read from Redis that began before a bump keeps nothing, since what it
-	 * read may be what the change replaced.
+	 * elsewhere): a read or a load that began before a bump keeps nothing, since what it
+	 * has may be what the change replaced.
 	 */
 	private final AtomicLongArray stamps = new AtomicLongArray(STRIPES);
 
@@ -81,16 +98,39 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	 * @param remote the shared store, or {@code null} for memory only
 	 * @param codec writes values for the shared store
 	 * @param observer hears what the cache does
-	 * @param ticker the time of the memory's expiry, {@link Ticker#systemTicker()} but in
-	 * tests
+	 * @param ticker the time of the memory's expiry and of loads, {@link Ticker#systemTicker()}
+	 * but in tests
 	 */
 	public TwoLevelCache(CacheSpec spec, RemoteCacheStore remote, CacheValueCodec codec, CacheObserver observer,
 			Ticker ticker) {
+		this(spec, remote, codec, observer, ticker, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates a cache.
+	 * @param spec its size and lifetimes
+	 * @param remote the shared store, or {@code null} for memory only
+	 * @param codec writes values for the shared store
+	 * @param observer hears what the cache does
+	 * @param ticker the time of the memory's expiry and of loads, {@link Ticker#systemTicker()}
+	 * but in tests
+	 * @param clock the time entries expire by, the same on every instance
+	 */
+	public TwoLevelCache(CacheSpec spec, RemoteCacheStore remote, CacheValueCodec codec, CacheObserver observer,
+			Ticker ticker, Clock clock) {
+		this(spec, remote, codec, observer, ticker, clock, spec.earlyRefresh() ? new EarlyRefresh() : null);
+	}
+
+	TwoLevelCache(CacheSpec spec, RemoteCacheStore remote, CacheValueCodec codec, CacheObserver observer,
+			Ticker ticker, Clock clock, EarlyRefresh earlyRefresh) {
 		super(true);
 		this.spec = spec;
 		this.remote = remote;
 		this.codec = codec;
 		this.observer = observer;
+		this.ticker = ticker;
+		this.clock = clock;
+		this.earlyRefresh = earlyRefresh;
 		this.keepsLocal = spec.localMaxSize() > 0;
 		this.local = Caffeine.newBuilder()
 			.maximumSize(spec.localMaxSize())
@@ -124,55 +164,103 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	@Override
 	protected Object lookup(Object key) {
 		String text = keyOf(key);
-		if (this.keepsLocal) {
-			Object stored = this.local.getIfPresent(text);
-			if (stored != null) {
-				this.observer.hit(getName(), CacheLevel.LOCAL);
-				return stored;
-			}
-			this.observer.miss(getName(), CacheLevel.LOCAL);
+		CachedEntry inMemory = lookupLocal(text);
+		if (inMemory != null) {
+			return inMemory.stored();
 		}
-		if (this.remote == null) {
+		CachedEntry shared = lookupRemote(text, this.stamps.get(stripe(text))).entry();
+		return (shared != null) ? shared.stored() : null;
+	}
+
+	private CachedEntry lookupLocal(String text) {
+		if (!this.keepsLocal) {
 			return null;
 		}
-		int stripe = stripe(text);
-		long stamp = this.stamps.get(stripe);
+		CachedEntry stored = this.local.getIfPresent(text);
+		if (stored != null) {
+			this.observer.hit(getName(), CacheLevel.LOCAL);
+		}
+		else {
+			this.observer.miss(getName(), CacheLevel.LOCAL);
+		}
+		return stored;
+	}
+
+	/**
+	 * Reads an entry from the shared store, and keeps it in memory unless a change of its
+	 * key came in since {@code stamp}.
+	 */
+	private Found lookupRemote(String text, long stamp) {
+		if (this.remote == null) {
+			return Found.NOTHING_IN_MEMORY;
+		}
 		byte[] bytes = this.remote.get(getName(), text);
 		if (bytes == null) {
 			this.observer.miss(getName(), CacheLevel.REMOTE);
-			return null;
+			return Found.NOTHING;
 		}
+		CacheEntryFormat.Header header;
 		Object value;
 		try {
-			value = toStoreValue(this.codec.read(bytes));
+			header = CacheEntryFormat.read(bytes);
+			if (header.tombstone()) {
+				this.observer.miss(getName(), CacheLevel.REMOTE);
+				return new Found(null, CacheEntryFormat.version(header.version()));
+			}
+			value = this.codec.read(bytes, header.valueOffset());
 		}
 		catch (IllegalArgumentException ex) {
-			// Another version's format, or a class this instance does not trust: a miss.
+			// Another version's format, or a class this instance does not trust: a miss,
+			// which a load may overwrite.
 			if (!this.unreadableLogged) {
 				this.unreadableLogged = true;
 				logger.warn("An entry of cache '" + getName() + "' in the shared store cannot be read, and counts as a "
 						+ "miss: " + ex.getMessage());
 			}
 			this.observer.miss(getName(), CacheLevel.REMOTE);
-			return null;
+			return Found.UNREADABLE;
 		}
 		this.observer.hit(getName(), CacheLevel.REMOTE);
-		if (this.keepsLocal) {
-			// Atomic with the removal of an invalidation: either this sees its bump and keeps
-			// nothing, or the removal comes after and takes this copy away.
-			this.local.asMap().compute(text, (ignored, current) -> (this.stamps.get(stripe) == stamp) ? value : current);
+		CachedEntry entry = new CachedEntry(toStoreValue(value), header.version(), header.expiresAt(),
+				header.loadMillis());
+		keepIfUnchanged(text, stamp, entry);
+		return new Found(entry, header.versioned() ? CacheEntryFormat.version(header.version()) : null);
+	}
+
+	/**
+	 * Keeps an entry in memory, atomically with the removal an invalidation makes: either
+	 * this sees the invalidation's bump and keeps nothing, or the removal comes after and
+	 * takes this copy away.
+	 */
+	private boolean keepIfUnchanged(String text, long stamp, CachedEntry entry) {
+		if (!this.keepsLocal) {
+			return false;
 		}
-		return value;
+		int stripe = stripe(text);
+		CachedEntry kept = this.local.asMap()
+			.compute(text, (ignored, current) -> (this.stamps.get(stripe) == stamp) ? entry : current);
+		return kept == entry;
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> T get(Object key, Callable<T> valueLoader) {
-		ValueWrapper cached = get(key);
-		if (cached != null) {
-			return (T) cached.get();
-		}
 		String text = keyOf(key);
+		long stamp = this.stamps.get(stripe(text));
+		CachedEntry cached = lookupLocal(text);
+		byte[] expected = null;
+		if (cached == null) {
+			Found found = lookupRemote(text, stamp);
+			cached = found.entry();
+			expected = found.expected();
+		}
+		if (cached != null) {
+			if (this.earlyRefresh != null && this.earlyRefresh.due(this.clock.millis(), cached.expiresAt(),
+					cached.loadMillis())) {
+				return refresh(key, text, cached, valueLoader, stamp);
+			}
+			return (T) fromStoreValue(cached.stored());
+		}
 		Load load = new Load(Thread.currentThread());
 		Load running = this.loads.putIfAbsent(text, load);
 		if (running != null) {
@@ -180,23 +268,24 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		}
 		try {
 			// Looked again in memory: a load that just ended may have kept it.
-			Object stored = this.keepsLocal ? this.local.getIfPresent(text) : null;
+			CachedEntry stored = this.keepsLocal ? this.local.getIfPresent(text) : null;
 			if (stored != null) {
-				load.value().complete(stored);
-				return (T) fromStoreValue(stored);
+				load.value().complete(stored.stored());
+				return (T) fromStoreValue(stored.stored());
 			}
-			long start = System.nanoTime();
+			long start = this.ticker.read();
 			T value;
 			try {
 				value = valueLoader.call();
 			}
 			catch (Exception ex) {
-				this.observer.loaded(getName(), System.nanoTime() - start, false);
+				this.observer.loaded(getName(), this.ticker.read() - start, false);
 				load.value().completeExceptionally(ex);
 				throw new ValueRetrievalException(key, valueLoader, ex);
 			}
-			this.observer.loaded(getName(), System.nanoTime() - start, true);
-			put(key, value);
+			long took = this.ticker.read() - start;
+			this.observer.loaded(getName(), took, true);
+			keepLoaded(text, value, expected, stamp, took);
 			load.value().complete(toStoreValue(value));
 			return value;
 		}
@@ -207,6 +296,110 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		finally {
 			this.loads.remove(text, load);
 		}
+	}
+
+	/**
+	 * Reloads an entry that is about to expire, unless a load of it is under way here: the
+	 * entry is still good, so nobody waits for that load, and a reload that fails leaves it
+	 * as it was.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> T refresh(Object key, String text, CachedEntry cached, Callable<T> valueLoader, long stamp) {
+		Load load = new Load(Thread.currentThread());
+		if (this.loads.putIfAbsent(text, load) != null) {
+			return (T) fromStoreValue(cached.stored());
+		}
+		try {
+			long start = this.ticker.read();
+			T value;
+			try {
+				value = valueLoader.call();
+			}
+			catch (Exception ex) {
+				this.observer.loaded(getName(), this.ticker.read() - start, false);
+				if (logger.isDebugEnabled()) {
+					logger.debug("An early reload of key " + key + " of cache '" + getName()
+							+ "' failed; the entry stays until it expires", ex);
+				}
+				load.value().complete(cached.stored());
+				return (T) fromStoreValue(cached.stored());
+			}
+			long took = this.ticker.read() - start;
+			this.observer.loaded(getName(), took, true);
+			keepLoaded(text, value, (cached.version() != 0) ? CacheEntryFormat.version(cached.version()) : null,
+					stamp, took);
+			load.value().complete(toStoreValue(value));
+			return value;
+		}
+		catch (RuntimeException | Error ex) {
+			load.value().completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.loads.remove(text, load);
+		}
+	}
+
+	/**
+	 * Keeps what a load returned: in the shared store only if its entry is still the one
+	 * the load began from, in memory only if no change of its key came in since.
+	 * @param expected the version the load began from, {@code null} for any
+	 */
+	private void keepLoaded(String text, Object value, byte[] expected, long stamp, long loadNanos) {
+		CachedEntry entry = newEntry(toStoreValue(value), millis(loadNanos));
+		if (this.remote != null) {
+			byte[] bytes = writable(entry);
+			if (bytes != null) {
+				RemoteCacheStore.Outcome outcome;
+				if (expected == null) {
+					outcome = this.remote.put(getName(), text, bytes, this.spec.ttl()) ? RemoteCacheStore.Outcome.CHANGED
+							: RemoteCacheStore.Outcome.FAILED;
+				}
+				else {
+					outcome = this.remote.putIfUnchanged(getName(), text, bytes, this.spec.ttl(), expected);
+				}
+				if (outcome == RemoteCacheStore.Outcome.UNCHANGED) {
+					// Another instance wrote or removed it meanwhile: what was loaded may be older.
+					return;
+				}
+				if (outcome == RemoteCacheStore.Outcome.CHANGED) {
+					this.observer.put(getName(), CacheLevel.REMOTE);
+				}
+			}
+		}
+		if (keepIfUnchanged(text, stamp, entry)) {
+			this.observer.put(getName(), CacheLevel.LOCAL);
+		}
+	}
+
+	private CachedEntry newEntry(Object stored, int loadMillis) {
+		Duration lifetime = (this.remote != null) ? this.spec.ttl() : this.spec.localTtl();
+		return new CachedEntry(stored, CacheEntryFormat.newVersion(), this.clock.millis() + lifetime.toMillis(),
+				loadMillis);
+	}
+
+	/**
+	 * The bytes of an entry for the shared store, or {@code null} when its value cannot be
+	 * written there: the caller keeps its value, only the other instances miss it.
+	 */
+	private byte[] writable(CachedEntry entry) {
+		try {
+			return CacheEntryFormat.entry(entry.version(), entry.expiresAt(), entry.loadMillis(),
+					this.codec.write(fromStoreValue(entry.stored())));
+		}
+		catch (IllegalArgumentException ex) {
+			this.observer.remoteFailed(getName(), "unwritable");
+			if (!this.unwritableLogged) {
+				this.unwritableLogged = true;
+				logger.warn("A value of cache '" + getName() + "' cannot be written for Redis, and is kept in this "
+						+ "instance's memory only: " + ex.getMessage());
+			}
+			return null;
+		}
+	}
+
+	private static int millis(long nanos) {
+		return (int) Math.min(Integer.MAX_VALUE, (nanos + 999_999) / 1_000_000);
 	}
 
 	private Object awaitLoad(Object key, Callable<?> valueLoader, Load running) {
@@ -238,10 +431,27 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 
 	}
 
+	/**
+	 * What a read of the shared store found.
+	 *
+	 * @param entry the entry, or {@code null} for none
+	 * @param expected what a load must find there to write its value back: the version
+	 * read, {@link CacheEntryFormat#NOTHING}, or {@code null} for anything
+	 */
+	private record Found(CachedEntry entry, byte[] expected) {
+
+		static final Found NOTHING = new Found(null, CacheEntryFormat.NOTHING);
+
+		static final Found NOTHING_IN_MEMORY = new Found(null, null);
+
+		static final Found UNREADABLE = new Found(null, null);
+
+	}
+
 	@Override
 	public CompletableFuture<?> retrieve(Object key) {
 		Object stored = lookup(key);
-		return (stored != null) ? CompletableFuture.completedFuture(fromStoreValue(stored)) : null;
+		return (stored != null) ? CompletableFuture.completedFuture(toValueWrapper(stored)) : null;
 	}
 
 	@Override
@@ -259,29 +469,19 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, Object value) {
-		Object stored = toStoreValue(value);
 		String text = keyOf(key);
+		CachedEntry previous = this.keepsLocal ? this.local.getIfPresent(text) : null;
+		// A put says nothing of how long a load takes: the last load's time is kept.
+		CachedEntry entry = newEntry(toStoreValue(value), (previous != null) ? previous.loadMillis() : 0);
 		if (this.remote != null) {
-			byte[] bytes = null;
-			try {
-				bytes = this.codec.write(fromStoreValue(stored));
-			}
-			catch (IllegalArgumentException ex) {
-				// The caller keeps its value: only the other instances miss it.
-				this.observer.remoteFailed(getName(), "unwritable");
-				if (!this.unwritableLogged) {
-					this.unwritableLogged = true;
-					logger.warn("A value of cache '" + getName() + "' cannot be written for Redis, and is kept in this "
-							+ "instance's memory only: " + ex.getMessage());
-				}
-			}
+			byte[] bytes = writable(entry);
 			if (bytes != null && this.remote.put(getName(), text, bytes, this.spec.ttl())) {
 				this.observer.put(getName(), CacheLevel.REMOTE);
 			}
 		}
 		this.stamps.incrementAndGet(stripe(text));
 		if (this.keepsLocal) {
-			this.local.put(text, stored);
+			this.local.put(text, entry);
 			this.observer.put(getName(), CacheLevel.LOCAL);
 		}
 	}
@@ -289,12 +489,17 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	@Override
 	public void evict(Object key) {
 		String text = keyOf(key);
-		if (this.remote != null && this.remote.evict(getName(), text)) {
-			this.observer.evicted(getName(), CacheLevel.REMOTE);
+		if (this.remote != null) {
+			Duration tombstoneTtl = (this.spec.ttl().compareTo(TOMBSTONE_TTL) < 0) ? this.spec.ttl() : TOMBSTONE_TTL;
+			if (this.remote.evict(getName(), text, CacheEntryFormat.newTombstone(),
+					tombstoneTtl) == RemoteCacheStore.Outcome.CHANGED) {
+				this.observer.evicted(getName(), CacheLevel.REMOTE);
+			}
 		}
 		this.stamps.incrementAndGet(stripe(text));
-		this.local.invalidate(text);
-		this.observer.evicted(getName(), CacheLevel.LOCAL);
+		if (this.local.asMap().remove(text) != null) {
+			this.observer.evicted(getName(), CacheLevel.LOCAL);
+		}
 	}
 
 	@Override

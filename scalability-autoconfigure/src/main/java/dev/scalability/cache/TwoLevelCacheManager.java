@@ -1,5 +1,6 @@
 package dev.scalability.cache;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,8 @@ public class TwoLevelCacheManager extends AbstractCacheManager implements Backen
 
 	private final Ticker ticker;
 
+	private final Clock clock;
+
 	/**
 	 * Creates a manager.
 	 * @param configured the caches configured by name
@@ -41,6 +44,21 @@ public class TwoLevelCacheManager extends AbstractCacheManager implements Backen
 	 */
 	public TwoLevelCacheManager(Collection<CacheSpec> configured, Function<String, CacheSpec> defaults,
 			RemoteCacheStore remote, CacheValueCodec codec, CacheObserver observer, Ticker ticker) {
+		this(configured, defaults, remote, codec, observer, ticker, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates a manager.
+	 * @param configured the caches configured by name
+	 * @param defaults the spec of a cache not configured, by its name
+	 * @param remote the shared store, or {@code null} for memory only
+	 * @param codec writes values for the shared store
+	 * @param observer hears what the caches do
+	 * @param ticker the time of the memory's expiry and of loads
+	 * @param clock the time entries expire by, the same on every instance
+	 */
+	public TwoLevelCacheManager(Collection<CacheSpec> configured, Function<String, CacheSpec> defaults,
+			RemoteCacheStore remote, CacheValueCodec codec, CacheObserver observer, Ticker ticker, Clock clock) {
 		this.configured = configured.stream()
 			.collect(java.util.stream.Collectors.toMap(CacheSpec::name, (spec) -> spec, (a, b) -> b,
 					java.util.LinkedHashMap::new));
@@ -49,6 +67,7 @@ public class TwoLevelCacheManager extends AbstractCacheManager implements Backen
 		this.codec = codec;
 		this.observer = observer;
 		this.ticker = ticker;
+		this.clock = clock;
 	}
 
 	@Override
@@ -125,6 +144,7 @@ public class TwoLevelCacheManager extends AbstractCacheManager implements Backen
 			described.put("localTtl", cache.spec().localTtl().toString());
 			described.put("localMaxSize", cache.spec().localMaxSize());
 			described.put("localSize", cache.localSize());
+			described.put("earlyRefresh", cache.spec().earlyRefresh());
 			caches.put(cache.getName(), described);
 		}
 		details.put("caches", caches);
@@ -132,7 +152,8 @@ public class TwoLevelCacheManager extends AbstractCacheManager implements Backen
 	}
 
 	private TwoLevelCache create(CacheSpec spec) {
-		TwoLevelCache cache = new TwoLevelCache(spec, this.remote, this.codec, this.observer, this.ticker);
+		TwoLevelCache cache = new TwoLevelCache(spec, this.remote, this.codec, this.observer, this.ticker,
+				this.clock);
 		this.observer.cacheCreated(spec.name(), cache::localSize);
 		return cache;
 	}

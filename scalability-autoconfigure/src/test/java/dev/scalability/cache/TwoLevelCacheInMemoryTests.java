@@ -20,12 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The memory level alone, as the memory backend has it: lifetimes and sizes per cache,
- * cached nulls, and one load per key however many callers miss it at once.
+ * The memory level alone, as the memory backend has it: the behaviour every backend has,
+ * and lifetimes and sizes per cache.
  */
-class TwoLevelCacheInMemoryTests {
-
-	private final AtomicLong nanos = new AtomicLong();
+class TwoLevelCacheInMemoryTests extends TwoLevelCacheBehaviourTests {
 
 	private final TwoLevelCacheManager manager = new TwoLevelCacheManager(
 			List.of(new CacheSpec("products", Duration.ofMinutes(10), 2, Duration.ofMinutes(1))),
@@ -72,88 +70,13 @@ class TwoLevelCacheInMemoryTests {
 			.isEqualTo(Duration.ofSeconds(10));
 	}
 
-	@Test
-	void fiftyConcurrentMissesOfOneKeyRunItsLoaderOnce() throws Exception {
-		this.manager.afterPropertiesSet();
-		Cache products = this.manager.getCache("products");
-		AtomicInteger loads = new AtomicInteger();
-		CountDownLatch loading = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		ExecutorService callers = Executors.newFixedThreadPool(50);
-		try {
-			List<Future<String>> answers = new ArrayList<>();
-			for (int i = 0; i < 50; i++) {
-				answers.add(callers.submit(() -> products.get("42", () -> {
-					loads.incrementAndGet();
-					loading.countDown();
-					release.await();
-					return "lamp";
-				})));
-			}
-			assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
-			release.countDown();
-			for (Future<String> answer : answers) {
-				assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("lamp");
-			}
-			assertThat(loads).hasValue(1);
-		}
-		finally {
-			callers.shutdownNow();
-		}
-	}
-
-	@Test
-	void aLoaderThatAsksForItsOwnKeyFailsRatherThanWaitForeverForItself() {
-		this.manager.afterPropertiesSet();
-		Cache products = this.manager.getCache("products");
-		assertThatExceptionOfType(Cache.ValueRetrievalException.class)
-			.isThrownBy(() -> products.get("1", () -> products.get("1", () -> "inner")))
-			.withRootCauseInstanceOf(IllegalStateException.class);
-		assertThat(products.get("1", () -> "lamp")).isEqualTo("lamp");
-	}
-
-	@Test
-	void aKeyWithoutATextOfItsOwnIsRefusedSinceNoInstanceCouldFindItAgain() {
-		this.manager.afterPropertiesSet();
-		Cache products = this.manager.getCache("products");
-		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> products.put(new Object(), "x"))
-			.withMessageContaining("no toString of its own");
-		products.put(java.util.List.of(1, 2), "pair");
-		assertThat(products.get(java.util.List.of(1, 2), String.class)).isEqualTo("pair");
-	}
-
-	@Test
-	void aLoaderThatFailsCachesNothingAndTheNextCallLoadsAgain() {
-		this.manager.afterPropertiesSet();
-		Cache products = this.manager.getCache("products");
-		assertThatExceptionOfType(Cache.ValueRetrievalException.class).isThrownBy(() -> products.get("7", () -> {
-			throw new IllegalStateException("database down");
-		})).withRootCauseInstanceOf(IllegalStateException.class);
-		assertThat(products.get("7", () -> "chair")).isEqualTo("chair");
-		assertThat(products.get("7", String.class)).isEqualTo("chair");
-	}
-
-	@Test
-	void aNullIsCachedAsAnAnswerAndEvictAndClearForgetEntries() {
-		this.manager.afterPropertiesSet();
-		Cache products = this.manager.getCache("products");
-		AtomicInteger loads = new AtomicInteger();
-		Object loaded = products.get("none", () -> {
-			loads.incrementAndGet();
-			return null;
-		});
-		assertThat(loaded).isNull();
-		assertThat(products.get("none")).isNotNull().extracting(Cache.ValueWrapper::get).isNull();
-		products.get("none", () -> {
-			loads.incrementAndGet();
-			return null;
-		});
-		assertThat(loads).hasValue(1);
-		products.evict("none");
-		assertThat(products.get("none")).isNull();
-		products.put("a", 1);
-		products.clear();
-		assertThat(products.get("a")).isNull();
+	@Override
+	protected TwoLevelCacheManager instance(String name, java.util.function.Function<String, CacheSpec> spec,
+			com.github.benmanes.caffeine.cache.Ticker ticker, java.time.Clock clock) {
+		TwoLevelCacheManager manager = new TwoLevelCacheManager(List.of(), spec, null,
+				new CacheValueCodec(JsonMapper.builder().build(), List.of()), CacheObserver.NONE, ticker, clock);
+		manager.afterPropertiesSet();
+		return manager;
 	}
 
 }

@@ -42,7 +42,9 @@ final class CacheSpecsBuilder {
 			positive(property + ".local-ttl", cache.getLocalTtl(), "such as 1m.");
 			Duration localTtl = (cache.getLocalTtl() != null) ? cache.getLocalTtl()
 					: this.properties.getLocal().getTtl();
-			specs.add(new CacheSpec(name, ttl, size, localTtl));
+			boolean earlyRefresh = (cache.getEarlyRefresh() != null) ? cache.getEarlyRefresh()
+					: this.properties.isEarlyRefresh();
+			specs.add(new CacheSpec(name, ttl, size, localTtl, earlyRefresh));
 		});
 		return specs;
 	}
@@ -65,7 +67,8 @@ final class CacheSpecsBuilder {
 		if (localTtl == null || localTtl.isNegative() || localTtl.isZero()) {
 			throw new InvalidPropertyException(PREFIX + ".local.ttl", localTtl, "must be positive", "such as 1m.");
 		}
-		return (name) -> new CacheSpec(name, ttl, size, localTtl);
+		boolean earlyRefresh = this.properties.isEarlyRefresh();
+		return (name) -> new CacheSpec(name, ttl, size, localTtl, earlyRefresh);
 	}
 
 	private static void positive(String property, Duration value, String example) {

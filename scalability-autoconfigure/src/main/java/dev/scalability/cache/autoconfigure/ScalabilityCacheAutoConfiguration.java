@@ -37,6 +37,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -47,7 +48,8 @@ import org.springframework.util.unit.DataSize;
  * The two-level cache: a {@link CacheManager} whose caches keep entries in each
  * instance's memory (Caffeine), in front of Redis on the {@code redis} backend, for an
  * application with caching on ({@code @EnableCaching}). It backs off when the application
- * defines a {@link CacheManager} of its own, and replaces Spring Boot's otherwise.
+ * defines a {@link CacheManager} of its own or chooses one of Spring Boot's with
+ * {@code spring.cache.type}, and replaces Spring Boot's otherwise.
  */
 @AutoConfiguration(after = ScalabilityAutoConfiguration.class,
 		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
@@ -56,6 +58,7 @@ import org.springframework.util.unit.DataSize;
 @ConditionalOnScalabilityFeature(ScalabilityCacheAutoConfiguration.FEATURE)
 @ConditionalOnClass({ Caffeine.class, CacheManager.class, JsonMapper.class })
 @ConditionalOnBean(CacheAspectSupport.class)
+@Conditional(OnNoCacheTypeChosenCondition.class)
 @EnableConfigurationProperties(ScalabilityCacheProperties.class)
 public final class ScalabilityCacheAutoConfiguration {
 

@@ -40,6 +40,13 @@ public class ScalabilityCacheProperties {
 	private final Local local = new Local();
 
 	/**
+	 * Whether a read may reload an entry a little before it expires (probabilistic early
+	 * expiration), so that a hot entry's readers do not all miss it at once. The nearer its
+	 * expiry and the slower its load, the likelier a read reloads it.
+	 */
+	private boolean earlyRefresh = true;
+
+	/**
 	 * Values whose JSON is larger than this are compressed (LZ4) in Redis.
 	 */
 	private DataSize compressionThreshold = DataSize.ofKilobytes(1);
@@ -79,6 +86,14 @@ public class ScalabilityCacheProperties {
 
 	public void setDefaultTtl(Duration defaultTtl) {
 		this.defaultTtl = defaultTtl;
+	}
+
+	public boolean isEarlyRefresh() {
+		return this.earlyRefresh;
+	}
+
+	public void setEarlyRefresh(boolean earlyRefresh) {
+		this.earlyRefresh = earlyRefresh;
 	}
 
 	public Local getLocal() {
@@ -162,6 +177,20 @@ public class ScalabilityCacheProperties {
 		 * set, and never longer than its ttl.
 		 */
 		private Duration localTtl;
+
+		/**
+		 * Whether a read may reload an entry of this cache a little before it expires;
+		 * early-refresh when not set.
+		 */
+		private Boolean earlyRefresh;
+
+		public Boolean getEarlyRefresh() {
+			return this.earlyRefresh;
+		}
+
+		public void setEarlyRefresh(Boolean earlyRefresh) {
+			this.earlyRefresh = earlyRefresh;
+		}
 
 		public Duration getTtl() {
 			return this.ttl;

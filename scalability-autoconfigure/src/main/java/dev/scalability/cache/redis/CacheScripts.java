@@ -11,9 +11,11 @@ final class CacheScripts {
 
 	static final LuaScript PUT = LuaScript.fromClassPath(CacheScripts.class, "put.lua");
 
+	static final LuaScript PUT_IF_UNCHANGED = LuaScript.fromClassPath(CacheScripts.class, "put-if-unchanged.lua");
+
 	static final LuaScript EVICT = LuaScript.fromClassPath(CacheScripts.class, "evict.lua");
 
-	static final List<LuaScript> ALL = List.of(PUT, EVICT);
+	static final List<LuaScript> ALL = List.of(PUT, PUT_IF_UNCHANGED, EVICT);
 
 	private CacheScripts() {
 	}

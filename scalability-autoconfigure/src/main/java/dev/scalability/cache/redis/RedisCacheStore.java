@@ -3,6 +3,9 @@ package dev.scalability.cache.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import dev.scalability.cache.CacheObserver;
 import dev.scalability.cache.RemoteCacheStore;
@@ -19,13 +22,27 @@ import org.apache.commons.logging.LogFactory;
  * The shared level in Redis, through guarded calls: each bounded by the cache's timeout and
  * held back by its breaker while Redis fails, so that a dead Redis costs the caller no
  * wait. A failure is counted and answered as a miss, or a write not shared; it never
- * reaches the caller. A write or an eviction and its invalidation are one script.
+ * reaches the caller. A write or an eviction and its invalidation are one script. A write
+ * or an eviction Redis did not take is evicted there once it answers again, so that the
+ * other instances do not read for long the value this one replaced.
  */
-public class RedisCacheStore implements RemoteCacheStore {
+public class RedisCacheStore implements RemoteCacheStore, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisCacheStore.class);
 
 	private static final int SCAN_COUNT = 500;
+
+	private static final int REPLAY_BATCH = 100;
+
+	private static final Duration REPLAY_EVERY = Duration.ofMillis(500);
+
+	private static final Duration REPLAYED_TOMBSTONE_TTL = Duration.ofSeconds(1);
+
+	/**
+	 * Entries kept to evict once Redis answers again, at most; past that, their cache is
+	 * cleared.
+	 */
+	static final int PENDING_CAPACITY = 10_000;
 
 	private final GuardedRedis redis;
 
@@ -38,6 +55,12 @@ public class RedisCacheStore implements RemoteCacheStore {
 	private volatile boolean failing;
 
 	private volatile CacheInvalidations invalidations;
+
+	private final PendingEvictions pending = new PendingEvictions(PENDING_CAPACITY);
+
+	private volatile ScheduledExecutorService replays;
+
+	private boolean closed;
 
 	/**
 	 * Creates a store.
@@ -70,31 +93,140 @@ public class RedisCacheStore implements RemoteCacheStore {
 	@Override
 	public boolean put(String cache, String key, byte[] value, Duration ttl) {
 		try {
-			this.redis.script(CacheScripts.PUT, new byte[][] { this.keys.entry(cache, key) }, value,
-					bytes(Long.toString(Math.max(1, ttl.toMillis()))), this.keys.channel(),
-					CacheInvalidation.entry(this.instance, cache, key).encode());
+			this.redis.script(CacheScripts.PUT, new byte[][] { this.keys.entry(cache, key) }, value, millis(ttl),
+					this.keys.channel(), CacheInvalidation.entry(this.instance, cache, key).encode());
 			answered();
 			this.observer.invalidationSent(cache);
 			return true;
 		}
 		catch (RedisCallException ex) {
 			failed(cache, ex);
+			// The value it replaces may still be in Redis, for the other instances to read.
+			pending(cache, key);
 			return false;
 		}
 	}
 
 	@Override
-	public boolean evict(String cache, String key) {
+	public Outcome putIfUnchanged(String cache, String key, byte[] value, Duration ttl, byte[] expectedVersion) {
 		try {
-			this.redis.script(CacheScripts.EVICT, new byte[][] { this.keys.entry(cache, key) }, this.keys.channel(),
-					CacheInvalidation.entry(this.instance, cache, key).encode());
+			List<Object> written = this.redis.script(CacheScripts.PUT_IF_UNCHANGED,
+					new byte[][] { this.keys.entry(cache, key) }, value, millis(ttl), expectedVersion,
+					this.keys.channel(), CacheInvalidation.entry(this.instance, cache, key).encode());
 			answered();
+			if (!changed(written)) {
+				return Outcome.UNCHANGED;
+			}
 			this.observer.invalidationSent(cache);
-			return true;
+			return Outcome.CHANGED;
+		}
+		catch (RedisCallException ex) {
+			// Nothing to replay: the load changed nothing that Redis had.
+			failed(cache, ex);
+			return Outcome.FAILED;
+		}
+	}
+
+	@Override
+	public Outcome evict(String cache, String key, byte[] tombstone, Duration tombstoneTtl) {
+		try {
+			Outcome outcome = evictInRedis(cache, key, tombstone, tombstoneTtl);
+			answered();
+			return outcome;
 		}
 		catch (RedisCallException ex) {
 			failed(cache, ex);
-			return false;
+			pending(cache, key);
+			return Outcome.FAILED;
+		}
+	}
+
+	private Outcome evictInRedis(String cache, String key, byte[] tombstone, Duration tombstoneTtl) {
+		List<Object> removed = this.redis.script(CacheScripts.EVICT, new byte[][] { this.keys.entry(cache, key) },
+				tombstone, millis(tombstoneTtl), this.keys.channel(),
+				CacheInvalidation.entry(this.instance, cache, key).encode());
+		this.observer.invalidationSent(cache);
+		return changed(removed) ? Outcome.CHANGED : Outcome.UNCHANGED;
+	}
+
+	private static boolean changed(List<Object> reply) {
+		return reply != null && !reply.isEmpty() && Long.valueOf(1).equals(reply.get(0));
+	}
+
+	private void pending(String cache, String key) {
+		this.pending.add(cache, key);
+		startReplays();
+	}
+
+	/**
+	 * Evicts in Redis what it did not take while it failed, a batch at a time, while it
+	 * answers.
+	 * @return how many entries or caches are left to evict
+	 */
+	public int replayPending() {
+		// Tried even while the breaker is open: it fails fast then, and is the call that finds
+		// Redis back once the breaker lets one through.
+		if (this.pending.size() == 0) {
+			return 0;
+		}
+		for (String cache : this.pending.takeCaches()) {
+			if (!clear(cache)) {
+				this.pending.addCache(cache);
+				return this.pending.size();
+			}
+		}
+		List<PendingEvictions.Entry> batch = this.pending.takeEntries(REPLAY_BATCH);
+		for (int i = 0; i < batch.size(); i++) {
+			PendingEvictions.Entry entry = batch.get(i);
+			try {
+				evictInRedis(entry.cache(), entry.key(), dev.scalability.cache.CacheEntryFormat.newTombstone(),
+						REPLAYED_TOMBSTONE_TTL);
+				answered();
+			}
+			catch (RedisCallException ex) {
+				failed(entry.cache(), ex);
+				batch.subList(i, batch.size()).forEach((left) -> this.pending.add(left.cache(), left.key()));
+				break;
+			}
+		}
+		return this.pending.size();
+	}
+
+	private void startReplays() {
+		if (this.replays != null) {
+			return;
+		}
+		synchronized (this) {
+			if (this.replays == null && !this.closed) {
+				ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+					Thread thread = new Thread(task, "scalability-cache-replay");
+					thread.setDaemon(true);
+					return thread;
+				});
+				executor.scheduleWithFixedDelay(this::replayQuietly, REPLAY_EVERY.toMillis(), REPLAY_EVERY.toMillis(),
+						TimeUnit.MILLISECONDS);
+				this.replays = executor;
+			}
+		}
+	}
+
+	private void replayQuietly() {
+		try {
+			replayPending();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("A replay of pending cache evictions failed", ex);
+		}
+	}
+
+	/**
+	 * Stops replaying what Redis did not take.
+	 */
+	@Override
+	public synchronized void close() {
+		this.closed = true;
+		if (this.replays != null) {
+			this.replays.shutdownNow();
 		}
 	}
 
@@ -144,6 +276,10 @@ public class RedisCacheStore implements RemoteCacheStore {
 		if (this.invalidations != null) {
 			details.put("invalidations", this.invalidations.isListening() ? "listening" : "not listening");
 		}
+		int pendingEvictions = this.pending.size();
+		if (pendingEvictions > 0) {
+			details.put("pendingEvictions", pendingEvictions);
+		}
 		return details;
 	}
 
@@ -179,8 +315,8 @@ public class RedisCacheStore implements RemoteCacheStore {
 		}
 	}
 
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
+	private static byte[] millis(Duration duration) {
+		return Long.toString(Math.max(1, duration.toMillis())).getBytes(StandardCharsets.UTF_8);
 	}
 
 }

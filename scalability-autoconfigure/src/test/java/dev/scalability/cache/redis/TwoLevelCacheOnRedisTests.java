@@ -1,18 +1,25 @@
 package dev.scalability.cache.redis;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.scalability.cache.CacheLevel;
 import dev.scalability.cache.CacheObserver;
 import dev.scalability.cache.CacheSpec;
 import dev.scalability.cache.CacheValueCodec;
+import dev.scalability.cache.RemoteCacheStore;
+import dev.scalability.cache.TwoLevelCacheBehaviourTests;
 import dev.scalability.cache.TwoLevelCacheManager;
 import dev.scalability.cache.health.CacheHealthIndicator;
 import dev.scalability.redis.DedicatedConnections;
@@ -34,17 +41,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances' caches on one Redis: what one writes the other reads, a change on one
- * drops the other's copy, and a Redis that stops costs reads nothing but the shared level.
+ * Two instances' caches on one Redis: the behaviour every backend has, what one writes the
+ * other reads, a change on one drops the other's copy and wins over a load the other began
+ * before it, and a Redis that stops costs reads nothing but the shared level.
  */
 @RedisTest
-class TwoLevelCacheOnRedisTests {
+class TwoLevelCacheOnRedisTests extends TwoLevelCacheBehaviourTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
 	private PrivateRedis redis;
 
 	private final List<CacheInvalidations> invalidations = new ArrayList<>();
+
+	private final List<RedisCacheStore> stores = new ArrayList<>();
 
 	private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 
@@ -56,6 +66,7 @@ class TwoLevelCacheOnRedisTests {
 	@AfterEach
 	void stop() {
 		this.invalidations.forEach(CacheInvalidations::close);
+		this.stores.forEach(RedisCacheStore::close);
 		this.redis.close();
 	}
 
@@ -141,8 +152,14 @@ class TwoLevelCacheOnRedisTests {
 			}
 
 			@Override
-			public boolean evict(String cache, String key) {
-				return store.evict(cache, key);
+			public RemoteCacheStore.Outcome putIfUnchanged(String cache, String key, byte[] value, Duration ttl,
+					byte[] expectedVersion) {
+				return store.putIfUnchanged(cache, key, value, ttl, expectedVersion);
+			}
+
+			@Override
+			public RemoteCacheStore.Outcome evict(String cache, String key, byte[] tombstone, Duration tombstoneTtl) {
+				return store.evict(cache, key, tombstone, tombstoneTtl);
 			}
 
 			@Override
@@ -207,9 +224,93 @@ class TwoLevelCacheOnRedisTests {
 		await().atMost(WAIT).until(() -> !health.health(true).getDetails().containsKey("degraded"));
 	}
 
+	@Test
+	void aLoadThatAnotherInstancesEvictionOvertookWritesNothingBackToRedis() throws Exception {
+		Cache loader = instance("a").getCache("products");
+		Cache other = instance("b").getCache("products");
+		other.put("42", "old price");
+		loader.evict("42");
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<String> stale = CompletableFuture.supplyAsync(() -> loader.get("42", () -> {
+			loading.countDown();
+			release.await();
+			return "old price, read before the eviction";
+		}));
+		assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+		other.evict("42");
+		release.countDown();
+		assertThat(stale.get(10, TimeUnit.SECONDS)).isEqualTo("old price, read before the eviction");
+		assertThat(instance("c").getCache("products").get("42")).as("nothing in Redis").isNull();
+		await().atMost(WAIT).until(() -> loader.get("42") == null);
+	}
+
+	@Test
+	void aLoadThatAnotherInstancesPutOvertookLeavesThePutValueInRedis() throws Exception {
+		Cache loader = instance("a").getCache("products");
+		Cache other = instance("b").getCache("products");
+		CountDownLatch loading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<String> stale = CompletableFuture.supplyAsync(() -> loader.get("42", () -> {
+			loading.countDown();
+			release.await();
+			return "old price";
+		}));
+		assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+		other.put("42", "new price");
+		release.countDown();
+		assertThat(stale.get(10, TimeUnit.SECONDS)).isEqualTo("old price");
+		assertThat(instance("c").getCache("products").get("42", String.class)).isEqualTo("new price");
+		await().atMost(WAIT).until(() -> "new price".equals(loader.get("42", String.class)));
+	}
+
+	@Test
+	void aPutThatRedisDidNotTakeIsEvictedThereOnceItAnswersSoNoInstanceKeepsReadingTheOldValue() {
+		TwoLevelCacheManager writerManager = instance("a");
+		Cache writer = writerManager.getCache("products");
+		Cache reader = instance("b").getCache("products");
+		writer.put("42", "old price");
+		assertThat(reader.get("42", String.class)).isEqualTo("old price");
+		this.redis.server().freeze();
+		try {
+			writer.put("42", "new price");
+			writer.evict("7");
+			assertThat(writerManager.details()).containsEntry("pendingEvictions", 2);
+		}
+		finally {
+			this.redis.server().thaw();
+		}
+		await().atMost(WAIT).until(() -> reader.get("42") == null);
+		assertThat(reader.get("42", () -> "new price")).isEqualTo("new price");
+		await().atMost(WAIT).until(() -> !writerManager.details().containsKey("pendingEvictions"));
+	}
+
+	@Test
+	void evictionsAreCountedOnlyWhereThereWasAnEntry() {
+		Cache products = instance("a").getCache("products");
+		products.evict("absent");
+		assertThat(count("a", CacheLevel.REMOTE, "evicted")).isZero();
+		assertThat(count("a", CacheLevel.LOCAL, "evicted")).isZero();
+		products.put("42", "lamp");
+		products.evict("42");
+		assertThat(count("a", CacheLevel.REMOTE, "evicted")).isOne();
+		assertThat(count("a", CacheLevel.LOCAL, "evicted")).isOne();
+	}
+
+	@Override
+	protected TwoLevelCacheManager instance(String name, Function<String, CacheSpec> spec, Ticker ticker,
+			Clock clock) {
+		return instance(name, spec, ticker, clock, TestGuards.withBreaker(this.redis.connectionFactory(),
+				Duration.ofMillis(300), Duration.ofMillis(200)));
+	}
+
 	private TwoLevelCacheManager instance(String name) {
-		GuardedRedis redis = TestGuards.withBreaker(this.redis.connectionFactory(), Duration.ofMillis(300),
-				Duration.ofMillis(200));
+		return instance(name, (cache) -> new CacheSpec(cache, Duration.ofMinutes(10), 1_000, Duration.ofMinutes(1)),
+				Ticker.systemTicker(), Clock.systemUTC());
+	}
+
+	private TwoLevelCacheManager instance(String name, Function<String, CacheSpec> spec, Ticker ticker, Clock clock,
+			GuardedRedis redis) {
 		CacheObserver observer = new CacheObserver() {
 
 			@Override
@@ -223,15 +324,20 @@ class TwoLevelCacheOnRedisTests {
 			}
 
 			@Override
+			public void evicted(String cache, CacheLevel level) {
+				count(name + ":" + level + ":evicted");
+			}
+
+			@Override
 			public void remoteFailed(String cache, String reason) {
 				count(name + ":failed:" + reason);
 			}
 
 		};
 		RedisCacheStore store = new RedisCacheStore(redis, new RedisKeys("cache-tests:"), name, observer);
-		TwoLevelCacheManager manager = new TwoLevelCacheManager(List.of(),
-				(cache) -> new CacheSpec(cache, Duration.ofMinutes(10), 1_000, Duration.ofMinutes(1)), store,
-				new CacheValueCodec(JsonMapper.builder().build(), List.of()), observer, Ticker.systemTicker());
+		this.stores.add(store);
+		TwoLevelCacheManager manager = new TwoLevelCacheManager(List.of(), spec, store,
+				new CacheValueCodec(JsonMapper.builder().build(), List.of()), observer, ticker, clock);
 		manager.afterPropertiesSet();
 		CacheInvalidations listening = new CacheInvalidations(new DedicatedConnections(this.redis.connectionFactory()),
 				store, name, manager, Duration.ofSeconds(2));
