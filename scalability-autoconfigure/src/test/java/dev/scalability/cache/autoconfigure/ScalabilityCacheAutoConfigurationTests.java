@@ -25,7 +25,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.cache.support.NoOpCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -41,7 +43,8 @@ class ScalabilityCacheAutoConfigurationTests {
 	void withCachingOnTheTwoLevelCacheManagerServesCacheableMethodsWithTheConfiguredLifetimes() {
 		this.contextRunner.withUserConfiguration(CatalogConfiguration.class)
 			.withPropertyValues("scalability.cache.caches.products.ttl=10m",
-					"scalability.cache.caches.products.local-max-size=1000", "scalability.cache.local.ttl=30s")
+					"scalability.cache.caches.products.local-max-size=1000", "scalability.cache.local.ttl=30s",
+					"scalability.cache.early-refresh=false", "scalability.cache.caches.products.early-refresh=true")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(TwoLevelCacheManager.class);
 				Catalog catalog = context.getBean(Catalog.class);
@@ -50,7 +53,9 @@ class ScalabilityCacheAutoConfigurationTests {
 				assertThat(catalog.loads()).isOne();
 				TwoLevelCache products = (TwoLevelCache) context.getBean(CacheManager.class).getCache("products");
 				assertThat(products.spec())
-					.isEqualTo(new CacheSpec("products", Duration.ofMinutes(10), 1000, Duration.ofSeconds(30)));
+					.isEqualTo(new CacheSpec("products", Duration.ofMinutes(10), 1000, Duration.ofSeconds(30), true));
+				TwoLevelCache other = (TwoLevelCache) context.getBean(CacheManager.class).getCache("other");
+				assertThat(other.spec().earlyRefresh()).as("the default, off").isFalse();
 			});
 	}
 
@@ -89,6 +94,21 @@ class ScalabilityCacheAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(CatalogConfiguration.class, OwnCacheManagerConfiguration.class)
 			.withPropertyValues("scalability.cache.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class));
+	}
+
+	@Test
+	void aCacheTypeChosenInSpringBootsPropertyWinsOverTheTwoLevelCache() {
+		this.contextRunner.withUserConfiguration(CatalogConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(CacheAutoConfiguration.class))
+			.withPropertyValues("spring.cache.type=none")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(TwoLevelCacheManager.class);
+				assertThat(context.getBean(CacheManager.class)).isInstanceOf(NoOpCacheManager.class);
+				Catalog catalog = context.getBean(Catalog.class);
+				catalog.product(3);
+				catalog.product(3);
+				assertThat(catalog.loads()).as("nothing cached").isEqualTo(2);
+			});
 	}
 
 	@Test
