@@ -11,11 +11,17 @@ import java.util.Map;
 public interface RemoteCacheStore {
 
 	/**
+	 * What {@link #get} answers when the store did not answer: not a miss, which the
+	 * meters would count.
+	 */
+	byte[] UNANSWERED = new byte[0];
+
+	/**
 	 * An entry.
 	 * @param cache the cache
 	 * @param key the entry's key
-	 * @return its bytes ({@link CacheEntryFormat}), or {@code null} when there is none or
-	 * the store cannot answer
+	 * @return its bytes ({@link CacheEntryFormat}), {@code null} when there is none, or
+	 * {@link #UNANSWERED} when the store did not answer
 	 */
 	byte[] get(String cache, String key);
 

@@ -81,6 +81,11 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	 */
 	private final ConcurrentHashMap<String, Load> loads = new ConcurrentHashMap<>();
 
+	/**
+	 * The asynchronous loads under way, by key: one per key at a time.
+	 */
+	private final ConcurrentHashMap<String, CompletableFuture<Object>> asyncLoads = new ConcurrentHashMap<>();
+
 	private volatile boolean unreadableLogged;
 
 	/**
@@ -195,6 +200,10 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 			return Found.NOTHING_IN_MEMORY;
 		}
 		byte[] bytes = this.remote.get(getName(), text);
+		if (bytes == RemoteCacheStore.UNANSWERED) {
+			// Counted as the store's error; a load may write back only where nothing is.
+			return Found.NOTHING;
+		}
 		if (bytes == null) {
 			this.observer.miss(getName(), CacheLevel.REMOTE);
 			return Found.NOTHING;
@@ -327,7 +336,7 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 			long took = this.ticker.read() - start;
 			this.observer.loaded(getName(), took, true);
 			keepLoaded(text, value, (cached.version() != 0) ? CacheEntryFormat.version(cached.version()) : null,
-					stamp, took);
+					stamp, took, cached);
 			load.value().complete(toStoreValue(value));
 			return value;
 		}
@@ -346,6 +355,15 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	 * @param expected the version the load began from, {@code null} for any
 	 */
 	private void keepLoaded(String text, Object value, byte[] expected, long stamp, long loadNanos) {
+		keepLoaded(text, value, expected, stamp, loadNanos, null);
+	}
+
+	/**
+	 * @param replaced the copy in memory a reload began from, dropped when the shared
+	 * store no longer has it (another instance changed it, or it expired there)
+	 */
+	private void keepLoaded(String text, Object value, byte[] expected, long stamp, long loadNanos,
+			CachedEntry replaced) {
 		CachedEntry entry = newEntry(toStoreValue(value), millis(loadNanos));
 		if (this.remote != null) {
 			byte[] bytes = writable(entry);
@@ -360,6 +378,9 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 				}
 				if (outcome == RemoteCacheStore.Outcome.UNCHANGED) {
 					// Another instance wrote or removed it meanwhile: what was loaded may be older.
+					if (replaced != null) {
+						this.local.asMap().remove(text, replaced);
+					}
 					return;
 				}
 				if (outcome == RemoteCacheStore.Outcome.CHANGED) {
@@ -454,17 +475,65 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 		return (stored != null) ? CompletableFuture.completedFuture(toValueWrapper(stored)) : null;
 	}
 
+	/**
+	 * Looks the key up, or loads it once per key at a time on this instance; what is loaded
+	 * is kept as {@link #get(Object, Callable)} keeps it, only if no change of the key came
+	 * in meanwhile, and written to the shared store on the thread that completes the load
+	 * (a call bounded by the store's timeout).
+	 */
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-		Object stored = lookup(key);
-		if (stored != null) {
-			return CompletableFuture.completedFuture((T) fromStoreValue(stored));
+		String text = keyOf(key);
+		long stamp = this.stamps.get(stripe(text));
+		CachedEntry cached = lookupLocal(text);
+		byte[] expected = null;
+		if (cached == null) {
+			Found found = lookupRemote(text, stamp);
+			cached = found.entry();
+			expected = found.expected();
 		}
-		return valueLoader.get().thenApply((value) -> {
-			put(key, value);
-			return value;
+		if (cached != null) {
+			return CompletableFuture.completedFuture((T) fromStoreValue(cached.stored()));
+		}
+		CompletableFuture<Object> mine = new CompletableFuture<>();
+		CompletableFuture<Object> running = this.asyncLoads.putIfAbsent(text, mine);
+		if (running != null) {
+			return running.thenApply((stored) -> (T) fromStoreValue(stored));
+		}
+		byte[] expectedVersion = expected;
+		long start = this.ticker.read();
+		CompletableFuture<T> loading;
+		try {
+			loading = valueLoader.get();
+		}
+		catch (RuntimeException ex) {
+			this.asyncLoads.remove(text, mine);
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		loading.whenComplete((value, failure) -> {
+			long took = this.ticker.read() - start;
+			try {
+				if (failure == null) {
+					this.observer.loaded(getName(), took, true);
+					keepLoaded(text, value, expectedVersion, stamp, took);
+				}
+				else {
+					this.observer.loaded(getName(), took, false);
+				}
+			}
+			finally {
+				this.asyncLoads.remove(text, mine);
+				if (failure != null) {
+					mine.completeExceptionally(failure);
+				}
+				else {
+					mine.complete(toStoreValue(value));
+				}
+			}
 		});
+		return mine.thenApply((stored) -> (T) fromStoreValue(stored));
 	}
 
 	@Override

@@ -178,6 +178,29 @@ public abstract class TwoLevelCacheBehaviourTests {
 	}
 
 	@Test
+	void anAsynchronousLoadRunsOncePerKeyAndKeepsNothingWhenAnEvictionOvertookIt() throws Exception {
+		Cache products = products();
+		CompletableFuture<String> database = new CompletableFuture<>();
+		AtomicInteger loads = new AtomicInteger();
+		java.util.function.Supplier<CompletableFuture<String>> loader = () -> {
+			loads.incrementAndGet();
+			return database;
+		};
+		CompletableFuture<String> first = products.retrieve("42", loader);
+		CompletableFuture<String> second = products.retrieve("42", loader);
+		products.evict("42");
+		database.complete("old price");
+		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("old price");
+		assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("old price");
+		assertThat(loads).hasValue(1);
+		assertThat(products.get("42")).as("not kept").isNull();
+		assertThat(products.retrieve("42", () -> CompletableFuture.completedFuture("new price")).get(10,
+				TimeUnit.SECONDS))
+			.isEqualTo("new price");
+		assertThat(products.get("42", String.class)).isEqualTo("new price");
+	}
+
+	@Test
 	void aHotEntryIsReloadedByOneReaderShortlyBeforeItExpiresAndNeverLongBefore() {
 		Duration ttl = Duration.ofMinutes(1);
 		Cache prices = cache(new CacheSpec("prices", ttl, 1_000, ttl));
@@ -251,7 +274,7 @@ public abstract class TwoLevelCacheBehaviourTests {
 			this.millis = new AtomicLong(start.toEpochMilli());
 		}
 
-		void move(Duration by) {
+		public void move(Duration by) {
 			this.millis.addAndGet(by.toMillis());
 		}
 

@@ -21,7 +21,7 @@ public class ScalabilityCacheProperties {
 
 	/**
 	 * Whether the cache manager is on. It backs off when the application defines a
-	 * CacheManager of its own.
+	 * CacheManager of its own or sets spring.cache.type.
 	 */
 	private boolean enabled = true;
 

@@ -32,7 +32,13 @@ public class RedisCacheStore implements RemoteCacheStore, AutoCloseable {
 
 	private static final int SCAN_COUNT = 500;
 
-	private static final int REPLAY_BATCH = 100;
+	private static final int REPLAY_BATCH = 500;
+
+	/**
+	 * Added to the instance's name in the invalidations a replay sends, so that the
+	 * instance hears them too.
+	 */
+	private static final String REPLAYER_SUFFIX = "/replay";
 
 	private static final Duration REPLAY_EVERY = Duration.ofMillis(500);
 
@@ -56,7 +62,7 @@ public class RedisCacheStore implements RemoteCacheStore, AutoCloseable {
 
 	private volatile CacheInvalidations invalidations;
 
-	private final PendingEvictions pending = new PendingEvictions(PENDING_CAPACITY);
+	private final PendingEvictions pending;
 
 	private volatile ScheduledExecutorService replays;
 
@@ -70,6 +76,12 @@ public class RedisCacheStore implements RemoteCacheStore, AutoCloseable {
 	 * @param observer hears of failures
 	 */
 	public RedisCacheStore(GuardedRedis redis, RedisKeys keys, String instance, CacheObserver observer) {
+		this(redis, keys, instance, observer, PENDING_CAPACITY);
+	}
+
+	RedisCacheStore(GuardedRedis redis, RedisKeys keys, String instance, CacheObserver observer,
+			int pendingCapacity) {
+		this.pending = new PendingEvictions(pendingCapacity);
 		this.redis = redis;
 		this.keys = new CacheKeys(keys);
 		this.instance = instance;
@@ -86,7 +98,7 @@ public class RedisCacheStore implements RemoteCacheStore, AutoCloseable {
 		}
 		catch (RedisCallException ex) {
 			failed(cache, ex);
-			return null;
+			return UNANSWERED;
 		}
 	}
 
@@ -142,9 +154,16 @@ public class RedisCacheStore implements RemoteCacheStore, AutoCloseable {
 	}
 
 	private Outcome evictInRedis(String cache, String key, byte[] tombstone, Duration tombstoneTtl) {
+		return evictInRedis(cache, key, tombstone, tombstoneTtl, this.instance);
+	}
+
+	/**
+	 * @param sender who the invalidation says it is from: an instance ignores its own
+	 */
+	private Outcome evictInRedis(String cache, String key, byte[] tombstone, Duration tombstoneTtl, String sender) {
 		List<Object> removed = this.redis.script(CacheScripts.EVICT, new byte[][] { this.keys.entry(cache, key) },
 				tombstone, millis(tombstoneTtl), this.keys.channel(),
-				CacheInvalidation.entry(this.instance, cache, key).encode());
+				CacheInvalidation.entry(sender, cache, key).encode());
 		this.observer.invalidationSent(cache);
 		return changed(removed) ? Outcome.CHANGED : Outcome.UNCHANGED;
 	}
@@ -159,36 +178,38 @@ public class RedisCacheStore implements RemoteCacheStore, AutoCloseable {
 	}
 
 	/**
-	 * Evicts in Redis what it did not take while it failed, a batch at a time, while it
-	 * answers.
+	 * Evicts in Redis what it did not take while it failed, while it answers. The
+	 * invalidations it sends reach this instance too: a copy it read from Redis between
+	 * Redis's return and this replay goes as well. A replay that fails is not counted as
+	 * the cache's error, which the failed write already was.
 	 * @return how many entries or caches are left to evict
 	 */
 	public int replayPending() {
 		// Tried even while the breaker is open: it fails fast then, and is the call that finds
 		// Redis back once the breaker lets one through.
-		if (this.pending.size() == 0) {
-			return 0;
-		}
-		for (String cache : this.pending.takeCaches()) {
-			if (!clear(cache)) {
-				this.pending.addCache(cache);
+		List<String> caches = this.pending.takeCaches();
+		for (int i = 0; i < caches.size(); i++) {
+			if (!clearInRedis(caches.get(i))) {
+				caches.subList(i, caches.size()).forEach(this.pending::addCache);
 				return this.pending.size();
 			}
 		}
-		List<PendingEvictions.Entry> batch = this.pending.takeEntries(REPLAY_BATCH);
-		for (int i = 0; i < batch.size(); i++) {
-			PendingEvictions.Entry entry = batch.get(i);
-			try {
-				evictInRedis(entry.cache(), entry.key(), dev.scalability.cache.CacheEntryFormat.newTombstone(),
-						REPLAYED_TOMBSTONE_TTL);
-				answered();
-			}
-			catch (RedisCallException ex) {
-				failed(entry.cache(), ex);
-				batch.subList(i, batch.size()).forEach((left) -> this.pending.add(left.cache(), left.key()));
-				break;
+		String replayer = this.instance + REPLAYER_SUFFIX;
+		List<PendingEvictions.Entry> batch;
+		while (!(batch = this.pending.takeEntries(REPLAY_BATCH)).isEmpty()) {
+			for (int i = 0; i < batch.size(); i++) {
+				PendingEvictions.Entry entry = batch.get(i);
+				try {
+					evictInRedis(entry.cache(), entry.key(), dev.scalability.cache.CacheEntryFormat.newTombstone(),
+							REPLAYED_TOMBSTONE_TTL, replayer);
+				}
+				catch (RedisCallException ex) {
+					batch.subList(i, batch.size()).forEach((left) -> this.pending.add(left.cache(), left.key()));
+					return this.pending.size();
+				}
 			}
 		}
+		answered();
 		return this.pending.size();
 	}
 
@@ -236,29 +257,45 @@ public class RedisCacheStore implements RemoteCacheStore, AutoCloseable {
 	 */
 	@Override
 	public boolean clear(String cache) {
-		ScanArgs args = ScanArgs.Builder.matches(this.keys.pattern(cache)).limit(SCAN_COUNT);
 		try {
-			ScanCursor cursor = ScanCursor.INITIAL;
-			do {
-				ScanCursor from = cursor;
-				KeyScanCursor<byte[]> page = this.redis.call((commands) -> commands.scan(from, args));
-				List<byte[]> found = page.getKeys();
-				if (!found.isEmpty()) {
-					this.redis.call((commands) -> commands.unlink(found.toArray(new byte[0][])));
-				}
-				cursor = page;
-			}
-			while (!cursor.isFinished());
-			this.redis.call((commands) -> commands.publish(this.keys.channel(),
-					CacheInvalidation.clear(this.instance, cache).encode()));
+			clearOrThrow(cache);
 			answered();
-			this.observer.invalidationSent(cache);
 			return true;
 		}
 		catch (RedisCallException ex) {
 			failed(cache, ex);
+			this.pending.addCache(cache);
+			startReplays();
 			return false;
 		}
+	}
+
+	private boolean clearInRedis(String cache) {
+		try {
+			clearOrThrow(cache);
+			return true;
+		}
+		catch (RedisCallException ex) {
+			return false;
+		}
+	}
+
+	private void clearOrThrow(String cache) {
+		ScanArgs args = ScanArgs.Builder.matches(this.keys.pattern(cache)).limit(SCAN_COUNT);
+		ScanCursor cursor = ScanCursor.INITIAL;
+		do {
+			ScanCursor from = cursor;
+			KeyScanCursor<byte[]> page = this.redis.call((commands) -> commands.scan(from, args));
+			List<byte[]> found = page.getKeys();
+			if (!found.isEmpty()) {
+				this.redis.call((commands) -> commands.unlink(found.toArray(new byte[0][])));
+			}
+			cursor = page;
+		}
+		while (!cursor.isFinished());
+		this.redis.call((commands) -> commands.publish(this.keys.channel(),
+				CacheInvalidation.clear(this.instance, cache).encode()));
+		this.observer.invalidationSent(cache);
 	}
 
 	@Override

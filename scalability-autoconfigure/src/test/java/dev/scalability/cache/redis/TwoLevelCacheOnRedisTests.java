@@ -286,6 +286,109 @@ class TwoLevelCacheOnRedisTests extends TwoLevelCacheBehaviourTests {
 	}
 
 	@Test
+	void anEvictionStillRemovesTheEntryFromARedisTooFullForItsTombstone() {
+		try (PrivateRedis full = PrivateRedis.start("--maxmemory", "4mb", "--maxmemory-policy", "noeviction")) {
+			RedisCacheStore store = new RedisCacheStore(
+					TestGuards.withBreaker(full.connectionFactory(), Duration.ofSeconds(1), Duration.ofSeconds(30)),
+					new RedisKeys("cache-tests:"), "a", CacheObserver.NONE);
+			this.stores.add(store);
+			TwoLevelCacheManager manager = new TwoLevelCacheManager(List.of(),
+					(cache) -> new CacheSpec(cache, Duration.ofMinutes(10), 0, Duration.ofMinutes(1)), store,
+					new CacheValueCodec(JsonMapper.builder().build(), List.of()), CacheObserver.NONE,
+					Ticker.systemTicker());
+			manager.afterPropertiesSet();
+			Cache products = manager.getCache("products");
+			products.put("42", "old price");
+			fill(full);
+			products.evict("42");
+			assertThat(products.get("42")).as("deleted without a tombstone").isNull();
+		}
+	}
+
+	private static void fill(PrivateRedis redis) {
+		byte[] value = new byte[16 * 1024];
+		try (org.springframework.data.redis.connection.RedisConnection connection = redis.connectionFactory()
+			.getConnection()) {
+			for (int i = 0; i < 10_000; i++) {
+				try {
+					connection.stringCommands().set(("filler:" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+							value);
+				}
+				catch (RuntimeException ex) {
+					assertThat(ex).hasStackTraceContaining("OOM");
+					return;
+				}
+			}
+		}
+		throw new AssertionError("Redis never refused a write");
+	}
+
+	@Test
+	void anEntryGoneFromRedisButStillInMemoryIsReloadedOnceNotOnEveryRead() {
+		TwoLevelCacheManager manager = instance("a", (cache) -> new CacheSpec(cache, Duration.ofMinutes(10), 1_000,
+				Duration.ofMinutes(10)), Ticker.systemTicker(), this.clock);
+		Cache prices = manager.getCache("prices");
+		AtomicInteger loads = new AtomicInteger();
+		java.util.concurrent.Callable<String> load = () -> "price-" + loads.incrementAndGet();
+		prices.get("42", load);
+		try (org.springframework.data.redis.connection.RedisConnection connection = this.redis.connectionFactory()
+			.getConnection()) {
+			connection.keyCommands().del("cache-tests:cache:{42}:prices".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		this.clock.move(Duration.ofMinutes(10));
+		for (int i = 0; i < 20; i++) {
+			prices.get("42", load);
+		}
+		assertThat(loads).hasValue(3);
+		assertThat(instance("b").getCache("prices").get("42", String.class)).isEqualTo("price-3");
+	}
+
+	@Test
+	void cachesWhoseEvictionsOverflowedAreAllClearedOnceRedisAnswersEvenAfterAFailedReplay() {
+		GuardedRedis guarded = TestGuards.withBreaker(this.redis.connectionFactory(), Duration.ofMillis(300),
+				Duration.ofMillis(200));
+		RedisCacheStore store = new RedisCacheStore(guarded, new RedisKeys("cache-tests:"), "a", CacheObserver.NONE,
+				2);
+		this.stores.add(store);
+		TwoLevelCacheManager writer = new TwoLevelCacheManager(List.of(),
+				(cache) -> new CacheSpec(cache, Duration.ofMinutes(10), 1_000, Duration.ofMinutes(1)), store,
+				new CacheValueCodec(JsonMapper.builder().build(), List.of()), CacheObserver.NONE, Ticker.systemTicker());
+		writer.afterPropertiesSet();
+		writer.getCache("first").put("1", "old");
+		writer.getCache("second").put("1", "old");
+		this.redis.server().freeze();
+		try {
+			for (String cache : List.of("first", "second")) {
+				for (int i = 1; i <= 3; i++) {
+					writer.getCache(cache).evict(Integer.toString(i));
+				}
+			}
+			assertThat(store.replayPending()).as("both caches still to clear").isEqualTo(2);
+		}
+		finally {
+			this.redis.server().thaw();
+		}
+		TwoLevelCacheManager reader = instance("b");
+		await().atMost(WAIT).until(() -> reader.getCache("first").get("1") == null
+				&& reader.getCache("second").get("1") == null);
+	}
+
+	@Test
+	void anInstanceWhoseEvictionRedisMissedDropsTheCopyItReadBackBeforeTheReplay() {
+		TwoLevelCacheManager manager = instance("a");
+		Cache products = manager.getCache("products");
+		products.put("42", "old price");
+		this.redis.server().freeze();
+		try {
+			products.evict("42");
+		}
+		finally {
+			this.redis.server().thaw();
+		}
+		await().atMost(WAIT).until(() -> products.get("42") == null);
+	}
+
+	@Test
 	void evictionsAreCountedOnlyWhereThereWasAnEntry() {
 		Cache products = instance("a").getCache("products");
 		products.evict("absent");
