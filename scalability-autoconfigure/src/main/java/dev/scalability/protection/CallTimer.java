@@ -1,0 +1,115 @@
+package dev.scalability.protection;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Times protected calls out on their own thread: at the deadline, the calling thread is
+ * interrupted, so that a call blocked in I/O or a wait gives up, and the policy answers
+ * with {@link ProtectionException.Reason#TIMED_OUT}. The call is not moved to another
+ * thread, so it keeps its caller's thread-bound state (security context, transaction,
+ * request), and a virtual thread stays unpinned. One small thread arms the deadlines of
+ * every policy.
+ */
+public final class CallTimer implements AutoCloseable {
+
+	private static final int RUNNING = 0;
+
+	private static final int DONE = 1;
+
+	private static final int TIMED_OUT = 2;
+
+	private final ScheduledExecutorService deadlines;
+
+	public CallTimer() {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "scalability-protection-timer");
+			thread.setDaemon(true);
+			return thread;
+		});
+		// A call that ends in time takes its deadline out of the queue, rather than leave it
+		// there until it would have fired.
+		executor.setRemoveOnCancelPolicy(true);
+		this.deadlines = executor;
+	}
+
+	/**
+	 * Makes a call, interrupting it at the deadline.
+	 * @param <T> what it returns
+	 * @param policy the policy's name, for the exception
+	 * @param timeout the longest the call may take
+	 * @param call the call
+	 * @return what the call returned in time
+	 * @throws ProtectionException when it did not end in time, whatever it did after
+	 * @throws Throwable what the call threw in time
+	 */
+	<T> T call(String policy, Duration timeout, TimedCall<T> call) throws Throwable {
+		Thread caller = Thread.currentThread();
+		AtomicInteger state = new AtomicInteger(RUNNING);
+		Deadline passed = () -> state.get() == TIMED_OUT;
+		ScheduledFuture<?> deadline = this.deadlines.schedule(() -> {
+			if (state.compareAndSet(RUNNING, TIMED_OUT)) {
+				caller.interrupt();
+			}
+		}, timeout.toNanos(), TimeUnit.NANOSECONDS);
+		T result;
+		try {
+			result = call.call(passed);
+		}
+		catch (Throwable ex) {
+			if (ended(state, deadline)) {
+				throw ex;
+			}
+			throw new ProtectionException(policy, ProtectionException.Reason.TIMED_OUT, null, ex);
+		}
+		if (!ended(state, deadline)) {
+			throw new ProtectionException(policy, ProtectionException.Reason.TIMED_OUT, null, null);
+		}
+		return result;
+	}
+
+	/**
+	 * Whether the call ended before its deadline; if not, the interrupt it was sent is
+	 * cleared, since it was meant for the call, not for what the thread does next.
+	 */
+	private static boolean ended(AtomicInteger state, ScheduledFuture<?> deadline) {
+		if (state.compareAndSet(RUNNING, DONE)) {
+			deadline.cancel(false);
+			return true;
+		}
+		Thread.interrupted();
+		return false;
+	}
+
+	/**
+	 * Whether a call's deadline has passed: a retry does not begin after it.
+	 */
+	@FunctionalInterface
+	interface Deadline {
+
+		Deadline NONE = () -> false;
+
+		boolean passed();
+
+	}
+
+	/**
+	 * A call that knows its deadline.
+	 */
+	@FunctionalInterface
+	interface TimedCall<T> {
+
+		T call(Deadline deadline) throws Throwable;
+
+	}
+
+	@Override
+	public void close() {
+		this.deadlines.shutdownNow();
+	}
+
+}

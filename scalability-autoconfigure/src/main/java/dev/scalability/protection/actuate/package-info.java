@@ -1,0 +1,4 @@
+/**
+ * The protection policies in {@code /actuator/scalability}.
+ */
+package dev.scalability.protection.actuate;

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the protection policies.
+ */
+package dev.scalability.protection.autoconfigure;

@@ -1,0 +1,4 @@
+/**
+ * Meters of the protection policies.
+ */
+package dev.scalability.protection.metrics;
