@@ -8,6 +8,7 @@ import dev.scalability.permits.PermitGrant;
 import dev.scalability.permits.PermitLimit;
 import dev.scalability.permits.RatePermits;
 import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.core.exception.AcquirePermissionCancelledException;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -48,6 +49,8 @@ public final class ProtectionPolicy {
 
 	private final Duration openFor;
 
+	private final java.util.function.Predicate<Throwable> ignored;
+
 	private final ProtectionObserver observer;
 
 	private ProtectionPolicy(Builder builder) {
@@ -61,6 +64,7 @@ public final class ProtectionPolicy {
 		this.retry = builder.retry;
 		this.openFor = (builder.circuitBreaker != null) ? Duration.ofMillis(
 				builder.circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1)) : null;
+		this.ignored = builder.ignored;
 		this.observer = builder.observer;
 	}
 
@@ -90,6 +94,16 @@ public final class ProtectionPolicy {
 	}
 
 	/**
+	 * Whether a failure passes through the policy as it is: not retried, not a failure for
+	 * the breaker, not answered by a fallback (a refused authorization, invalid input).
+	 * @param failure what a call threw
+	 * @return whether the policy leaves it alone
+	 */
+	public boolean ignores(Throwable failure) {
+		return this.ignored.test(failure);
+	}
+
+	/**
 	 * Makes a call under the policy.
 	 * @param <T> what it returns
 	 * @param call the call
@@ -107,6 +121,12 @@ public final class ProtectionPolicy {
 		}
 		catch (ProtectionException ex) {
 			outcome = ex.getReason().tag();
+			throw ex;
+		}
+		catch (Throwable ex) {
+			if (this.ignored.test(ex)) {
+				outcome = "ignored";
+			}
 			throw ex;
 		}
 		finally {
@@ -132,7 +152,17 @@ public final class ProtectionPolicy {
 			throw new ProtectionException(this.name, ProtectionException.Reason.RATE_LIMITED,
 					Duration.ofNanos(grant.retryAfterNanos()), null);
 		}
-		return bulkheaded(call);
+		try {
+			return bulkheaded(call);
+		}
+		catch (ProtectionException ex) {
+			if (ex.getReason() == ProtectionException.Reason.BULKHEAD_FULL
+					|| ex.getReason() == ProtectionException.Reason.CIRCUIT_OPEN) {
+				// The call never ran: its permit goes back to the limit.
+				this.permits.giveBack(this.rateLimit, this.name, grant, 1);
+			}
+			throw ex;
+		}
 	}
 
 	private <T> T bulkheaded(ProtectedCall<T> call) throws Throwable {
@@ -142,7 +172,8 @@ public final class ProtectionPolicy {
 		try {
 			this.bulkhead.acquirePermission();
 		}
-		catch (BulkheadFullException ex) {
+		catch (BulkheadFullException | AcquirePermissionCancelledException ex) {
+			// Cancelled: the caller was interrupted while it waited for room.
 			throw new ProtectionException(this.name, ProtectionException.Reason.BULKHEAD_FULL, null, ex);
 		}
 		try {
@@ -155,14 +186,14 @@ public final class ProtectionPolicy {
 
 	private <T> T timed(ProtectedCall<T> call) throws Throwable {
 		if (this.timeout == null) {
-			return broken(call, CallTimer.Deadline.NONE);
+			return broken(call);
 		}
-		return this.timer.call(this.name, this.timeout, (deadline) -> broken(call, deadline));
+		return this.timer.call(this.name, this.timeout, () -> broken(call));
 	}
 
-	private <T> T broken(ProtectedCall<T> call, CallTimer.Deadline deadline) throws Throwable {
+	private <T> T broken(ProtectedCall<T> call) throws Throwable {
 		if (this.circuitBreaker == null) {
-			return retried(call, deadline);
+			return retried(call);
 		}
 		try {
 			this.circuitBreaker.acquirePermission();
@@ -173,14 +204,19 @@ public final class ProtectionPolicy {
 		}
 		long start = this.circuitBreaker.getCurrentTimestamp();
 		try {
-			T result = retried(call, deadline);
+			T result = retried(call);
 			this.circuitBreaker.onResult(this.circuitBreaker.getCurrentTimestamp() - start,
 					this.circuitBreaker.getTimestampUnit(), result);
 			return result;
 		}
 		catch (Throwable ex) {
-			this.circuitBreaker.onError(this.circuitBreaker.getCurrentTimestamp() - start,
-					this.circuitBreaker.getTimestampUnit(), ex);
+			if (this.ignored.test(ex)) {
+				this.circuitBreaker.releasePermission();
+			}
+			else {
+				this.circuitBreaker.onError(this.circuitBreaker.getCurrentTimestamp() - start,
+						this.circuitBreaker.getTimestampUnit(), ex);
+			}
 			throw ex;
 		}
 	}
@@ -189,7 +225,7 @@ public final class ProtectionPolicy {
 	 * Runs the call, and again after each failure while the retry allows and the deadline
 	 * has not passed: a call interrupted at its deadline is not tried again.
 	 */
-	private <T> T retried(ProtectedCall<T> call, CallTimer.Deadline deadline) throws Throwable {
+	private <T> T retried(ProtectedCall<T> call) throws Throwable {
 		if (this.retry == null) {
 			return call.call();
 		}
@@ -200,12 +236,13 @@ public final class ProtectionPolicy {
 				result = call.call();
 			}
 			catch (Exception ex) {
-				if (deadline.passed()) {
+				if (this.ignored.test(ex) || CallTimer.deadlinePassed()) {
 					throw ex;
 				}
-				// Throws the exception when no attempt is left; otherwise waits the backoff.
+				// Throws the exception when no attempt is left or it is not one to retry;
+				// otherwise waits the backoff.
 				context.onError(ex);
-				if (deadline.passed()) {
+				if (CallTimer.deadlinePassed()) {
 					throw ex;
 				}
 				continue;
@@ -268,6 +305,8 @@ public final class ProtectionPolicy {
 
 		private ProtectionObserver observer = ProtectionObserver.NONE;
 
+		private java.util.function.Predicate<Throwable> ignored = (failure) -> false;
+
 		private Builder(String name) {
 			if (name == null || name.isBlank()) {
 				throw new IllegalArgumentException("a protection policy needs a name");
@@ -311,6 +350,17 @@ public final class ProtectionPolicy {
 
 		public Builder retry(Retry retry) {
 			this.retry = retry;
+			return this;
+		}
+
+		/**
+		 * Failures that pass through the policy as they are: not retried, not counted by
+		 * the breaker, not answered by a fallback.
+		 * @param ignored whether a failure is one
+		 * @return this builder
+		 */
+		public Builder ignore(java.util.function.Predicate<Throwable> ignored) {
+			this.ignored = ignored;
 			return this;
 		}
 

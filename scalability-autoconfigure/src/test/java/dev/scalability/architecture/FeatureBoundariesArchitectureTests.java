@@ -26,7 +26,7 @@ class FeatureBoundariesArchitectureTests {
 	 * The packages every feature may use.
 	 */
 	static final List<String> SHARED = List.of("redis", "web", "actuate", "time", "backend", "autoconfigure",
-			"delivery", "permits");
+			"delivery", "permits", "jvm");
 
 	private static final JavaClasses MAIN_CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

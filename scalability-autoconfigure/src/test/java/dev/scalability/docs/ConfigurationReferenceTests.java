@@ -19,8 +19,8 @@ class ConfigurationReferenceTests {
 	private static final Path METADATA = Path.of("target/classes/META-INF/spring-configuration-metadata.json");
 
 	@ParameterizedTest
-	@ValueSource(strings = { "cache.md", "configuration.md", "events.md", "rate-limiting.md", "request-queue.md",
-			"tasks.md" })
+	@ValueSource(strings = { "cache.md", "configuration.md", "events.md", "observability.md", "protection.md",
+			"rate-limiting.md", "request-queue.md", "tasks.md" })
 	void propertyTablesMatchTheConfigurationMetadata(String name) throws IOException {
 		Path document = Path.of("../docs", name);
 		String text = Files.readString(document);

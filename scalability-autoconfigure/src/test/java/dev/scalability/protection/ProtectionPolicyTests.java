@@ -173,6 +173,93 @@ class ProtectionPolicyTests {
 		assertThat(outcomes).containsExactly("observed:success", "observed:failure", "observed:circuit_open");
 	}
 
+	@Test
+	void aRetryInsideAnotherPolicyStopsAtTheOuterDeadline() {
+		ProtectionPolicy outer = ProtectionPolicy.named("outer").timeout(Duration.ofMillis(200), this.timer).build();
+		ProtectionPolicy inner = ProtectionPolicy.named("inner").retry(retry(1_000)).build();
+		AtomicInteger attempts = new AtomicInteger();
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ProtectionException.class).isThrownBy(() -> outer.execute(() -> inner.execute(() -> {
+			attempts.incrementAndGet();
+			throw new IllegalStateException("down");
+		}))).extracting(ProtectionException::getReason).isEqualTo(ProtectionException.Reason.TIMED_OUT);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		assertThat(attempts.get()).isLessThan(1_000);
+		assertThat(Thread.currentThread().isInterrupted()).isFalse();
+	}
+
+	@Test
+	void noTimeoutInterruptReachesWhatTheThreadDoesAfterTheCall() throws InterruptedException {
+		ProtectionPolicy policy = ProtectionPolicy.named("edge").timeout(Duration.ofMillis(1), this.timer).build();
+		for (int i = 0; i < 300; i++) {
+			try {
+				policy.execute(() -> {
+					long until = System.nanoTime() + 1_000_000;
+					while (System.nanoTime() < until) {
+						Thread.onSpinWait();
+					}
+					return "done";
+				});
+			}
+			catch (Throwable ex) {
+				assertThat(ex).isInstanceOf(ProtectionException.class);
+			}
+			assertThat(Thread.currentThread().isInterrupted()).as("after call " + i).isFalse();
+		}
+		assertThat(new CountDownLatch(0).await(1, TimeUnit.MILLISECONDS)).isTrue();
+	}
+
+	@Test
+	void aCallTheBulkheadOrTheBreakerRefusesGivesItsRatePermitBack() throws Throwable {
+		ProtectionPolicy policy = ProtectionPolicy.named("shared")
+			.rateLimit(new PermitLimit("protection:shared", 2, Duration.ofHours(1), 0),
+					new RateLimiterPermits(new MemoryRateLimiter(1_000, System::nanoTime)))
+			.bulkhead(Bulkhead.of("shared", BulkheadConfig.custom().maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO)
+				.build()))
+			.build();
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> {
+			try {
+				return policy.execute(() -> {
+					running.countDown();
+					release.await();
+					return "first";
+				});
+			}
+			catch (Throwable ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThatExceptionOfType(ProtectionException.class).isThrownBy(() -> policy.execute(() -> "refused"))
+			.extracting(ProtectionException::getReason)
+			.isEqualTo(ProtectionException.Reason.BULKHEAD_FULL);
+		release.countDown();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+		assertThat(policy.execute(() -> "second permit")).isEqualTo("second permit");
+	}
+
+	@Test
+	void anIgnoredFailureIsNotRetriedNorCountedByTheBreaker() {
+		CircuitBreaker breaker = breaker(2);
+		ProtectionPolicy policy = ProtectionPolicy.named("strict")
+			.circuitBreaker(breaker)
+			.retry(retry(3))
+			.ignore(IllegalArgumentException.class::isInstance)
+			.build();
+		AtomicInteger attempts = new AtomicInteger();
+		for (int i = 0; i < 5; i++) {
+			assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> policy.execute(() -> {
+				attempts.incrementAndGet();
+				throw new IllegalArgumentException("bad input");
+			}));
+		}
+		assertThat(attempts).hasValue(5);
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
+	}
+
 	private static CircuitBreaker breaker(int window) {
 		return CircuitBreaker.of("breaker", CircuitBreakerConfig.custom()
 			.slidingWindowSize(window)

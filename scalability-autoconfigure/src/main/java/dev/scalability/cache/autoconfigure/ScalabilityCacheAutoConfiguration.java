@@ -54,7 +54,8 @@ import org.springframework.util.unit.DataSize;
 @AutoConfiguration(after = ScalabilityAutoConfiguration.class,
 		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration" })
+				"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnScalabilityFeature(ScalabilityCacheAutoConfiguration.FEATURE)
 @ConditionalOnClass({ Caffeine.class, CacheManager.class, JsonMapper.class })
 @ConditionalOnBean(CacheAspectSupport.class)

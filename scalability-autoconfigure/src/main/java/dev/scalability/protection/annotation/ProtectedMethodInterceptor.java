@@ -10,18 +10,17 @@ import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 
 import org.springframework.aop.support.AopUtils;
-import org.springframework.util.ClassUtils;
 
 /**
  * Runs {@code @Protected} methods under their policy, and answers with their fallback
- * when the call fails or is refused.
+ * when the call fails or is refused, unless the policy leaves the failure alone.
  */
 final class ProtectedMethodInterceptor implements MethodInterceptor {
 
 	/**
-	 * The protected methods of each bean class, checked when the bean was made.
+	 * The protected methods of each bean class, checked when its first bean was made.
 	 */
-	private final Map<Class<?>, Map<Method, ProtectedMethods.Target>> targets = new ConcurrentHashMap<>();
+	private final Map<Class<?>, Map<ProtectedMethods.MethodKey, ProtectedMethods.Target>> targets = new ConcurrentHashMap<>();
 
 	private final Function<String, ProtectionPolicy> policies;
 
@@ -29,19 +28,30 @@ final class ProtectedMethodInterceptor implements MethodInterceptor {
 		this.policies = policies;
 	}
 
-	void register(Class<?> type, Map<Method, ProtectedMethods.Target> methods) {
-		this.targets.put(ClassUtils.getUserClass(type), methods);
+	/**
+	 * The protected methods of a class, checked once per class.
+	 * @param type the bean's class
+	 * @param inspect checks them
+	 * @return them, by signature; empty when there are none
+	 */
+	Map<ProtectedMethods.MethodKey, ProtectedMethods.Target> register(Class<?> type,
+			Function<Class<?>, Map<ProtectedMethods.MethodKey, ProtectedMethods.Target>> inspect) {
+		return this.targets.computeIfAbsent(type, inspect);
+	}
+
+	boolean protects(Method method, Class<?> type) {
+		Map<ProtectedMethods.MethodKey, ProtectedMethods.Target> methods = this.targets.get(type);
+		return methods != null && !methods.isEmpty()
+				&& methods.containsKey(ProtectedMethods.MethodKey.of(AopUtils.getMostSpecificMethod(method, type)));
 	}
 
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		Object bean = invocation.getThis();
-		Class<?> type = (bean != null) ? ClassUtils.getUserClass(bean) : invocation.getMethod().getDeclaringClass();
-		Map<Method, ProtectedMethods.Target> methods = this.targets.get(type);
-		if (methods == null) {
-			return invocation.proceed();
-		}
-		ProtectedMethods.Target target = methods.get(AopUtils.getMostSpecificMethod(invocation.getMethod(), type));
+		Class<?> type = (bean != null) ? AopUtils.getTargetClass(bean) : invocation.getMethod().getDeclaringClass();
+		Map<ProtectedMethods.MethodKey, ProtectedMethods.Target> methods = this.targets.get(type);
+		ProtectedMethods.Target target = (methods != null)
+				? methods.get(ProtectedMethods.MethodKey.of(invocation.getMethod())) : null;
 		if (target == null) {
 			return invocation.proceed();
 		}
@@ -50,11 +60,12 @@ final class ProtectedMethodInterceptor implements MethodInterceptor {
 			return policy.execute(invocation::proceed);
 		}
 		catch (Throwable ex) {
-			if (target.fallback() == null || !target.fallback().handles(ex)) {
+			Method handler = (target.fallback() != null && !policy.ignores(ex)) ? target.fallback().handlerOf(ex) : null;
+			if (handler == null) {
 				throw ex;
 			}
 			policy.fellBack(ex);
-			return target.fallback().answer(bean, invocation.getArguments(), ex);
+			return Fallback.answer(handler, bean, invocation.getArguments(), ex);
 		}
 	}
 

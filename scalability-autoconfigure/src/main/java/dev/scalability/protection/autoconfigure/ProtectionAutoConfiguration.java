@@ -12,6 +12,7 @@ import dev.scalability.protection.ProtectionPolicies;
 import dev.scalability.protection.actuate.ProtectionSnapshotContributor;
 import dev.scalability.protection.annotation.ProtectedAnnotationBeanPostProcessor;
 import dev.scalability.protection.metrics.MicrometerProtectionObserver;
+import dev.scalability.protection.web.ProtectionExceptionHandler;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -29,6 +30,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -36,6 +38,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.DispatcherServlet;
 
 /**
  * Protection policies ({@code scalability.protection.policies}) and the {@code @Protected}
@@ -45,6 +48,7 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(after = ScalabilityAutoConfiguration.class,
 		afterName = { "dev.scalability.ratelimit.autoconfigure.RateLimitAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
 				"io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration",
 				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration" })
@@ -130,6 +134,19 @@ public final class ProtectionAutoConfiguration {
 		@ConditionalOnMissingBean(name = { "scalabilityRetryMetrics", "retryMetricsPublisher" })
 		MeterBinder scalabilityRetryMetrics(RetryRegistry retries) {
 			return TaggedRetryMetrics.ofRetryRegistry(retries);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass(DispatcherServlet.class)
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ProtectionExceptionHandler protectionExceptionHandler() {
+			return new ProtectionExceptionHandler();
 		}
 
 	}

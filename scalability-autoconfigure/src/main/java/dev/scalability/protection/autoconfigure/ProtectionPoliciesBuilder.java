@@ -27,6 +27,25 @@ final class ProtectionPoliciesBuilder {
 
 	static final String PREFIX = "scalability.protection.policies.";
 
+	/**
+	 * Failures that say the caller may not, or asked wrongly: retrying them, counting them
+	 * against the target or answering them with a fallback would be wrong.
+	 */
+	private static final java.util.function.Predicate<Throwable> ALWAYS_IGNORED = (failure) -> {
+		for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
+			switch (type.getName()) {
+				case "org.springframework.security.access.AccessDeniedException",
+						"org.springframework.security.core.AuthenticationException",
+						"jakarta.validation.ValidationException" -> {
+					return true;
+				}
+				default -> {
+				}
+			}
+		}
+		return false;
+	};
+
 	private final ProtectionProperties properties;
 
 	private final CircuitBreakerRegistry circuitBreakers;
@@ -61,7 +80,10 @@ final class ProtectionPoliciesBuilder {
 
 	private ProtectionPolicy build(String name, ProtectionProperties.Policy policy) {
 		String prefix = PREFIX + name;
-		ProtectionPolicy.Builder builder = ProtectionPolicy.named(name).observer(this.observer);
+		List<Class<? extends Throwable>> ignored = policy.getIgnoreExceptions();
+		ProtectionPolicy.Builder builder = ProtectionPolicy.named(name)
+			.observer(this.observer)
+			.ignore((failure) -> ALWAYS_IGNORED.test(failure) || ignored.stream().anyMatch((type) -> type.isInstance(failure)));
 		if (policy.getRateLimit() != null) {
 			builder.rateLimit(rateLimit(prefix + ".rate-limit", name, policy.getRateLimit()), requirePermits(prefix));
 		}
@@ -72,6 +94,7 @@ final class ProtectionPoliciesBuilder {
 						"must be at least 1", "such as 20.");
 			}
 			notNegative(prefix + ".bulkhead.max-wait", bulkhead.getMaxWait(), "such as 0ms or 100ms.");
+			unregistered(this.bulkheads.find(name).isPresent(), prefix + ".bulkhead", "resilience4j.bulkhead.instances." + name);
 			builder.bulkhead(this.bulkheads.bulkhead(name, BulkheadConfig.custom()
 				.maxConcurrentCalls(bulkhead.getMaxConcurrent())
 				.maxWaitDuration(bulkhead.getMaxWait())
@@ -83,6 +106,8 @@ final class ProtectionPoliciesBuilder {
 			builder.timeout(timeout, this.timer);
 		}
 		if (policy.getCircuitBreaker() != null) {
+			unregistered(this.circuitBreakers.find(name).isPresent(), prefix + ".circuit-breaker",
+					"resilience4j.circuitbreaker.instances." + name);
 			builder.circuitBreaker(this.circuitBreakers.circuitBreaker(name,
 					circuitBreaker(prefix + ".circuit-breaker", policy.getCircuitBreaker(), timeout)));
 		}
@@ -97,12 +122,29 @@ final class ProtectionPoliciesBuilder {
 				throw new InvalidPropertyException(prefix + ".retry.multiplier", retry.getMultiplier(),
 						"must be at least 1", "such as 2, or 1 for a fixed backoff.");
 			}
-			builder.retry(this.retries.retry(name, RetryConfig.custom()
+			unregistered(this.retries.find(name).isPresent(), prefix + ".retry", "resilience4j.retry.instances." + name);
+			RetryConfig.Builder<Object> config = RetryConfig.custom()
 				.maxAttempts(retry.getMaxAttempts())
-				.intervalFunction(IntervalFunction.ofExponentialBackoff(retry.getBackoff(), retry.getMultiplier()))
-				.build()));
+				.intervalFunction(IntervalFunction.ofExponentialBackoff(retry.getBackoff(), retry.getMultiplier()));
+			if (!retry.getRetryOn().isEmpty()) {
+				config.retryOnException((failure) -> retry.getRetryOn().stream().anyMatch((type) -> type.isInstance(failure)));
+			}
+			builder.retry(this.retries.retry(name, config.build()));
 		}
 		return builder.build();
+	}
+
+	/**
+	 * A policy's part must not take the place of an instance Resilience4j already has under
+	 * the policy's name: one of the two configurations would be silently ignored.
+	 */
+	private static void unregistered(boolean exists, String property, String resilience4jProperty) {
+		if (exists) {
+			throw new InvalidPropertyException(property, null,
+					"Resilience4j already has an instance of this name (" + resilience4jProperty
+							+ "), whose configuration would win",
+					"configure it in one place only: remove " + resilience4jProperty + " or rename the policy.");
+		}
 	}
 
 	private PermitLimit rateLimit(String property, String name, ProtectionProperties.RateLimit rateLimit) {

@@ -1,7 +1,9 @@
 package dev.scalability.protection.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -68,6 +70,21 @@ public class ProtectionProperties {
 		 * Retries of a failed call, inside the circuit breaker.
 		 */
 		private Retry retry;
+
+		/**
+		 * Exceptions that pass through the policy as they are: not retried, not counted by
+		 * the circuit breaker, not answered by a fallback. Refused authorizations (Spring
+		 * Security) and invalid input (Bean Validation) always are.
+		 */
+		private List<Class<? extends Throwable>> ignoreExceptions = new ArrayList<>();
+
+		public List<Class<? extends Throwable>> getIgnoreExceptions() {
+			return this.ignoreExceptions;
+		}
+
+		public void setIgnoreExceptions(List<Class<? extends Throwable>> ignoreExceptions) {
+			this.ignoreExceptions = ignoreExceptions;
+		}
 
 		public RateLimit getRateLimit() {
 			return this.rateLimit;
@@ -243,6 +260,21 @@ public class ProtectionProperties {
 		 * Factor each following wait grows by.
 		 */
 		private double multiplier = 2;
+
+		/**
+		 * The exceptions retried, when not every one is: such as those that say the call
+		 * never reached its target, so that a call that may have taken effect is not made
+		 * twice.
+		 */
+		private List<Class<? extends Throwable>> retryOn = new ArrayList<>();
+
+		public List<Class<? extends Throwable>> getRetryOn() {
+			return this.retryOn;
+		}
+
+		public void setRetryOn(List<Class<? extends Throwable>> retryOn) {
+			this.retryOn = retryOn;
+		}
 
 		public int getMaxAttempts() {
 			return this.maxAttempts;

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
-import dev.scalability.requestqueue.HeapUsage;
+import dev.scalability.jvm.HeapUsage;
 import dev.scalability.requestqueue.RequestQueue;
 import dev.scalability.requestqueue.RequestQueueObserver;
 import dev.scalability.requestqueue.RequestQueueSweeper;

@@ -152,9 +152,228 @@ class ProtectionAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void aRefusedAuthorizationNeverReachesThePolicyNorItsFallback() {
+		this.contextRunner.withUserConfiguration(MethodSecurityConfiguration.class)
+			.withBean(AdminReports.class)
+			.run((context) -> {
+				AdminReports reports = context.getBean(AdminReports.class);
+				org.springframework.security.core.context.SecurityContextHolder.clearContext();
+				assertThatExceptionOfType(org.springframework.security.core.AuthenticationException.class)
+					.isThrownBy(reports::report);
+				CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).circuitBreaker("payments");
+				assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
+				org.springframework.security.core.context.SecurityContextHolder.getContext()
+					.setAuthentication(new org.springframework.security.authentication.TestingAuthenticationToken("ada",
+							"secret", "ROLE_ADMIN"));
+				try {
+					assertThat(reports.report()).isEqualTo("report");
+				}
+				finally {
+					org.springframework.security.core.context.SecurityContextHolder.clearContext();
+				}
+				assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isOne();
+			});
+	}
+
+	@Test
+	void aCacheHitCostsTheProtectedMethodNoCall() {
+		this.contextRunner.withUserConfiguration(CachingConfiguration.class).withBean(CachedPrices.class).run((context) -> {
+			CachedPrices prices = context.getBean(CachedPrices.class);
+			assertThat(prices.price(7)).isEqualTo(7);
+			assertThat(prices.price(7)).isEqualTo(7);
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("scalability.protection.calls")
+				.tag("policy", "payments")
+				.timer()
+				.count()).isOne();
+		});
+	}
+
+	@Test
+	void aMethodAnnotatedOnItsInterfaceIsProtectedThroughAClassProxy() {
+		this.contextRunner.withBean(QuoteService.class).run((context) -> {
+			Quotes quotes = context.getBean(QuoteService.class);
+			assertThat(quotes.quote()).isEqualTo("42");
+			CircuitBreaker breaker = context.getBean(CircuitBreakerRegistry.class).circuitBreaker("payments");
+			assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isOne();
+		});
+	}
+
+	@Test
+	void onlyTheExceptionsARetryIsForAreRetried() {
+		this.contextRunner.withBean(Payments.class)
+			.withPropertyValues("scalability.protection.policies.payments.retry.retry-on=java.net.ConnectException")
+			.run((context) -> {
+				Payments payments = context.getBean(Payments.class);
+				assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> payments.charge(1, true));
+				assertThat(payments.calls()).as("not retried").isOne();
+			});
+	}
+
+	@Test
+	void aFallbackOfTheExceptionsTypeAnswersItAndAPlainOneAnswersTheRest() {
+		this.contextRunner.withBean(Overloaded.class).run((context) -> {
+			Overloaded overloaded = context.getBean(Overloaded.class);
+			assertThat(overloaded.find(3)).isEqualTo("plain 3");
+		});
+		this.contextRunner.withBean(InheritingService.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(InheritingService.class).find(4)).isEqualTo("from the subclass 4");
+		});
+	}
+
+	@Test
+	void aClassLevelAnnotationCoversWhatTheClassDeclaresNotWhatItInherits() {
+		this.contextRunner.withBean(ProtectedSubclass.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			ProtectedSubclass bean = context.getBean(ProtectedSubclass.class);
+			assertThat(bean.work()).isEqualTo("work");
+			assertThat(bean.inherited()).isEqualTo("inherited");
+			assertThat(bean.toString()).isEqualTo("subclass");
+			assertThat(context.getBean(MeterRegistry.class)
+				.get("scalability.protection.calls")
+				.tag("policy", "payments")
+				.timer()
+				.count()).isOne();
+		});
+	}
+
+	@Test
+	void aBreakerResilience4jAlreadyConfiguresUnderThePolicysNameStopsTheStartUp() {
+		this.contextRunner.withBean(Payments.class).withBean(CircuitBreakerRegistry.class, () -> {
+			CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+			registry.circuitBreaker("payments");
+			return registry;
+		}).run((context) -> assertThat(analysis(context.getStartupFailure()).getDescription())
+			.contains("scalability.protection.policies.payments.circuit-breaker")
+			.contains("resilience4j.circuitbreaker.instances.payments"));
+	}
+
+	@Test
+	void beansOfOneClassAreCheckedOnce(CapturedOutput output) {
+		this.contextRunner.withBean("first", SelfCalling.class).withBean("second", SelfCalling.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output.getOut().split("SelfCalling.chargeTwice\\(\\) calls @Protected", -1)).hasSize(2);
+		});
+	}
+
 	private static FailureAnalysis analysis(Throwable failure) {
 		assertThat(failure).isNotNull();
 		return dev.scalability.autoconfigure.FailureAnalyses.analyze(failure);
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	@org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity
+	static class MethodSecurityConfiguration {
+
+	}
+
+	static class AdminReports {
+
+		@Protected(policy = "payments", fallback = "none")
+		@org.springframework.security.access.prepost.PreAuthorize("hasRole('ADMIN')")
+		public String report() {
+			return "report";
+		}
+
+		String none(Exception failure) {
+			return "fallback";
+		}
+
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	@org.springframework.cache.annotation.EnableCaching
+	static class CachingConfiguration {
+
+		@org.springframework.context.annotation.Bean
+		org.springframework.cache.CacheManager cacheManager() {
+			return new org.springframework.cache.concurrent.ConcurrentMapCacheManager();
+		}
+
+	}
+
+	static class CachedPrices {
+
+		@Protected(policy = "payments")
+		@org.springframework.cache.annotation.Cacheable("prices")
+		public int price(int id) {
+			return id;
+		}
+
+	}
+
+	interface Quotes {
+
+		@Protected(policy = "payments")
+		String quote();
+
+	}
+
+	static class QuoteService implements Quotes {
+
+		@Override
+		public String quote() {
+			return "42";
+		}
+
+	}
+
+	static class Overloaded {
+
+		@Protected(policy = "payments", fallback = "fallback")
+		public String find(int id) {
+			throw new IllegalStateException("down");
+		}
+
+		String fallback(int id) {
+			return "plain " + id;
+		}
+
+		String fallback(int id, ProtectionException refused) {
+			return "refused " + id;
+		}
+
+	}
+
+	static class BaseService {
+
+		@Protected(policy = "payments", fallback = "recover")
+		public String find(int id) {
+			throw new IllegalStateException("down");
+		}
+
+	}
+
+	static class InheritingService extends BaseService {
+
+		String recover(int id) {
+			return "from the subclass " + id;
+		}
+
+	}
+
+	static class FinalBase {
+
+		public final String inherited() {
+			return "inherited";
+		}
+
+	}
+
+	@Protected(policy = "payments")
+	static class ProtectedSubclass extends FinalBase {
+
+		public String work() {
+			return "work";
+		}
+
+		@Override
+		public String toString() {
+			return "subclass";
+		}
+
 	}
 
 	static class Payments {

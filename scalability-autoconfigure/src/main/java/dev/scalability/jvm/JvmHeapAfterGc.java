@@ -1,4 +1,4 @@
-package dev.scalability.requestqueue;
+package dev.scalability.jvm;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -24,7 +24,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  * collection" instead would leave the old generation at its last full or mixed collection,
  * possibly minutes old. One listener per JVM, whatever the number of applications in it.
  */
-final class JvmHeapAfterGc implements HeapUsage {
+public final class JvmHeapAfterGc implements HeapUsage {
 
 	private static volatile JvmHeapAfterGc instance;
 
@@ -44,7 +44,7 @@ final class JvmHeapAfterGc implements HeapUsage {
 	private JvmHeapAfterGc() {
 	}
 
-	static JvmHeapAfterGc instance() {
+	public static JvmHeapAfterGc instance() {
 		JvmHeapAfterGc current = instance;
 		if (current == null) {
 			synchronized (JvmHeapAfterGc.class) {

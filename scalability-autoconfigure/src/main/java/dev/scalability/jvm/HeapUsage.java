@@ -1,4 +1,4 @@
-package dev.scalability.requestqueue;
+package dev.scalability.jvm;
 
 /**
  * How full the heap was right after the last garbage collection, as a share of the most it

@@ -1,4 +1,4 @@
-package dev.scalability.requestqueue;
+package dev.scalability.jvm;
 
 import java.time.Duration;
 

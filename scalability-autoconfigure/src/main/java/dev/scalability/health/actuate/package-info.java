@@ -1,0 +1,4 @@
+/**
+ * Health {@code scalability} and the alerts in {@code /actuator/scalability}.
+ */
+package dev.scalability.health.actuate;

@@ -1,0 +1,272 @@
+package dev.scalability.health.autoconfigure;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
+import dev.scalability.autoconfigure.InvalidPropertyException;
+import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
+import dev.scalability.health.Signals;
+import dev.scalability.health.Threshold;
+import dev.scalability.health.actuate.AlertsSnapshotContributor;
+import dev.scalability.health.actuate.ThresholdHealthIndicator;
+import dev.scalability.health.alerts.AlertChannel;
+import dev.scalability.health.alerts.AlertEvaluator;
+import dev.scalability.health.alerts.AlertNotification;
+import dev.scalability.health.alerts.LogAlertChannel;
+import dev.scalability.health.alerts.WebhookAlertChannel;
+import dev.scalability.health.metrics.MicrometerAlertObserver;
+import dev.scalability.health.metrics.ServerRequestWindow;
+import dev.scalability.health.metrics.ServiceSignals;
+import dev.scalability.jvm.HeapUsage;
+import dev.scalability.redis.InstanceRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * The service's signals (heap, CPU, error rate, latency, pools, breakers, queues), health
+ * {@code scalability} over their thresholds, and alert rules evaluated in the application,
+ * sent to the log, a webhook and the application's events.
+ */
+@AutoConfiguration(after = ScalabilityAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration" })
+@ConditionalOnScalabilityFeature(ScalabilityHealthAutoConfiguration.FEATURE)
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(MeterRegistry.class)
+@EnableConfigurationProperties({ HealthThresholdsProperties.class, AlertsProperties.class })
+public final class ScalabilityHealthAutoConfiguration {
+
+	static final String FEATURE = "health";
+
+	static final String REQUESTS = "http.server.requests";
+
+	private static final double[] LATENCY_BUCKETS = java.util.stream.Stream
+		.of("5ms", "10ms", "25ms", "50ms", "100ms", "250ms", "500ms", "1s", "2500ms", "5s", "10s", "30s")
+		.mapToDouble((bucket) -> org.springframework.boot.convert.DurationStyle.SIMPLE.parse(bucket).toNanos())
+		.toArray();
+
+	/**
+	 * Histogram buckets on the server's request timers, for the latency signals and the
+	 * dashboards' percentiles.
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "scalability.health.server-latency-histogram", matchIfMissing = true)
+	@ConditionalOnMissingBean(name = "scalabilityServerLatencyHistogram")
+	static MeterFilter scalabilityServerLatencyHistogram() {
+		return new MeterFilter() {
+
+			@Override
+			public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+				if (id.getName().equals(REQUESTS)) {
+					// The buckets a percentile histogram has where the registry keeps them
+					// (Prometheus), and a few fixed ones where it keeps no other (the simple
+					// registry).
+					return DistributionStatisticConfig.builder()
+						.percentilesHistogram(true)
+						.serviceLevelObjectives(LATENCY_BUCKETS)
+						.build()
+						.merge(config);
+				}
+				return config;
+			}
+
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServerRequestWindow serverRequestWindow(MeterRegistry registry, HealthThresholdsProperties properties) {
+		positive("scalability.health.window", properties.getWindow());
+		positive("scalability.health.baseline", properties.getBaseline());
+		return new ServerRequestWindow(registry, properties.getWindow(), properties.getBaseline(), System::nanoTime);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HealthStatus scalabilityHealthStatus(ObjectProvider<HealthEndpoint> endpoint) {
+		return new HealthStatus(endpoint);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SignalSampling scalabilitySignalSampling(ServerRequestWindow requests, HealthStatus health,
+			HealthThresholdsProperties properties) {
+		positive("scalability.health.sample-interval", properties.getSampleInterval());
+		return new SignalSampling(requests, health, properties.getSampleInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Signals scalabilitySignals(MeterRegistry registry, ServerRequestWindow requests, HealthStatus health,
+			ObjectProvider<HeapUsage> heap, ObjectProvider<CircuitBreakerRegistry> breakers) {
+		CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
+		return ServiceSignals.of(registry, requests, heap.getIfAvailable(HeapUsage::jvm),
+				(breakerRegistry != null) ? () -> openBreakers(breakerRegistry) : null,
+				() -> Double.isNaN(health.up()) ? Double.NaN : 1 - health.up());
+	}
+
+	private static double openBreakers(CircuitBreakerRegistry registry) {
+		return registry.getAllCircuitBreakers()
+			.stream()
+			.filter((breaker) -> breaker.getState() == CircuitBreaker.State.OPEN
+					|| breaker.getState() == CircuitBreaker.State.FORCED_OPEN)
+			.count();
+	}
+
+	/**
+	 * {@code scalability.health.up}: 1 while the application's health is up, for alerting
+	 * from Prometheus.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = "scalabilityHealthMeters")
+	MeterBinder scalabilityHealthMeters(HealthStatus health) {
+		return (registry) -> Gauge.builder("scalability.health.up", health, HealthStatus::up)
+			.description("1 while the application's own health is up, 0 while it is down or out of service")
+			.register(registry);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("scalability")
+	static class HealthIndicatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "scalabilityHealthIndicator")
+		ThresholdHealthIndicator scalabilityHealthIndicator(Signals signals, HealthThresholdsProperties properties) {
+			HealthThresholdsProperties.Thresholds limits = properties.getThresholds();
+			List<Threshold> thresholds = new ArrayList<>();
+			add(thresholds, signals, "heap-after-gc", limits.getHeapAfterGc());
+			add(thresholds, signals, "cpu", limits.getCpu());
+			add(thresholds, signals, "error-rate", limits.getErrorRate());
+			add(thresholds, signals, "p99-latency",
+					(limits.getP99Latency() != null) ? limits.getP99Latency().toNanos() / 1e9 : null);
+			add(thresholds, signals, "pool-saturation", limits.getPoolSaturation());
+			return new ThresholdHealthIndicator(thresholds);
+		}
+
+		private static void add(List<Threshold> thresholds, Signals signals, String signal, Double limit) {
+			if (limit != null) {
+				thresholds.add(new Threshold(signals.find(signal).orElseThrow(), limit));
+			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "scalability.alerts.enabled", matchIfMissing = true)
+	static class AlertsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MicrometerAlertObserver scalabilityAlertObserver(MeterRegistry registry) {
+			return new MicrometerAlertObserver(registry);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		AlertEvaluator scalabilityAlerts(AlertsProperties properties, Signals signals,
+				ObjectProvider<AlertChannel> applicationChannels, MicrometerAlertObserver observer,
+				ApplicationEventPublisher events, ObjectProvider<JsonMapper> jsonMapper,
+				ObjectProvider<InstanceRegistry> instances, Environment environment) {
+			List<AlertChannel> channels = new ArrayList<>();
+			if (properties.isLog()) {
+				channels.add(new LogAlertChannel());
+			}
+			if (properties.getWebhook().getUrl() != null) {
+				channels.add(webhook(properties.getWebhook(), jsonMapper.getIfAvailable(JsonMapper::new), observer));
+			}
+			if (properties.isEvents()) {
+				channels.add(new AlertChannel() {
+
+					@Override
+					public String name() {
+						return "events";
+					}
+
+					@Override
+					public void send(AlertNotification notification) {
+						events.publishEvent(notification);
+					}
+
+				});
+			}
+			applicationChannels.orderedStream().forEach(channels::add);
+			positive("scalability.alerts.evaluation-interval", properties.getEvaluationInterval());
+			InstanceRegistry registry = instances.getIfAvailable();
+			String instance = (registry != null) ? registry.id()
+					: environment.getProperty("spring.application.name", "application");
+			AlertEvaluator evaluator = new AlertEvaluator(new AlertRulesBuilder(properties, signals).build(), signals,
+					channels, observer, Clock.systemUTC(), instance);
+			observer.watch(evaluator);
+			return evaluator;
+		}
+
+		private static WebhookAlertChannel webhook(AlertsProperties.Webhook webhook, JsonMapper json,
+				MicrometerAlertObserver observer) {
+			String scheme = webhook.getUrl().getScheme();
+			if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+				throw new InvalidPropertyException("scalability.alerts.webhook.url", webhook.getUrl(),
+						"is not an http or https URL", "give the full URL the alerts are POSTed to.");
+			}
+			positive("scalability.alerts.webhook.timeout", webhook.getTimeout());
+			if (webhook.getRetries() < 0) {
+				throw new InvalidPropertyException("scalability.alerts.webhook.retries", webhook.getRetries(),
+						"must not be negative", "such as 3.");
+			}
+			positive("scalability.alerts.webhook.backoff", webhook.getBackoff());
+			return new WebhookAlertChannel(webhook.getUrl(), webhook.getTimeout(), webhook.getRetries(),
+					webhook.getBackoff(), webhook.getHeaders(), json::writeValueAsBytes, observer);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		AlertEvaluation scalabilityAlertEvaluation(AlertEvaluator alerts, AlertsProperties properties) {
+			return new AlertEvaluation(alerts, properties.getEvaluationInterval());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(Endpoint.class)
+		static class EndpointConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			AlertsSnapshotContributor alertsSnapshotContributor(AlertEvaluator alerts) {
+				return new AlertsSnapshotContributor(alerts);
+			}
+
+		}
+
+	}
+
+	private static void positive(String property, java.time.Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidPropertyException(property, value, "must be positive", "such as 10s.");
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of threshold health and in-application alerts.
+ */
+package dev.scalability.health.autoconfigure;

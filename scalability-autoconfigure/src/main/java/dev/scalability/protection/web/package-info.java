@@ -1,0 +1,4 @@
+/**
+ * Protection policies in Spring MVC: refusals answered as problem details.
+ */
+package dev.scalability.protection.web;
