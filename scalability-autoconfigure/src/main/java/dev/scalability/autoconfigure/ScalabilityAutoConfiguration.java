@@ -1,9 +1,11 @@
 package dev.scalability.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.InstanceRegistry;
+import dev.scalability.redis.LettuceDefaultsCheck;
 import dev.scalability.redis.RedisConnectionProbe;
 import dev.scalability.redis.RedisConnector;
 import dev.scalability.redis.RedisKeys;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -80,6 +83,27 @@ public final class ScalabilityAutoConfiguration {
 			SimpleAsyncTaskExecutor connectExecutor = new SimpleAsyncTaskExecutor("scalability-redis-connect-");
 			connectExecutor.setDaemon(true);
 			return new RedisConnector(lettuce, connectExecutor);
+		}
+
+		/**
+		 * Warns at start-up when the application's Lettuce client keeps its unsafe
+		 * defaults, naming what to set.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(name = "scalabilityLettuceDefaultsCheck")
+		SmartInitializingSingleton scalabilityLettuceDefaultsCheck(RedisConnectionFactory connectionFactory,
+				Environment environment) {
+			return () -> {
+				if (connectionFactory instanceof LettuceConnectionFactory lettuce) {
+					List<String> features = BackendSelection.FEATURES.stream()
+						.filter((feature) -> BackendSelection.isEnabled(environment, feature)
+								&& BackendSelection.of(environment, feature).backend() == Backend.REDIS)
+						.toList();
+					if (!features.isEmpty()) {
+						LettuceDefaultsCheck.warnIfUnsafe(lettuce.getClientConfiguration(), features);
+					}
+				}
+			};
 		}
 
 		@Bean

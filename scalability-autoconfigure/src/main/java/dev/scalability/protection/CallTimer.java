@@ -104,6 +104,16 @@ public final class CallTimer implements AutoCloseable {
 			}
 		}
 		if (!ended(state, deadline)) {
+			// Nobody will use what came too late: what holds a resource (an HTTP response,
+			// a stream) gives it back.
+			if (result instanceof AutoCloseable late) {
+				try {
+					late.close();
+				}
+				catch (Exception ex) {
+					// Dropped anyway.
+				}
+			}
 			throw new ProtectionException(policy, ProtectionException.Reason.TIMED_OUT, null, null);
 		}
 		return result;

@@ -112,10 +112,24 @@ public final class ProtectionPolicy {
 	 * @throws Throwable what the call threw, after its retries
 	 */
 	public <T> T execute(ProtectedCall<T> call) throws Throwable {
+		return execute(call, true);
+	}
+
+	/**
+	 * Makes a call under the policy, retried or not.
+	 * @param <T> what it returns
+	 * @param call the call
+	 * @param mayRetry whether the call may be made again after a failure: not when it may
+	 * have taken effect (an HTTP {@code POST})
+	 * @return what it returned
+	 * @throws ProtectionException when the policy refused it or it timed out
+	 * @throws Throwable what the call threw, after its retries
+	 */
+	public <T> T execute(ProtectedCall<T> call, boolean mayRetry) throws Throwable {
 		long start = System.nanoTime();
 		String outcome = "failure";
 		try {
-			T result = rateLimited(call);
+			T result = rateLimited(mayRetry ? call : new Once<>(call));
 			outcome = "success";
 			return result;
 		}
@@ -156,8 +170,8 @@ public final class ProtectionPolicy {
 			return bulkheaded(call);
 		}
 		catch (ProtectionException ex) {
-			if (ex.getReason() == ProtectionException.Reason.BULKHEAD_FULL
-					|| ex.getReason() == ProtectionException.Reason.CIRCUIT_OPEN) {
+			if (this.name.equals(ex.getPolicy()) && (ex.getReason() == ProtectionException.Reason.BULKHEAD_FULL
+					|| ex.getReason() == ProtectionException.Reason.CIRCUIT_OPEN)) {
 				// The call never ran: its permit goes back to the limit.
 				this.permits.giveBack(this.rateLimit, this.name, grant, 1);
 			}
@@ -226,7 +240,7 @@ public final class ProtectionPolicy {
 	 * has not passed: a call interrupted at its deadline is not tried again.
 	 */
 	private <T> T retried(ProtectedCall<T> call) throws Throwable {
-		if (this.retry == null) {
+		if (this.retry == null || call instanceof Once) {
 			return call.call();
 		}
 		Retry.Context<T> context = this.retry.context();
@@ -252,6 +266,18 @@ public final class ProtectionPolicy {
 				return result;
 			}
 		}
+	}
+
+	/**
+	 * A call made at most once, whatever the policy's retry.
+	 */
+	private record Once<T>(ProtectedCall<T> made) implements ProtectedCall<T> {
+
+		@Override
+		public T call() throws Throwable {
+			return this.made.call();
+		}
+
 	}
 
 	/**

@@ -260,6 +260,40 @@ class ProtectionPolicyTests {
 		assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isZero();
 	}
 
+	@Test
+	void aResultThatComesAfterTheDeadlineIsClosed() {
+		ProtectionPolicy policy = ProtectionPolicy.named("late").timeout(Duration.ofMillis(50), this.timer).build();
+		java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+		assertThatExceptionOfType(ProtectionException.class).isThrownBy(() -> policy.execute(() -> {
+			long until = System.nanoTime() + Duration.ofMillis(200).toNanos();
+			while (System.nanoTime() < until) {
+				Thread.onSpinWait();
+			}
+			return (AutoCloseable) () -> closed.set(true);
+		}));
+		assertThat(closed).isTrue();
+	}
+
+	@Test
+	void anOuterPolicyKeepsItsPermitWhenAnInnerPolicyRefusesTheCall() throws Throwable {
+		ProtectionPolicy inner = ProtectionPolicy.named("inner").circuitBreaker(breaker(1)).build();
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> inner.execute(() -> {
+			throw new IllegalStateException("down");
+		}));
+		ProtectionPolicy outer = ProtectionPolicy.named("outer")
+			.rateLimit(new PermitLimit("protection:outer", 2, Duration.ofHours(1), 0),
+					new RateLimiterPermits(new MemoryRateLimiter(1_000, System::nanoTime)))
+			.build();
+		for (int i = 0; i < 2; i++) {
+			assertThatExceptionOfType(ProtectionException.class).isThrownBy(() -> outer.execute(() -> inner.execute(() -> "x")))
+				.extracting(ProtectionException::getReason)
+				.isEqualTo(ProtectionException.Reason.CIRCUIT_OPEN);
+		}
+		assertThatExceptionOfType(ProtectionException.class).isThrownBy(() -> outer.execute(() -> "y"))
+			.extracting(ProtectionException::getReason)
+			.isEqualTo(ProtectionException.Reason.RATE_LIMITED);
+	}
+
 	private static CircuitBreaker breaker(int window) {
 		return CircuitBreaker.of("breaker", CircuitBreakerConfig.custom()
 			.slidingWindowSize(window)

@@ -26,6 +26,14 @@ public final class AlertEvaluator implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(AlertEvaluator.class);
 
+	/**
+	 * How long a firing alert's signal may stay unknown (no requests, an instance out of
+	 * rotation) before the alert resolves.
+	 */
+	static final Duration UNKNOWN_RESOLVES_AFTER = Duration.ofMinutes(5);
+
+	private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+
 	private final List<Watched> watched = new ArrayList<>();
 
 	private final List<AlertChannel> channels;
@@ -79,7 +87,7 @@ public final class AlertEvaluator implements AutoCloseable {
 				logger.debug("Signal '" + alert.signal.name() + "' could not be read", ex);
 				continue;
 			}
-			AlertNotification notification = alert.next(value, now, this.instance);
+			AlertNotification notification = alert.next(value, now, this.instance, this.sequence);
 			if (notification != null) {
 				sent.add(notification);
 				send(notification);
@@ -147,6 +155,25 @@ public final class AlertEvaluator implements AutoCloseable {
 		}, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Stops evaluating, and tells the channels that the alerts firing here are resolved:
+	 * this instance will not say so later, and a receiver must not keep them open forever.
+	 * @return the notifications sent
+	 */
+	public synchronized List<AlertNotification> stop() {
+		close();
+		List<AlertNotification> sent = new ArrayList<>();
+		Instant now = this.clock.instant();
+		for (Watched alert : this.watched) {
+			if (alert.state == State.FIRING) {
+				AlertNotification resolved = alert.stopped(now, this.instance, this.sequence);
+				sent.add(resolved);
+				send(resolved);
+			}
+		}
+		return sent;
+	}
+
 	@Override
 	public synchronized void close() {
 		if (this.schedule != null) {
@@ -177,15 +204,33 @@ public final class AlertEvaluator implements AutoCloseable {
 
 		private volatile double lastValue = Double.NaN;
 
+		private Instant unknownSince;
+
+		private java.util.concurrent.atomic.AtomicLong sequence;
+
 		Watched(AlertRule rule, Signal signal) {
 			this.rule = rule;
 			this.signal = signal;
 		}
 
-		AlertNotification next(double value, Instant now, String instance) {
+		AlertNotification next(double value, Instant now, String instance, java.util.concurrent.atomic.AtomicLong sequence) {
+			this.sequence = sequence;
 			if (Double.isNaN(value)) {
+				if (this.unknownSince == null) {
+					this.unknownSince = now;
+				}
+				this.lastValue = value;
+				if (this.state == State.FIRING
+						&& Duration.between(this.unknownSince, now).compareTo(UNKNOWN_RESOLVES_AFTER) >= 0) {
+					// Nothing says it is still bad: an alert must not fire forever on silence.
+					this.state = State.INACTIVE;
+					AlertNotification resolved = notification("resolved", value, now, instance);
+					this.since = null;
+					return resolved;
+				}
 				return null;
 			}
+			this.unknownSince = null;
 			this.lastValue = value;
 			boolean above = value > this.rule.above();
 			switch (this.state) {
@@ -217,6 +262,16 @@ public final class AlertEvaluator implements AutoCloseable {
 			return null;
 		}
 
+		AlertNotification stopped(Instant now, String instance, java.util.concurrent.atomic.AtomicLong sequence) {
+			this.sequence = sequence;
+			this.state = State.INACTIVE;
+			AlertNotification resolved = new AlertNotification(this.rule.name(), "resolved", this.rule.severity().tag(),
+					this.signal.name(), "unknown (the instance stopped)", this.signal.format(this.rule.above()),
+					this.since, now, this.rule.description(), instance, sequence.incrementAndGet());
+			this.since = null;
+			return resolved;
+		}
+
 		private AlertNotification firesYet(double value, Instant now, String instance) {
 			if (Duration.between(this.since, now).compareTo(this.rule.forDuration()) < 0) {
 				return null;
@@ -228,8 +283,8 @@ public final class AlertEvaluator implements AutoCloseable {
 
 		private AlertNotification notification(String state, double value, Instant now, String instance) {
 			return new AlertNotification(this.rule.name(), state, this.rule.severity().tag(), this.signal.name(),
-					this.signal.format(value), this.signal.format(this.rule.above()), this.since, now,
-					this.rule.description(), instance);
+					Double.isNaN(value) ? "unknown" : this.signal.format(value), this.signal.format(this.rule.above()),
+					this.since, now, this.rule.description(), instance, this.sequence.incrementAndGet());
 		}
 
 		Map<String, Object> describe() {

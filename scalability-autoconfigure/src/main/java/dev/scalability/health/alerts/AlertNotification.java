@@ -16,9 +16,12 @@ import java.time.Instant;
  * @param at when this notification was made
  * @param description what it means
  * @param instance which instance of the service says so
+ * @param sequence the instance's count of notifications, this one included: a receiver
+ * that gets an older one after a newer one of the same alert (a retried delivery) keeps
+ * the newer
  */
 public record AlertNotification(String alert, String state, String severity, String signal, String value,
-		String threshold, Instant since, Instant at, String description, String instance) {
+		String threshold, Instant since, Instant at, String description, String instance, long sequence) {
 
 	public boolean firing() {
 		return "firing".equals(this.state);

@@ -90,12 +90,20 @@ public final class WebhookAlertChannel implements AlertChannel, AutoCloseable {
 					+ " notifications are still under way");
 			return;
 		}
-		HttpRequest.Builder request = HttpRequest.newBuilder(this.url)
-			.timeout(this.timeout)
-			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofByteArray(this.body.apply(notification)));
-		this.headers.forEach(request::header);
-		attempt(request.build(), notification, 0);
+		HttpRequest request;
+		try {
+			HttpRequest.Builder builder = HttpRequest.newBuilder(this.url)
+				.timeout(this.timeout)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofByteArray(this.body.apply(notification)));
+			this.headers.forEach(builder::header);
+			request = builder.build();
+		}
+		catch (RuntimeException ex) {
+			done(notification, "failed", "the request could not be made: " + ex.getMessage());
+			return;
+		}
+		attempt(request, notification, 0);
 	}
 
 	private void attempt(HttpRequest request, AlertNotification notification, int attempt) {
@@ -146,9 +154,38 @@ public final class WebhookAlertChannel implements AlertChannel, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Whether a header may be set on the webhook's requests: the HTTP client sets some
+	 * itself, and refuses them.
+	 * @param name the header's name
+	 * @return whether it may
+	 */
+	public static boolean settable(String name) {
+		try {
+			HttpRequest.newBuilder(URI.create("http://localhost/")).header(name, "x");
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Stops, after giving the notifications under way a moment to go out (those of an
+	 * instance that stops, resolving its alerts).
+	 */
 	@Override
 	public void close() {
-		this.executor.shutdownNow();
+		this.executor.shutdown();
+		try {
+			if (!this.executor.awaitTermination(this.timeout.toMillis() + 500, TimeUnit.MILLISECONDS)) {
+				this.executor.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			this.executor.shutdownNow();
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -30,7 +30,7 @@ class AlertEvaluation implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.alerts.close();
+		this.alerts.stop();
 		this.running = false;
 	}
 

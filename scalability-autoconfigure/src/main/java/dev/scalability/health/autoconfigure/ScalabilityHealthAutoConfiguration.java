@@ -77,22 +77,24 @@ public final class ScalabilityHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty(name = "scalability.health.server-latency-histogram", matchIfMissing = true)
 	@ConditionalOnMissingBean(name = "scalabilityServerLatencyHistogram")
-	static MeterFilter scalabilityServerLatencyHistogram() {
+	static MeterFilter scalabilityServerLatencyHistogram(Environment environment) {
+		java.time.Duration window = org.springframework.boot.context.properties.bind.Binder.get(environment)
+			.bind("scalability.health.window", java.time.Duration.class)
+			.orElse(java.time.Duration.ofMinutes(1));
+		DistributionStatisticConfig ours = DistributionStatisticConfig.builder()
+			.percentilesHistogram(true)
+			.serviceLevelObjectives(LATENCY_BUCKETS)
+			.expiry(window)
+			.bufferLength(3)
+			.build();
 		return new MeterFilter() {
 
 			@Override
 			public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-				if (id.getName().equals(REQUESTS)) {
-					// The buckets a percentile histogram has where the registry keeps them
-					// (Prometheus), and a few fixed ones where it keeps no other (the simple
-					// registry).
-					return DistributionStatisticConfig.builder()
-						.percentilesHistogram(true)
-						.serviceLevelObjectives(LATENCY_BUCKETS)
-						.build()
-						.merge(config);
-				}
-				return config;
+				// The buckets of a percentile histogram where the registry keeps them
+				// (Prometheus), and a few fixed ones where it keeps no other (the simple
+				// registry), rolling over the window there; what the application set wins.
+				return id.getName().equals(REQUESTS) ? config.merge(ours) : config;
 			}
 
 		};
@@ -123,11 +125,12 @@ public final class ScalabilityHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Signals scalabilitySignals(MeterRegistry registry, ServerRequestWindow requests, HealthStatus health,
-			ObjectProvider<HeapUsage> heap, ObjectProvider<CircuitBreakerRegistry> breakers) {
+			ObjectProvider<HeapUsage> heap, ObjectProvider<CircuitBreakerRegistry> breakers,
+			HealthThresholdsProperties properties) {
 		CircuitBreakerRegistry breakerRegistry = breakers.getIfAvailable();
 		return ServiceSignals.of(registry, requests, heap.getIfAvailable(HeapUsage::jvm),
 				(breakerRegistry != null) ? () -> openBreakers(breakerRegistry) : null,
-				() -> Double.isNaN(health.up()) ? Double.NaN : 1 - health.up());
+				() -> Double.isNaN(health.up()) ? Double.NaN : 1 - health.up(), properties.getWindow());
 	}
 
 	private static double openBreakers(CircuitBreakerRegistry registry) {
@@ -191,15 +194,13 @@ public final class ScalabilityHealthAutoConfiguration {
 		@ConditionalOnMissingBean
 		AlertEvaluator scalabilityAlerts(AlertsProperties properties, Signals signals,
 				ObjectProvider<AlertChannel> applicationChannels, MicrometerAlertObserver observer,
-				ApplicationEventPublisher events, ObjectProvider<JsonMapper> jsonMapper,
+				ApplicationEventPublisher events, ObjectProvider<WebhookAlertChannel> webhook,
 				ObjectProvider<InstanceRegistry> instances, Environment environment) {
 			List<AlertChannel> channels = new ArrayList<>();
 			if (properties.isLog()) {
 				channels.add(new LogAlertChannel());
 			}
-			if (properties.getWebhook().getUrl() != null) {
-				channels.add(webhook(properties.getWebhook(), jsonMapper.getIfAvailable(JsonMapper::new), observer));
-			}
+			webhook.ifAvailable(channels::add);
 			if (properties.isEvents()) {
 				channels.add(new AlertChannel() {
 
@@ -215,19 +216,42 @@ public final class ScalabilityHealthAutoConfiguration {
 
 				});
 			}
-			applicationChannels.orderedStream().forEach(channels::add);
+			applicationChannels.orderedStream()
+				.filter((channel) -> !(channel instanceof WebhookAlertChannel))
+				.forEach(channels::add);
 			positive("scalability.alerts.evaluation-interval", properties.getEvaluationInterval());
+			// The pod's name on Kubernetes, the same for its whole life; else the instance's.
 			InstanceRegistry registry = instances.getIfAvailable();
-			String instance = (registry != null) ? registry.id()
-					: environment.getProperty("spring.application.name", "application");
+			String instance = environment.getProperty("HOSTNAME");
+			if (instance == null || instance.isBlank()) {
+				instance = (registry != null) ? registry.id()
+						: environment.getProperty("spring.application.name", "application");
+			}
 			AlertEvaluator evaluator = new AlertEvaluator(new AlertRulesBuilder(properties, signals).build(), signals,
 					channels, observer, Clock.systemUTC(), instance);
 			observer.watch(evaluator);
 			return evaluator;
 		}
 
+		/**
+		 * The webhook, a bean of its own so that it stops with the application.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "scalability.alerts.webhook.url")
+		WebhookAlertChannel scalabilityAlertWebhook(AlertsProperties properties, ObjectProvider<JsonMapper> jsonMapper,
+				MicrometerAlertObserver observer) {
+			return webhook(properties.getWebhook(), jsonMapper.getIfAvailable(JsonMapper::new), observer);
+		}
+
 		private static WebhookAlertChannel webhook(AlertsProperties.Webhook webhook, JsonMapper json,
 				MicrometerAlertObserver observer) {
+			webhook.getHeaders().keySet().forEach((header) -> {
+				if (!WebhookAlertChannel.settable(header)) {
+					throw new InvalidPropertyException("scalability.alerts.webhook.headers." + header, null,
+							"is a header the HTTP client sets itself", "remove it.");
+				}
+			});
 			String scheme = webhook.getUrl().getScheme();
 			if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
 				throw new InvalidPropertyException("scalability.alerts.webhook.url", webhook.getUrl(),

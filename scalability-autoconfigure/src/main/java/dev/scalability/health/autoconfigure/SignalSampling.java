@@ -38,18 +38,23 @@ class SignalSampling implements SmartLifecycle {
 		if (this.schedule != null) {
 			return;
 		}
-		this.schedule = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "scalability-signals");
+		java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+		// Two threads: a health indicator that hangs must not keep the requests from being
+		// sampled, which is when the alerts need them.
+		this.schedule = Executors.newScheduledThreadPool(2, (task) -> {
+			Thread thread = new Thread(task, "scalability-signals-" + threads.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.schedule.scheduleWithFixedDelay(this::sample, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.schedule.scheduleWithFixedDelay(() -> sample(this.requests::sample), 0, this.interval.toMillis(),
+				TimeUnit.MILLISECONDS);
+		this.schedule.scheduleWithFixedDelay(() -> sample(this.health::sample), 0, this.interval.toMillis(),
+				TimeUnit.MILLISECONDS);
 	}
 
-	private void sample() {
+	private void sample(Runnable sampler) {
 		try {
-			this.requests.sample();
-			this.health.sample();
+			sampler.run();
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Sampling the service's signals failed", ex);

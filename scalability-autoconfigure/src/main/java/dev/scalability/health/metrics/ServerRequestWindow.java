@@ -17,8 +17,13 @@ import io.micrometer.core.instrument.distribution.HistogramSnapshot;
  * The server's requests over a recent window, from Spring's own {@code http.server.requests}
  * timers: how many, how many failed with a 5xx, their 99th percentile (from the timers'
  * histogram buckets), and the same percentile over a longer baseline. It samples the
- * timers' running totals at a fixed step and subtracts: the registry's totals must be
- * cumulative, as Prometheus's and the simple registry's are.
+ * timers' running totals at a fixed step and subtracts.
+ *
+ * <p>Histogram buckets are running totals in Prometheus's registry, but a rolling window of
+ * their own in the others (the simple registry, step registries): there, the percentile is
+ * the registry's own, over the last {@code window} (the filter that adds the buckets sets
+ * that expiry), and there is no baseline. The baseline ends a gap before the window begins,
+ * so that a slowdown does not become its own baseline before an alert on it can fire.
  */
 public final class ServerRequestWindow {
 
@@ -30,6 +35,12 @@ public final class ServerRequestWindow {
 	 * A percentile over fewer requests says little: below this, it is unknown.
 	 */
 	static final long FEWEST_FOR_PERCENTILE = 20;
+
+	/**
+	 * Between the baseline's end and the window's beginning: longer than an alert on the
+	 * latency waits before it fires.
+	 */
+	static final Duration BASELINE_GAP = Duration.ofMinutes(15);
 
 	private final MeterRegistry registry;
 
@@ -80,7 +91,8 @@ public final class ServerRequestWindow {
 			rejected += counter.count();
 		}
 		this.samples.addLast(new Sample(now, count, errors, rejected, buckets));
-		while (this.samples.size() > 2 && now - this.samples.peekFirst().nanos > this.baseline.toNanos()) {
+		long kept = this.baseline.plus(BASELINE_GAP).plus(this.window).toNanos();
+		while (this.samples.size() > 2 && now - this.samples.peekFirst().nanos > kept) {
 			this.samples.removeFirst();
 		}
 	}
@@ -116,6 +128,10 @@ public final class ServerRequestWindow {
 	 * @return seconds, NaN with too few requests or no histogram
 	 */
 	public synchronized double p99() {
+		Sample last = this.samples.peekLast();
+		if (last != null && !last.cumulative()) {
+			return percentile(null, last, 0.99);
+		}
 		Sample[] span = span(this.window);
 		return (span != null) ? percentile(span[0], span[1], 0.99) : Double.NaN;
 	}
@@ -126,15 +142,24 @@ public final class ServerRequestWindow {
 	 */
 	public synchronized double p99AgainstBaseline() {
 		Sample[] recent = span(this.window);
-		if (recent == null || this.samples.size() < 2) {
+		if (recent == null || !recent[1].cumulative()) {
 			return Double.NaN;
 		}
-		// The baseline ends where the window begins, so that a slow spell does not raise it.
-		Sample first = this.samples.peekFirst();
-		if (first == recent[0]) {
+		long baselineEnd = recent[0].nanos - BASELINE_GAP.toNanos();
+		Sample end = null;
+		Sample start = null;
+		for (Sample sample : this.samples) {
+			if (sample.nanos <= baselineEnd) {
+				end = sample;
+				if (start == null) {
+					start = sample;
+				}
+			}
+		}
+		if (start == null || start == end) {
 			return Double.NaN;
 		}
-		double baselineP99 = percentile(first, recent[0], 0.99);
+		double baselineP99 = percentile(start, end, 0.99);
 		double recentP99 = percentile(recent[0], recent[1], 0.99);
 		return (baselineP99 > 0) ? recentP99 / baselineP99 : Double.NaN;
 	}
@@ -159,8 +184,12 @@ public final class ServerRequestWindow {
 		return (from == last) ? null : new Sample[] { from, last };
 	}
 
+	/**
+	 * The percentile of the requests between two samples, or of the last one's own window
+	 * when {@code from} is {@code null}.
+	 */
 	private static double percentile(Sample from, Sample to, double quantile) {
-		long requests = to.count - from.count;
+		double requests = (from != null) ? to.count - from.count : to.bucketed();
 		if (requests < FEWEST_FOR_PERCENTILE || to.buckets.isEmpty()) {
 			return Double.NaN;
 		}
@@ -168,7 +197,7 @@ public final class ServerRequestWindow {
 		double previousBound = 0;
 		double previousCount = 0;
 		for (Map.Entry<Double, Double> bucket : to.buckets.entrySet()) {
-			double count = bucket.getValue() - from.buckets.getOrDefault(bucket.getKey(), 0.0);
+			double count = bucket.getValue() - ((from != null) ? from.buckets.getOrDefault(bucket.getKey(), 0.0) : 0);
 			if (count >= rank) {
 				double inBucket = count - previousCount;
 				double share = (inBucket > 0) ? (rank - previousCount) / inBucket : 1;
@@ -181,6 +210,22 @@ public final class ServerRequestWindow {
 	}
 
 	private record Sample(long nanos, long count, long errors, double rejected, TreeMap<Double, Double> buckets) {
+
+		/**
+		 * The requests the buckets hold: those up to the largest bound.
+		 */
+		double bucketed() {
+			return this.buckets.isEmpty() ? 0 : this.buckets.lastEntry().getValue();
+		}
+
+		/**
+		 * Whether the buckets are running totals, as the count is, rather than a rolling
+		 * window of the registry's own, which holds fewer.
+		 */
+		boolean cumulative() {
+			return this.count == 0 || bucketed() >= 0.99 * this.count;
+		}
+
 	}
 
 }

@@ -11,8 +11,6 @@ import dev.scalability.health.Signal.Unit;
 import dev.scalability.health.Signals;
 import dev.scalability.jvm.HeapUsage;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Measurement;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -34,7 +32,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * use (HikariCP);</li>
  * <li>{@code pool-pending}: the callers waiting for a pooled connection;</li>
  * <li>{@code unhealthy}: 1 while the application's health is down or out of service;</li>
- * <li>{@code meter:<name>}: the sum of a meter's current values (a counter's total).</li>
+ * <li>{@code meter:<name>}: the sum of a meter's gauges now, or how much its counters,
+ * timers and summaries grew over the window.</li>
  * </ul>
  */
 public final class ServiceSignals {
@@ -49,10 +48,11 @@ public final class ServiceSignals {
 	 * @param heap the heap after collections
 	 * @param breakersOpen counts the open breakers, or {@code null} without breakers
 	 * @param unhealthy 1 while the application is unhealthy, or {@code null} without health
+	 * @param window the window a meter's growth is read over
 	 * @return the signals
 	 */
 	public static Signals of(MeterRegistry registry, ServerRequestWindow requests, HeapUsage heap,
-			DoubleSupplier breakersOpen, DoubleSupplier unhealthy) {
+			DoubleSupplier breakersOpen, DoubleSupplier unhealthy, java.time.Duration window) {
 		List<Signal> signals = new ArrayList<>();
 		signals.add(Signal.of("heap-after-gc", heap::usedAfterGc, Unit.RATIO));
 		signals.add(Signal.of("cpu", ServiceSignals::processCpu, Unit.RATIO));
@@ -69,8 +69,7 @@ public final class ServiceSignals {
 		if (unhealthy != null) {
 			signals.add(Signal.of("unhealthy", unhealthy, Unit.NUMBER));
 		}
-		return new Signals(signals, (name) -> Signal.of(Signals.METER_PREFIX + name, () -> sum(registry, name),
-				Unit.NUMBER));
+		return new Signals(signals, (name) -> new MeterSignal(registry, name, window, System::nanoTime));
 	}
 
 	private static double processCpu() {
@@ -109,18 +108,6 @@ public final class ServiceSignals {
 		return busiest;
 	}
 
-	private static double sum(MeterRegistry registry, String name) {
-		double total = Double.NaN;
-		for (Meter meter : registry.find(name).meters()) {
-			for (Measurement measurement : meter.measure()) {
-				double value = measurement.getValue();
-				if (!Double.isNaN(value)) {
-					total = Double.isNaN(total) ? value : total + value;
-				}
-				break;
-			}
-		}
-		return total;
-	}
+
 
 }

@@ -1,9 +1,11 @@
 package dev.scalability.protection.autoconfigure;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import dev.scalability.autoconfigure.ConditionalOnScalabilityFeature;
+import dev.scalability.autoconfigure.InvalidPropertyException;
 import dev.scalability.autoconfigure.ScalabilityAutoConfiguration;
 import dev.scalability.permits.RatePermits;
 import dev.scalability.protection.CallTimer;
@@ -12,6 +14,7 @@ import dev.scalability.protection.ProtectionPolicies;
 import dev.scalability.protection.actuate.ProtectionSnapshotContributor;
 import dev.scalability.protection.annotation.ProtectedAnnotationBeanPostProcessor;
 import dev.scalability.protection.metrics.MicrometerProtectionObserver;
+import dev.scalability.protection.web.ProtectingRequestInterceptor;
 import dev.scalability.protection.web.ProtectionExceptionHandler;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
@@ -34,10 +37,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -147,6 +152,49 @@ public final class ProtectionAutoConfiguration {
 		@ConditionalOnMissingBean
 		ProtectionExceptionHandler protectionExceptionHandler() {
 			return new ProtectionExceptionHandler();
+		}
+
+	}
+
+	/**
+	 * Outbound HTTP: {@code RestClient} calls to the hosts of
+	 * {@code scalability.protection.http-clients} run under their policies.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RestClientCustomizer.class, RestClient.class })
+	static class HttpClientsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "protectingRestClientCustomizer")
+		RestClientCustomizer protectingRestClientCustomizer(ProtectionProperties properties,
+				ProtectionPolicies policies) {
+			Map<String, String> policyByHost = new java.util.LinkedHashMap<>();
+			List<ProtectionProperties.HttpClient> clients = properties.getHttpClients();
+			for (int i = 0; i < clients.size(); i++) {
+				ProtectionProperties.HttpClient client = clients.get(i);
+				String property = "scalability.protection.http-clients[" + i + "]";
+				if (client.getPolicy() == null || !policies.contains(client.getPolicy())) {
+					throw new InvalidPropertyException(property + ".policy", client.getPolicy(),
+							"is not a configured policy", "name one of scalability.protection.policies.");
+				}
+				if (client.getHosts().isEmpty()) {
+					throw new InvalidPropertyException(property + ".hosts", null, "is empty",
+							"list the hosts whose calls run under the policy, such as bank.example.com.");
+				}
+				for (String host : client.getHosts()) {
+					if (host.isBlank() || host.contains(":") || host.contains("/")) {
+						throw new InvalidPropertyException(property + ".hosts", host, "is not a host name",
+								"give the host alone, without scheme, port or path, such as bank.example.com.");
+					}
+					policyByHost.put(host.toLowerCase(java.util.Locale.ROOT), client.getPolicy());
+				}
+			}
+			ProtectingRequestInterceptor interceptor = new ProtectingRequestInterceptor(policyByHost, policies::get);
+			return (builder) -> {
+				if (!policyByHost.isEmpty()) {
+					builder.requestInterceptor(interceptor);
+				}
+			};
 		}
 
 	}

@@ -26,6 +26,19 @@ public class ProtectionProperties {
 	 */
 	private Map<String, Policy> policies = new LinkedHashMap<>();
 
+	/**
+	 * Outbound HTTP: the RestClient calls to these hosts run under these policies.
+	 */
+	private List<HttpClient> httpClients = new ArrayList<>();
+
+	public List<HttpClient> getHttpClients() {
+		return this.httpClients;
+	}
+
+	public void setHttpClients(List<HttpClient> httpClients) {
+		this.httpClients = httpClients;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -124,6 +137,36 @@ public class ProtectionProperties {
 
 		public void setRetry(Retry retry) {
 			this.retry = retry;
+		}
+
+	}
+
+	public static class HttpClient {
+
+		/**
+		 * The target hosts, such as bank.example.com.
+		 */
+		private List<String> hosts = new ArrayList<>();
+
+		/**
+		 * The policy their calls run under.
+		 */
+		private String policy;
+
+		public List<String> getHosts() {
+			return this.hosts;
+		}
+
+		public void setHosts(List<String> hosts) {
+			this.hosts = hosts;
+		}
+
+		public String getPolicy() {
+			return this.policy;
+		}
+
+		public void setPolicy(String policy) {
+			this.policy = policy;
 		}
 
 	}

@@ -66,6 +66,35 @@ class AlertEvaluatorTests {
 	}
 
 	@Test
+	void aFiringAlertWhoseSignalStaysUnknownResolvesRatherThanFireForever() {
+		AlertEvaluator alerts = evaluator(new AlertRule("errors", "error-rate", 0.05, 0.05, Duration.ZERO,
+				AlertRule.Severity.WARNING, null));
+		this.errorRate.set(0.5);
+		alerts.evaluate();
+		assertThat(alerts.firing("errors")).isTrue();
+		this.errorRate.set(Double.NaN);
+		alerts.evaluate();
+		move(Duration.ofMinutes(4));
+		assertThat(alerts.evaluate()).isEmpty();
+		move(Duration.ofMinutes(1));
+		assertThat(alerts.evaluate()).singleElement().satisfies((resolved) -> {
+			assertThat(resolved.state()).isEqualTo("resolved");
+			assertThat(resolved.value()).isEqualTo("unknown");
+		});
+	}
+
+	@Test
+	void anInstanceThatStopsResolvesItsFiringAlertsInOrder() {
+		AlertEvaluator alerts = evaluator(new AlertRule("errors", "error-rate", 0.05, 0.05, Duration.ZERO,
+				AlertRule.Severity.WARNING, null));
+		this.errorRate.set(0.5);
+		alerts.evaluate();
+		alerts.stop();
+		assertThat(this.sent).extracting(AlertNotification::state).containsExactly("firing", "resolved");
+		assertThat(this.sent.get(1).sequence()).isGreaterThan(this.sent.get(0).sequence());
+	}
+
+	@Test
 	void aChannelThatFailsDoesNotKeepTheAlertFromTheOthers() {
 		List<AlertNotification> others = new CopyOnWriteArrayList<>();
 		AlertChannel failing = new AlertChannel() {

@@ -132,7 +132,7 @@ class WebhookAlertChannelTests {
 	private static AlertNotification notification() {
 		Instant now = Instant.parse("2026-01-01T00:00:00Z");
 		return new AlertNotification("errors", "firing", "critical", "error-rate", "10.0%", "5.0%", now, now,
-				"Too many errors", "instance-1");
+				"Too many errors", "instance-1", 1);
 	}
 
 }

@@ -37,7 +37,10 @@ class ScalabilityHealthAutoConfigurationTests {
 
 	@Test
 	void aThresholdExceededMakesTheServiceDegradedButKeepsItUp() {
-		this.contextRunner.withBean(HeapUsage.class, () -> () -> 0.95).run((context) -> {
+		// CPU is the machine's: out of the test.
+		this.contextRunner.withBean(HeapUsage.class, () -> () -> 0.95)
+			.withPropertyValues("scalability.health.thresholds.cpu=1.0")
+			.run((context) -> {
 			Health health = context.getBean(ThresholdHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsEntry("degraded", true)
@@ -47,6 +50,7 @@ class ScalabilityHealthAutoConfigurationTests {
 				.containsKeys("heap-after-gc", "cpu", "error-rate", "p99-latency", "pool-saturation");
 		});
 		this.contextRunner.withBean(HeapUsage.class, () -> () -> 0.5)
+			.withPropertyValues("scalability.health.thresholds.cpu=1.0")
 			.run((context) -> assertThat(context.getBean(ThresholdHealthIndicator.class).health(true).getDetails())
 				.doesNotContainKey("degraded"));
 	}
@@ -79,7 +83,9 @@ class ScalabilityHealthAutoConfigurationTests {
 						.add(event.getPayload()))
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				Counter.builder("orders.failed").register(meters).increment(5);
+				Counter failed = Counter.builder("orders.failed").register(meters);
+				context.getBean(AlertEvaluator.class).evaluate();
+				failed.increment(5);
 				context.getBean(AlertEvaluator.class).evaluate();
 				assertThat(heard).singleElement().satisfies((alert) -> {
 					assertThat(alert.alert()).isEqualTo("orders-failing");
@@ -94,6 +100,14 @@ class ScalabilityHealthAutoConfigurationTests {
 	}
 
 	@Test
+	void theWebhookStopsWithTheApplication() {
+		this.contextRunner.withPropertyValues("scalability.alerts.webhook.url=http://127.0.0.1:9/alerts")
+			.run((context) -> assertThat(context).hasSingleBean(dev.scalability.health.alerts.WebhookAlertChannel.class));
+		assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
+				(thread) -> thread.isAlive() && thread.getName().equals("scalability-alerts-webhook"));
+	}
+
+	@Test
 	void aRuleThatCannotWorkStopsTheStartUpNamingTheProperty() {
 		this.contextRunner.withPropertyValues("scalability.alerts.rules.mine.signal=nowhere",
 				"scalability.alerts.rules.mine.above=1")
@@ -104,6 +118,11 @@ class ScalabilityHealthAutoConfigurationTests {
 			.run((context) -> assertThat(dev.scalability.autoconfigure.FailureAnalyses
 				.analyze(context.getStartupFailure())
 				.getDescription()).contains("scalability.alerts.rules.mine.above"));
+		this.contextRunner.withPropertyValues("scalability.alerts.webhook.url=http://127.0.0.1:9/alerts",
+				"scalability.alerts.webhook.headers.Host=elsewhere")
+			.run((context) -> assertThat(dev.scalability.autoconfigure.FailureAnalyses
+				.analyze(context.getStartupFailure())
+				.getDescription()).contains("scalability.alerts.webhook.headers.Host"));
 		this.contextRunner.withPropertyValues("scalability.alerts.webhook.url=ftp://alerts.internal/hook")
 			.run((context) -> assertThat(dev.scalability.autoconfigure.FailureAnalyses
 				.analyze(context.getStartupFailure())
@@ -111,9 +130,19 @@ class ScalabilityHealthAutoConfigurationTests {
 	}
 
 	@Test
-	void theServerRequestTimersKeepHistogramBucketsForTheLatencySignals() {
+	void theServerRequestTimersKeepHistogramBucketsUnlessTheApplicationSaysOtherwise() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasBean("scalabilityServerLatencyHistogram");
+			io.micrometer.core.instrument.config.MeterFilter filter = context.getBean("scalabilityServerLatencyHistogram",
+					io.micrometer.core.instrument.config.MeterFilter.class);
+			io.micrometer.core.instrument.Meter.Id requests = new io.micrometer.core.instrument.Meter.Id(
+					"http.server.requests", io.micrometer.core.instrument.Tags.empty(), null, null,
+					io.micrometer.core.instrument.Meter.Type.TIMER);
+			assertThat(filter.configure(requests, io.micrometer.core.instrument.distribution.DistributionStatisticConfig.NONE)
+				.isPercentileHistogram()).isTrue();
+			assertThat(filter.configure(requests, io.micrometer.core.instrument.distribution.DistributionStatisticConfig
+				.builder()
+				.percentilesHistogram(false)
+				.build()).isPercentileHistogram()).as("the application's own setting").isFalse();
 		});
 		this.contextRunner.withPropertyValues("scalability.health.server-latency-histogram=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("scalabilityServerLatencyHistogram"));

@@ -42,17 +42,56 @@ class ServerRequestWindowTests {
 	}
 
 	@Test
-	void latencyIsComparedWithTheBaselineBeforeTheWindow() {
-		this.window.sample();
-		for (int minute = 0; minute < 5; minute++) {
-			tick(Duration.ofMinutes(1));
-			record(200, "200", Duration.ofMillis(10));
-			this.window.sample();
+	void aSlowdownStaysAboveItsBaselineLongerThanAnAlertWaitsToFire() {
+		ServerRequestWindow window = new ServerRequestWindow(this.registry, Duration.ofMinutes(1),
+				Duration.ofHours(1), this.nanos::get);
+		window.sample();
+		for (int step = 0; step < 6 * 60; step++) {
+			tick(Duration.ofSeconds(10));
+			record(30, "200", Duration.ofMillis(10));
+			window.sample();
 		}
-		tick(Duration.ofMinutes(1));
-		record(200, "200", Duration.ofMillis(100));
-		this.window.sample();
-		assertThat(this.window.p99AgainstBaseline()).isGreaterThan(5);
+		int aboveTwice = 0;
+		for (int step = 0; step < 6 * 10; step++) {
+			tick(Duration.ofSeconds(10));
+			record(30, "200", Duration.ofMillis(100));
+			window.sample();
+			if (window.p99AgainstBaseline() > 2) {
+				aboveTwice++;
+			}
+		}
+		assertThat(aboveTwice).as("10-second steps of the 10 slow minutes above twice the baseline")
+			.isGreaterThan(6 * 9);
+	}
+
+	@Test
+	void aRegistryWhoseBucketsRollOverGivesItsOwnRecentPercentile() {
+		io.micrometer.core.instrument.MockClock clock = new io.micrometer.core.instrument.MockClock();
+		SimpleMeterRegistry rolling = new SimpleMeterRegistry(io.micrometer.core.instrument.simple.SimpleConfig.DEFAULT,
+				clock);
+		ServerRequestWindow window = new ServerRequestWindow(rolling, Duration.ofMinutes(1), Duration.ofHours(1),
+				this.nanos::get);
+		Timer timer = Timer.builder("http.server.requests")
+			.tag("status", "200")
+			.serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50))
+			.distributionStatisticExpiry(Duration.ofMinutes(1))
+			.distributionStatisticBufferLength(3)
+			.register(rolling);
+		for (int minute = 0; minute < 5; minute++) {
+			for (int i = 0; i < 100; i++) {
+				timer.record(20, TimeUnit.MILLISECONDS);
+			}
+			clock.add(Duration.ofMinutes(1));
+			tick(Duration.ofMinutes(1));
+			window.sample();
+		}
+		for (int i = 0; i < 100; i++) {
+			timer.record(20, TimeUnit.MILLISECONDS);
+		}
+		tick(Duration.ofSeconds(10));
+		window.sample();
+		assertThat(window.p99()).isBetween(0.01, 0.025);
+		assertThat(window.p99AgainstBaseline()).as("no baseline without running totals").isNaN();
 	}
 
 	@Test
