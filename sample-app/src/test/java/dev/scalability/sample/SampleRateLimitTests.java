@@ -79,7 +79,7 @@ class SampleRateLimitTests extends SampleWithoutRedis {
 	void decisionsShowInPrometheusAndTheSnapshot() {
 		this.http.post("/api/upload", "{}");
 		assertThat(this.http.get("/actuator/prometheus").body())
-			.contains("scalability_ratelimit_decisions_total{outcome=\"allowed\",rule=\"upload\"} 1.0");
+			.contains("scalability_ratelimit_decisions_total{application=\"scalability-sample\",outcome=\"allowed\",rule=\"upload\"} 1.0");
 		JsonNode snapshot = HttpTestClient.json(this.http.get("/actuator/scalability"));
 		assertThat(snapshot.path("rateLimit").path("backend").asString()).isEqualTo("memory");
 		assertThat(snapshot.path("rateLimit").path("rules")).hasSize(3);

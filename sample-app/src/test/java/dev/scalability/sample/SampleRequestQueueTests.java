@@ -36,10 +36,11 @@ class SampleRequestQueueTests extends SampleWithoutRedis {
 	void theQueuesMetricsArePublished() {
 		this.http.get("/api/hello");
 		String prometheus = this.http.get("/actuator/prometheus").body();
-		assertThat(prometheus).contains("scalability_requestqueue_pending{priority=\"high\"}")
+		// Every meter carries the sample's application tag.
+		assertThat(prometheus).contains("scalability_requestqueue_pending{application=\"scalability-sample\",priority=\"high\"}")
 			.contains("scalability_requestqueue_running")
-			.contains("scalability_requestqueue_wait_seconds_count{priority=\"medium\"}")
-			.contains("scalability_requestqueue_rejected_total{reason=\"queue-full\"}");
+			.contains("scalability_requestqueue_wait_seconds_count{application=\"scalability-sample\",priority=\"medium\"}")
+			.contains("scalability_requestqueue_rejected_total{application=\"scalability-sample\",reason=\"queue-full\"}");
 	}
 
 }
