@@ -126,6 +126,9 @@ public final class ProtectionPolicy {
 	 * @throws Throwable what the call threw, after its retries
 	 */
 	public <T> T execute(ProtectedCall<T> call, boolean mayRetry) throws Throwable {
+		if (this.observer == ProtectionObserver.NONE) {
+			return rateLimited(mayRetry ? call : new Once<>(call));
+		}
 		long start = System.nanoTime();
 		String outcome = "failure";
 		try {
