@@ -23,6 +23,7 @@ import dev.scalability.ratelimit.health.RateLimitHealthIndicator;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.ratelimit.metrics.MicrometerRateLimitObserver;
 import dev.scalability.ratelimit.redis.FailoverRateLimiter;
+import dev.scalability.ratelimit.redis.RateLimitLeases;
 import dev.scalability.ratelimit.redis.RedisRateLimiter;
 import dev.scalability.redis.InstanceRegistry;
 import dev.scalability.redis.RedisConnectionProbe;
@@ -115,7 +116,32 @@ public final class RateLimitAutoConfiguration {
 				InstanceRegistry instances, MonotonicClock clock) {
 			RedisRateLimiter redis = new RedisRateLimiter(guards.forFeature(FEATURE, properties.getRedis()), keys);
 			return new FailoverRateLimiter(redis, properties.getFailMode(),
-					new MemoryRateLimiter(properties.getMaxKeys(), clock), instances::instances);
+					new MemoryRateLimiter(properties.getMaxKeys(), clock), instances::instances, leases(properties, redis));
+		}
+
+		/**
+		 * The leases of hot keys, for the rules whose leases are auto; none when no rule's
+		 * are.
+		 */
+		private static RateLimitLeases leases(RateLimitProperties properties, RedisRateLimiter redis) {
+			java.util.Map<String, RateLimitProperties.Leases> byRule = new java.util.HashMap<>();
+			properties.getRules()
+				.forEach((rule) -> byRule.put(rule.getName(),
+						(rule.getLeases() != null) ? rule.getLeases() : properties.getLeases()));
+			boolean any = properties.getLeases() == RateLimitProperties.Leases.AUTO
+					|| byRule.containsValue(RateLimitProperties.Leases.AUTO);
+			if (!any) {
+				return null;
+			}
+			java.util.concurrent.ExecutorService refills = java.util.concurrent.Executors
+				.newSingleThreadExecutor((task) -> {
+					Thread thread = new Thread(task, "scalability-ratelimit-leases");
+					thread.setDaemon(true);
+					return thread;
+				});
+			return new RateLimitLeases(redis,
+					(policy) -> byRule.getOrDefault(policy.name(), properties.getLeases()) == RateLimitProperties.Leases.AUTO,
+					System::nanoTime, refills, Math.min(properties.getMaxKeys(), 10_000));
 		}
 
 	}

@@ -50,6 +50,13 @@ public class RateLimitProperties {
 	private long maxKeys = 100_000;
 
 	/**
+	 * Whether the keys that are hot on an instance decide from permits leased out of Redis
+	 * (auto) rather than one Redis call each (off), for the rules that can: one fixed
+	 * window, no penalty. A rule's own leases wins.
+	 */
+	private Leases leases = Leases.AUTO;
+
+	/**
 	 * Order of the servlet filter that checks the rules keyed by address, header or
 	 * expression. Defaults to just before Spring Security's filter chain
 	 * ('spring.security.filter.order' - 10, so -110).
@@ -110,6 +117,14 @@ public class RateLimitProperties {
 
 	public long getMaxKeys() {
 		return this.maxKeys;
+	}
+
+	public Leases getLeases() {
+		return this.leases;
+	}
+
+	public void setLeases(Leases leases) {
+		this.leases = leases;
 	}
 
 	public void setMaxKeys(long maxKeys) {
@@ -242,6 +257,20 @@ public class RateLimitProperties {
 		 * Blocks repeat violators.
 		 */
 		private Penalty penalty;
+
+		/**
+		 * Whether this rule's hot keys decide from leased permits; the rate limiter's leases
+		 * when not set.
+		 */
+		private Leases leases;
+
+		public Leases getLeases() {
+			return this.leases;
+		}
+
+		public void setLeases(Leases leases) {
+			this.leases = leases;
+		}
 
 		public String getName() {
 			return this.name;
@@ -400,6 +429,23 @@ public class RateLimitProperties {
 		public void setMaxBlock(Duration maxBlock) {
 			this.maxBlock = maxBlock;
 		}
+
+	}
+
+	/**
+	 * Whether hot keys decide from permits leased out of Redis.
+	 */
+	public enum Leases {
+
+		/**
+		 * A key that is hot on this instance leases permits; cold keys decide exactly.
+		 */
+		AUTO,
+
+		/**
+		 * Every decision is one Redis call.
+		 */
+		OFF
 
 	}
 

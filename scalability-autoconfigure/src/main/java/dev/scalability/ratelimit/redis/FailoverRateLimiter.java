@@ -31,13 +31,15 @@ import org.apache.commons.logging.LogFactory;
  * (see {@link dev.scalability.ratelimit.RateLimit#share(int)}), so that together they
  * admit no more than the limit, not the limit each.
  */
-public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
+public class FailoverRateLimiter implements RateLimiter, RedisWarmUp, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(FailoverRateLimiter.class);
 
 	private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	private final RedisRateLimiter redis;
+
+	private final RateLimitLeases leases;
 
 	private final FailMode failMode;
 
@@ -57,6 +59,20 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 	 * @param instances how many instances share the limits (at least 1)
 	 */
 	public FailoverRateLimiter(RedisRateLimiter redis, FailMode failMode, RateLimiter local, IntSupplier instances) {
+		this(redis, failMode, local, instances, null);
+	}
+
+	/**
+	 * Creates a limiter whose hot keys decide from permits leased out of Redis.
+	 * @param redis the shared limiter
+	 * @param failMode what to do when Redis fails
+	 * @param local decides in this JVM on the fail-mode {@code local}
+	 * @param instances how many instances share the limits
+	 * @param leases the leases, or {@code null} for exact decisions only
+	 */
+	public FailoverRateLimiter(RedisRateLimiter redis, FailMode failMode, RateLimiter local, IntSupplier instances,
+			RateLimitLeases leases) {
+		this.leases = leases;
 		this.redis = redis;
 		this.failMode = failMode;
 		this.local = local;
@@ -66,6 +82,13 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 	@Override
 	public RateLimitDecision acquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
 		try {
+			RateLimitLeases leases = this.leases;
+			if (leases != null) {
+				RateLimitDecision leased = leases.tryAcquire(policy, key, permits, mode);
+				if (leased != null) {
+					return leased;
+				}
+			}
 			return this.redis.acquire(policy, key, permits, mode);
 		}
 		catch (RedisCallException ex) {
@@ -135,6 +158,24 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 		return this.redis.warmUp(within);
 	}
 
+	/**
+	 * Gives the permits leased and not used back to Redis.
+	 */
+	@Override
+	public void close() {
+		if (this.leases != null) {
+			this.leases.close();
+		}
+	}
+
+	/**
+	 * The leases of hot keys.
+	 * @return them, or {@code null} when decisions are exact only
+	 */
+	public RateLimitLeases leases() {
+		return this.leases;
+	}
+
 	@Override
 	public String backend() {
 		return "redis";
@@ -152,6 +193,9 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp {
 		details.putAll(this.redis.details());
 		details.put("instances", this.instances.getAsInt());
 		details.put("trackedKeys", trackedKeys());
+		if (this.leases != null) {
+			details.put("leases", this.leases.details());
+		}
 		return details;
 	}
 

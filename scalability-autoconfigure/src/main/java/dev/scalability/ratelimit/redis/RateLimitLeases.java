@@ -1,0 +1,481 @@
+package dev.scalability.ratelimit.redis;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.redis.RedisCallException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Permits leased out of the shared state in Redis for the keys that are hot on this
+ * instance, so that their decisions need no round trip, without ever admitting more than
+ * the shared limit.
+ *
+ * <p>A lease takes {@code n} permits in one script call, all or nothing, exactly as a
+ * request for {@code n} permits would: the shared count already holds them when they are
+ * handed out here. Only fixed windows lease: a lease is valid until the end of the window
+ * it was taken in, as the server said when it was taken (counted from before the call was
+ * sent, so never later than the server's end), and its unused permits die with the window.
+ * So the requests admitted by all instances together never exceed the limit of any window.
+ * Token buckets and sliding windows do not lease: a permit taken from them at one time and
+ * used a little later shifts admissions past what the bucket or window allows at that later
+ * time.
+ *
+ * <p>{@code n} follows the key's local rate (what it would use in {@value #LEASE_SPAN_MILLIS}
+ * ms), and is at most a quarter of what the window had left when last seen, so that several
+ * instances share a hot key and the last permits are not stranded on one. A key is hot when
+ * its local rate would use at least {@value #MIN_LEASE} permits in that span; a cold key
+ * keeps exact decisions. A lease is refilled in the background when a quarter of it is
+ * left, one refill per key at a time; a request that finds none in hand makes the exact
+ * call. A key whose window was found exhausted is refused here until the window ends.
+ * Unused permits go back to Redis when the key cools down, when it goes idle, and when the
+ * application stops.
+ */
+public final class RateLimitLeases implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RateLimitLeases.class);
+
+	static final long LEASE_SPAN_MILLIS = 200;
+
+	static final long MIN_LEASE = 4;
+
+	private static final long SLOT_NANOS = 100_000_000L;
+
+	private static final long IDLE_NANOS = 1_000_000_000L;
+
+	private final RedisRateLimiter redis;
+
+	private final Predicate<RateLimitPolicy> leased;
+
+	private final LongSupplier nanoTime;
+
+	private final ExecutorService refills;
+
+	private final Cache<LeaseKey, KeyLease> leases;
+
+	private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates the leases.
+	 * @param redis the shared limiter
+	 * @param leased whether a policy's keys may lease (the policy's {@code leases})
+	 * @param nanoTime this instance's clock
+	 * @param refills runs the refills in the background; stopped when the leases close
+	 * @param maxKeys the most keys leased at once
+	 */
+	public RateLimitLeases(RedisRateLimiter redis, Predicate<RateLimitPolicy> leased, LongSupplier nanoTime,
+			ExecutorService refills, long maxKeys) {
+		this.redis = redis;
+		this.leased = leased;
+		this.nanoTime = nanoTime;
+		this.refills = refills;
+		this.leases = Caffeine.newBuilder()
+			.maximumSize(maxKeys)
+			.expireAfterAccess(java.time.Duration.ofNanos(IDLE_NANOS))
+			.executor(Runnable::run)
+			.removalListener((LeaseKey key, KeyLease lease, RemovalCause cause) -> {
+				// Idle or pushed out: its permits go back without anyone waiting for Redis.
+				if (key != null && lease != null) {
+					giveBack(key, lease, true, true);
+				}
+			})
+			.build();
+	}
+
+	/**
+	 * Whether a policy can lease at all: one fixed window, no penalty.
+	 * @param policy the policy
+	 * @return whether it can
+	 */
+	public static boolean canLease(RateLimitPolicy policy) {
+		return policy.algorithm() == RateLimitAlgorithm.FIXED_WINDOW && policy.limits().size() == 1
+				&& policy.penalty() == null;
+	}
+
+	/**
+	 * Decides from a lease, taking or refilling one for a hot key.
+	 * @param policy the limits
+	 * @param key who asks
+	 * @param permits how many
+	 * @param mode what the request does
+	 * @return the decision, or {@code null} when the request must make the exact call
+	 * @throws RedisCallException when a lease taken for this request cannot be had
+	 */
+	public RateLimitDecision tryAcquire(RateLimitPolicy policy, String key, long permits, AcquireMode mode) {
+		if (this.closed || mode != AcquireMode.ACQUIRE || permits != 1 || !canLease(policy)
+				|| !this.leased.test(policy)) {
+			return null;
+		}
+		Counts counts = counts(policy);
+		counts.decisions.increment();
+		long now = this.nanoTime.getAsLong();
+		LeaseKey leaseKey = new LeaseKey(policy, key);
+		KeyLease lease = this.leases.get(leaseKey, (ignored) -> new KeyLease());
+		long rate = lease.arrive(now);
+		if (rate < hotRate()) {
+			// Cold: exact decisions, and what is left of a lease goes back.
+			if (lease.inHand() > 0) {
+				giveBack(leaseKey, lease, true);
+			}
+			counts.redisCalls.increment();
+			return null;
+		}
+		RateLimitDecision fromLease = lease.take(policy, now);
+		if (fromLease != null) {
+			counts.leased.increment();
+			if (lease.low()) {
+				refillInBackground(leaseKey, lease, counts, rate);
+			}
+			return fromLease;
+		}
+		RateLimitDecision refused = lease.refusedUntilWindowEnds(policy, now);
+		if (refused != null) {
+			counts.leased.increment();
+			return refused;
+		}
+		if (!lease.refilling.compareAndSet(false, true)) {
+			counts.redisCalls.increment();
+			return null;
+		}
+		try {
+			counts.redisCalls.increment();
+			return lease.fill(this.redis, policy, key, size(rate, lease, policy), now, this.nanoTime, true);
+		}
+		finally {
+			lease.refilling.set(false);
+		}
+	}
+
+	private long hotRate() {
+		return MIN_LEASE * 1000 / LEASE_SPAN_MILLIS;
+	}
+
+	/**
+	 * What a lease takes: what the key would use in the lease span, at most a quarter of
+	 * what the window had left when last seen, at least 1.
+	 */
+	private static long size(long ratePerSecond, KeyLease lease, RateLimitPolicy policy) {
+		long wanted = Math.max(MIN_LEASE, ratePerSecond * LEASE_SPAN_MILLIS / 1000);
+		long left = lease.sharedRemaining(policy.limits().get(0).limit());
+		return Math.max(1, Math.min(wanted, left / 4));
+	}
+
+	private void refillInBackground(LeaseKey key, KeyLease lease, Counts counts, long rate) {
+		if (this.closed || !lease.refilling.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.refills.execute(() -> {
+				try {
+					counts.redisCalls.increment();
+					lease.fill(this.redis, key.policy, key.key, size(rate, lease, key.policy), this.nanoTime.getAsLong(),
+							this.nanoTime, false);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("A lease of rule '" + key.policy.name() + "' could not be refilled", ex);
+				}
+				finally {
+					lease.refilling.set(false);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			lease.refilling.set(false);
+		}
+	}
+
+	private void giveBack(LeaseKey key, KeyLease lease, boolean inBackground) {
+		giveBack(key, lease, inBackground, false);
+	}
+
+	/**
+	 * @param retire whether the lease is done with: a refill landing later gives its
+	 * permits straight back
+	 */
+	private void giveBack(LeaseKey key, KeyLease lease, boolean inBackground, boolean retire) {
+		long unused = lease.drain(this.nanoTime.getAsLong(), retire);
+		if (unused <= 0) {
+			return;
+		}
+		if (inBackground) {
+			this.redis.refundInBackground(key.policy, key.key, unused);
+			return;
+		}
+		try {
+			this.redis.acquire(key.policy, key.key, unused, AcquireMode.REFUND);
+		}
+		catch (RuntimeException ex) {
+			// Unused permits stay taken until their window ends: under-admission, never over.
+			logger.debug("Unused leased permits of rule '" + key.policy.name() + "' could not be given back", ex);
+		}
+	}
+
+	private Counts counts(RateLimitPolicy policy) {
+		return this.counts.computeIfAbsent(policy.name(), (name) -> new Counts());
+	}
+
+	/**
+	 * The decisions of a rule that went through the leases, those served from one, and the
+	 * Redis calls they took.
+	 * @param rule the rule's name
+	 * @return {decisions, served from leases, Redis calls}
+	 */
+	public long[] counts(String rule) {
+		Counts counts = this.counts.get(rule);
+		return (counts != null)
+				? new long[] { counts.decisions.sum(), counts.leased.sum(), counts.redisCalls.sum() }
+				: new long[3];
+	}
+
+	/**
+	 * The rules counted so far.
+	 * @return their names
+	 */
+	public java.util.Set<String> rules() {
+		return this.counts.keySet();
+	}
+
+	/**
+	 * The leased keys and the counts of each rule, for the snapshot.
+	 * @return details
+	 */
+	public Map<String, Object> details() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		long now = this.nanoTime.getAsLong();
+		Map<String, Object> keys = new LinkedHashMap<>();
+		this.leases.asMap().forEach((key, lease) -> {
+			long inHand = lease.inHandAt(now);
+			if (inHand > 0 && keys.size() < 20) {
+				keys.put(key.policy.name() + ":" + key.key, inHand);
+			}
+		});
+		details.put("leasedKeys", keys.size());
+		details.put("permitsInHand", keys);
+		Map<String, Object> rules = new LinkedHashMap<>();
+		this.counts.forEach((rule, counts) -> {
+			long decisions = counts.decisions.sum();
+			rules.put(rule, Map.of("decisions", decisions, "fromLeases", counts.leased.sum(), "redisCallsPerDecision",
+					(decisions > 0) ? (double) counts.redisCalls.sum() / decisions : 0.0));
+		});
+		details.put("rules", rules);
+		return details;
+	}
+
+	/**
+	 * Stops leasing, and gives the unused permits back.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.leases.asMap().forEach((key, lease) -> giveBack(key, lease, false, true));
+		this.leases.invalidateAll();
+		this.refills.shutdown();
+	}
+
+	private record LeaseKey(RateLimitPolicy policy, String key) {
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof LeaseKey that && this.policy == that.policy && this.key.equals(that.key);
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(System.identityHashCode(this.policy), this.key);
+		}
+
+	}
+
+	private static final class Counts {
+
+		final LongAdder decisions = new LongAdder();
+
+		final LongAdder leased = new LongAdder();
+
+		final LongAdder redisCalls = new LongAdder();
+
+	}
+
+	/**
+	 * One key's lease: the permits in hand, until when they are valid, what the shared
+	 * window had left when last seen, and the key's local rate.
+	 */
+	static final class KeyLease {
+
+		private final ReentrantLock lock = new ReentrantLock();
+
+		private final AtomicLong inHand = new AtomicLong();
+
+		private volatile long validUntil;
+
+		private volatile long lastLease;
+
+		private volatile long sharedRemaining = -1;
+
+		private volatile long exhaustedUntil;
+
+		private boolean retired;
+
+		final AtomicBoolean refilling = new AtomicBoolean();
+
+		private final AtomicLong slot = new AtomicLong(Long.MIN_VALUE);
+
+		private final AtomicLong slotArrivals = new AtomicLong();
+
+		private volatile long lastSlotArrivals;
+
+		/**
+		 * Counts an arrival.
+		 * @return the key's local rate, per second, over the last full slot or this one
+		 */
+		long arrive(long now) {
+			long current = now / SLOT_NANOS;
+			long seen = this.slot.get();
+			if (current != seen && this.slot.compareAndSet(seen, current)) {
+				this.lastSlotArrivals = (current == seen + 1) ? this.slotArrivals.getAndSet(0) : 0;
+				if (current != seen + 1) {
+					this.slotArrivals.set(0);
+				}
+			}
+			long arrivals = this.slotArrivals.incrementAndGet();
+			return Math.max(this.lastSlotArrivals, arrivals) * (1_000_000_000L / SLOT_NANOS);
+		}
+
+		RateLimitDecision take(RateLimitPolicy policy, long now) {
+			if (now - this.validUntil >= 0) {
+				return null;
+			}
+			long left;
+			do {
+				left = this.inHand.get();
+				if (left <= 0) {
+					return null;
+				}
+			}
+			while (!this.inHand.compareAndSet(left, left - 1));
+			// The window's own remaining as last seen, plus what is still in hand here.
+			long remaining = Math.max(0, this.sharedRemaining) + left - 1;
+			return new RateLimitDecision(true, policy, 0, remaining, this.validUntil - now, 0,
+					RateLimitDecision.Source.BACKEND);
+		}
+
+		RateLimitDecision refusedUntilWindowEnds(RateLimitPolicy policy, long now) {
+			long until = this.exhaustedUntil;
+			if (now - until >= 0) {
+				return null;
+			}
+			return new RateLimitDecision(false, policy, 0, 0, until - now, until - now, RateLimitDecision.Source.BACKEND);
+		}
+
+		boolean low() {
+			return this.inHand.get() * 4 <= this.lastLease && !this.refilling.get();
+		}
+
+		long inHand() {
+			return this.inHand.get();
+		}
+
+		long inHandAt(long now) {
+			return (now - this.validUntil < 0) ? this.inHand.get() : 0;
+		}
+
+		long sharedRemaining(long limit) {
+			long seen = this.sharedRemaining;
+			return (seen >= 0) ? seen : limit;
+		}
+
+		/**
+		 * Takes a lease of {@code size} permits, keeping one for the request that waits for
+		 * it when there is one.
+		 * @return that request's decision, or {@code null} in the background
+		 */
+		RateLimitDecision fill(RedisRateLimiter redis, RateLimitPolicy policy, String key, long size, long sentAt,
+				LongSupplier nanoTime, boolean forRequest) {
+			RateLimitDecision decision = redis.acquire(policy, key, size, AcquireMode.ACQUIRE);
+			long now = nanoTime.getAsLong();
+			if (decision.source() != RateLimitDecision.Source.BACKEND) {
+				return forRequest ? decision : null;
+			}
+			this.lock.lock();
+			try {
+				if (this.retired && decision.allowed()) {
+					// Given back while the call was under way: these go back too.
+					redis.refundInBackground(policy, key, size);
+					return null;
+				}
+				this.sharedRemaining = decision.remaining();
+				if (!decision.allowed()) {
+					if (decision.remaining() == 0) {
+						// Nothing left in this window: refused here until it ends.
+						this.exhaustedUntil = sentAt + decision.retryAfterNanos();
+						return forRequest ? decision : null;
+					}
+					// Fewer left than asked for: the request makes the exact call.
+					return null;
+				}
+				// Valid until the window's end as the server saw it, counted from before the
+				// call was sent: never later than the server's own end.
+				long until = sentAt + decision.resetNanos();
+				long granted = size - (forRequest ? 1 : 0);
+				long halfWindow = policy.limits().get(0).window().toNanos() / 2;
+				if (this.lastLease == 0 || until - this.validUntil > halfWindow) {
+					// A new window: what was in hand belonged to the last one, which is over.
+					this.inHand.set(granted);
+					this.validUntil = until;
+				}
+				else {
+					this.inHand.addAndGet(granted);
+					if (until - this.validUntil < 0) {
+						this.validUntil = until;
+					}
+				}
+				this.lastLease = size;
+			}
+			finally {
+				this.lock.unlock();
+			}
+			if (!forRequest) {
+				return null;
+			}
+			return new RateLimitDecision(true, policy, 0, decision.remaining() + size - 1, decision.resetNanos(), 0,
+					RateLimitDecision.Source.BACKEND);
+		}
+
+		/**
+		 * Takes every permit out of hand, to give back.
+		 * @return how many were still valid
+		 */
+		long drain(long now, boolean retire) {
+			this.lock.lock();
+			try {
+				this.retired |= retire;
+				long left = this.inHand.getAndSet(0);
+				return (now - this.validUntil < 0) ? left : 0;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+	}
+
+}

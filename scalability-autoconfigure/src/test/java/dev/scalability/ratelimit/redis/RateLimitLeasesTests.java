@@ -1,0 +1,202 @@
+package dev.scalability.ratelimit.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.scalability.ratelimit.AcquireMode;
+import dev.scalability.ratelimit.FailMode;
+import dev.scalability.ratelimit.RateLimit;
+import dev.scalability.ratelimit.RateLimitAlgorithm;
+import dev.scalability.ratelimit.RateLimitDecision;
+import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.memory.MemoryRateLimiter;
+import dev.scalability.redis.RedisKeys;
+import dev.scalability.redis.TestGuards;
+import dev.scalability.time.MonotonicClock;
+import dev.scalability.test.redis.PrivateRedis;
+import dev.scalability.test.redis.RedisTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances on one Redis leasing permits of one hot key: together they never admit
+ * more than the limit, they share it, unused permits go back, a key that cools down
+ * returns to exact decisions, and leases in hand outlive Redis until spent.
+ */
+@RedisTest
+class RateLimitLeasesTests {
+
+	private final RateLimitPolicy hourly = RateLimitPolicy.of("hourly", RateLimitAlgorithm.FIXED_WINDOW,
+			RateLimit.of(2_000, Duration.ofHours(1)));
+
+	private PrivateRedis redis;
+
+	private final List<Instance> instances = new ArrayList<>();
+
+	@BeforeEach
+	void start() {
+		this.redis = PrivateRedis.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.instances.forEach(Instance::close);
+		this.redis.close();
+	}
+
+	@Test
+	void twoInstancesFloodingOneKeyNeverAdmitMoreThanTheLimitAndShareIt() throws Exception {
+		Instance first = instance();
+		Instance second = instance();
+		ExecutorService callers = Executors.newFixedThreadPool(8);
+		try {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<long[]>> floods = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				Instance instance = (i % 2 == 0) ? first : second;
+				floods.add(callers.submit(() -> {
+					go.await();
+					long admitted = 0;
+					for (int request = 0; request < 1_000; request++) {
+						if (instance.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+							admitted++;
+						}
+					}
+					return new long[] { admitted };
+				}));
+			}
+			go.countDown();
+			long admitted = 0;
+			for (Future<long[]> flood : floods) {
+				admitted += flood.get(60, TimeUnit.SECONDS)[0];
+			}
+			assertThat(admitted).as("8,000 requests against 2,000 an hour").isBetween(1_800L, 2_000L);
+			long[] firstCounts = first.leases.counts("hourly");
+			long[] secondCounts = second.leases.counts("hourly");
+			assertThat(firstCounts[1] + secondCounts[1]).as("decisions served without Redis").isGreaterThan(4_000);
+			assertThat(firstCounts[2] + secondCounts[2]).as("Redis calls for 8,000 decisions").isLessThan(800);
+		}
+		finally {
+			callers.shutdownNow();
+		}
+	}
+
+	@Test
+	void oneInstanceNeverLeasesMoreThanAQuarterOfWhatIsLeftSoAnotherStillGetsPermits() {
+		Instance first = instance();
+		Instance second = instance();
+		for (int i = 0; i < 1_200; i++) {
+			first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+		}
+		long inHand = inHand(first);
+		long left = check(second);
+		assertThat(inHand).isLessThanOrEqualTo((left + inHand) / 4 + 1);
+		assertThat(second.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+	}
+
+	@Test
+	void unusedPermitsGoBackWhenTheInstanceStops() {
+		Instance first = instance();
+		int admitted = 0;
+		for (int i = 0; i < 100; i++) {
+			if (first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+				admitted++;
+			}
+		}
+		assertThat(inHand(first)).isPositive();
+		Instance observer = instance();
+		assertThat(check(observer)).as("what the leases hold is taken").isLessThan(2_000 - admitted - 1);
+		first.close();
+		// A check answers what would remain after one more permit.
+		assertThat(check(observer)).as("only what was used stays taken").isEqualTo(2_000 - admitted - 1);
+	}
+
+	@Test
+	void aKeyThatCoolsDownGoesBackToExactDecisionsAndGivesItsLeaseBack() {
+		java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+		Instance first = instance(nanos::get);
+		for (int i = 0; i < 100; i++) {
+			first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+		}
+		assertThat(inHand(first)).isPositive();
+		// Then one request every quarter of a second: 4 a second, under the 20 of a hot key.
+		long[] before = first.leases.counts("hourly");
+		for (int i = 0; i < 3; i++) {
+			nanos.addAndGet(Duration.ofMillis(250).toNanos());
+			assertThat(first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		}
+		long[] after = first.leases.counts("hourly");
+		assertThat(after[2] - before[2]).as("one Redis call per decision").isEqualTo(3);
+		assertThat(inHand(first)).isZero();
+	}
+
+	@Test
+	void leasesInHandKeepServingWhileRedisIsDownThenTheFailModeDecides() {
+		Instance first = instance();
+		for (int i = 0; i < 200; i++) {
+			first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+		}
+		long inHand = inHand(first);
+		assertThat(inHand).isPositive();
+		this.redis.server().stop();
+		int fromLease = 0;
+		RateLimitDecision decision;
+		do {
+			decision = first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+			if (decision.source() == RateLimitDecision.Source.BACKEND) {
+				assertThat(decision.allowed()).isTrue();
+				fromLease++;
+			}
+		}
+		while (decision.source() == RateLimitDecision.Source.BACKEND && fromLease <= inHand);
+		assertThat(fromLease).isEqualTo(inHand);
+		assertThat(decision.source()).isEqualTo(RateLimitDecision.Source.FALLBACK);
+	}
+
+	private long inHand(Instance instance) {
+		Object keys = instance.leases.details().get("permitsInHand");
+		Object value = ((java.util.Map<?, ?>) keys).get("hourly:api");
+		return (value != null) ? ((Number) value).longValue() : 0;
+	}
+
+	private long check(Instance instance) {
+		return instance.redisLimiter.acquire(this.hourly, "api", 1, AcquireMode.CHECK).remaining();
+	}
+
+	private Instance instance() {
+		return instance(System::nanoTime);
+	}
+
+	private Instance instance(java.util.function.LongSupplier nanoTime) {
+		RedisRateLimiter redisLimiter = new RedisRateLimiter(
+				TestGuards.withBreaker(this.redis.connectionFactory(), Duration.ofMillis(300), Duration.ofMillis(500)),
+				new RedisKeys("leases-tests:"));
+		ExecutorService refills = Executors.newSingleThreadExecutor();
+		RateLimitLeases leases = new RateLimitLeases(redisLimiter, (policy) -> true, nanoTime, refills, 1_000);
+		FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter, FailMode.LOCAL,
+				new MemoryRateLimiter(1_000, MonotonicClock.system()), () -> 2, leases);
+		Instance instance = new Instance(limiter, leases, redisLimiter, refills);
+		this.instances.add(instance);
+		return instance;
+	}
+
+	private record Instance(FailoverRateLimiter limiter, RateLimitLeases leases, RedisRateLimiter redisLimiter,
+			ExecutorService refills) {
+
+		void close() {
+			this.leases.close();
+			this.refills.shutdownNow();
+		}
+
+	}
+
+}
