@@ -6,6 +6,7 @@
 #   off     scalability.enabled=false
 #   memory  the rule on the memory backend (the queue off)
 #   redis   the rule on the Redis backend, a private redis-server on a free port (the queue off)
+#   leased  the same on a fixed window, whose hot key decides from leased permits
 #   queue   the request queue alone, limit 256 (rate limiting off)
 # Prints requests/s of each and the ratios to "off". Needs wrk and redis-server on the PATH.
 #
@@ -72,10 +73,17 @@ off=$(run off --scalability.enabled=false)
 memory=$(run memory "${rule[@]}" --scalability.request-queue.enabled=false)
 redis=$(run redis "${rule[@]}" --scalability.request-queue.enabled=false --scalability.backend=redis \
   --spring.data.redis.port="$redis_port" --spring.data.redis.timeout=500ms)
-queue=$(run queue --scalability.rate-limit.enabled=false --scalability.request-queue.max-concurrent=256)
+leased=$(run leased --scalability.rate-limit.rules[0].name=hello --scalability.rate-limit.rules[0].paths=/api/hello \
+  --scalability.rate-limit.rules[0].algorithm=fixed-window \
+  --scalability.rate-limit.rules[0].window=1m --scalability.rate-limit.rules[0].limit=60000000 \
+  --scalability.request-queue.enabled=false --scalability.backend=redis \
+  --spring.data.redis.port="$redis_port" --spring.data.redis.timeout=500ms)
+# The sample's payments policy counts on the rate limiter: off with it.
+queue=$(run queue --scalability.rate-limit.enabled=false --scalability.protection.enabled=false \
+  --scalability.request-queue.max-concurrent=256)
 
 printf '%-8s %12s %10s %s\n' run "requests/s" ratio "refused-or-fallback"
-for line in "$off" "$memory" "$redis" "$queue"; do
+for line in "$off" "$memory" "$redis" "$leased" "$queue"; do
   set -- $line
   ratio=$(awk -v a="$2" -v b="$(echo "$off" | cut -d' ' -f2)" 'BEGIN { printf "%.2f", a / b }')
   printf '%-8s %12s %10s %s\n' "$1" "$2" "$ratio" "$3"

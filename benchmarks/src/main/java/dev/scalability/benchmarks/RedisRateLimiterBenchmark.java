@@ -26,6 +26,7 @@ import dev.scalability.ratelimit.RateLimiter;
 import dev.scalability.ratelimit.RateLimiterService;
 import dev.scalability.ratelimit.memory.MemoryRateLimiter;
 import dev.scalability.ratelimit.redis.FailoverRateLimiter;
+import dev.scalability.ratelimit.redis.RateLimitLeases;
 import dev.scalability.ratelimit.redis.RedisRateLimiter;
 import dev.scalability.redis.GuardedRedis;
 import dev.scalability.redis.RedisConnector;
@@ -114,7 +115,7 @@ public class RedisRateLimiterBenchmark {
 	@State(Scope.Benchmark)
 	public static class Backend {
 
-		@Param({ "ours", "bucket4j", "script" })
+		@Param({ "ours", "leased", "bucket4j", "script" })
 		public String implementation;
 
 		@Param({ "hot", "spread" })
@@ -140,6 +141,7 @@ public class RedisRateLimiterBenchmark {
 			this.resources.push(this.redis);
 			this.deciderForKey = switch (this.implementation) {
 				case "ours" -> ours();
+				case "leased" -> leased();
 				case "bucket4j" -> bucket4j();
 				case "script" -> script();
 				default -> throw new IllegalArgumentException("Unknown implementation " + this.implementation);
@@ -168,6 +170,37 @@ public class RedisRateLimiterBenchmark {
 				this.refused.increment();
 			}
 			return allowed;
+		}
+
+		/**
+		 * The starter with leases on: a fixed window, whose hot keys decide from permits
+		 * leased out of Redis.
+		 */
+		private Function<String, BooleanSupplier> leased() {
+			LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration(this.redis.endpoint().host(), this.redis.endpoint().port()));
+			connectionFactory.afterPropertiesSet();
+			connectionFactory.start();
+			this.resources.push(connectionFactory::destroy);
+			GuardedRedis redis = new GuardedRedis(new RedisConnector(connectionFactory, onDaemonThread()),
+					Duration.ofMillis(200), CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults()));
+			RedisRateLimiter redisLimiter = new RedisRateLimiter(redis, new RedisKeys("bench:"));
+			RateLimitLeases leases = new RateLimitLeases(redisLimiter, (policy) -> true, System::nanoTime,
+					java.util.concurrent.Executors.newSingleThreadExecutor(), 10_000);
+			FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter, FailMode.LOCAL,
+					new MemoryRateLimiter(100_000, MonotonicClock.system()), () -> 1, leases);
+			this.resources.push(limiter);
+			RateLimitPolicy policy = RateLimitPolicy.of("bench", RateLimitAlgorithm.FIXED_WINDOW,
+					RateLimit.of(PERMITS_PER_SECOND * 60, Duration.ofMinutes(1)));
+			RateLimiterService service = new RateLimiterService(limiter, List.of(policy), RateLimitObserver.NONE);
+			return (key) -> () -> {
+				RateLimitDecision decision = service.acquire(policy, RateLimitKey.application(key), 1,
+						AcquireMode.ACQUIRE);
+				if (decision.source() == RateLimitDecision.Source.FALLBACK) {
+					this.fallbacks.increment();
+				}
+				return decision.allowed();
+			};
 		}
 
 		private Function<String, BooleanSupplier> ours() {

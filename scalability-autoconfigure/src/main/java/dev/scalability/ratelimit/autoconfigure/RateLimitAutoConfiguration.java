@@ -159,6 +159,40 @@ public final class RateLimitAutoConfiguration {
 			return observer;
 		}
 
+		/**
+		 * {@code scalability.ratelimit.leased{rule}}: decisions served from leased permits,
+		 * without a Redis call; {@code scalability.ratelimit.redis.calls{rule}}: the Redis
+		 * calls the decisions of a rule that leases took. Their ratio is the Redis calls per
+		 * decision.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(name = "rateLimitLeaseMetrics")
+		MeterBinder rateLimitLeaseMetrics(RateLimiter rateLimiter, RateLimitProperties properties) {
+			return (registry) -> {
+				if (!(rateLimiter instanceof FailoverRateLimiter failover) || failover.leases() == null) {
+					return;
+				}
+				RateLimitLeases leases = failover.leases();
+				for (dev.scalability.ratelimit.RateLimitPolicy policy : new RateLimitPoliciesBuilder(properties)
+					.policies()) {
+					if (!RateLimitLeases.canLease(policy)) {
+						continue;
+					}
+					String rule = policy.name();
+					io.micrometer.core.instrument.FunctionCounter
+						.builder("scalability.ratelimit.leased", leases, (counted) -> counted.counts(rule)[1])
+						.description("Rate-limit decisions served from permits leased out of Redis")
+						.tag("rule", rule)
+						.register(registry);
+					io.micrometer.core.instrument.FunctionCounter
+						.builder("scalability.ratelimit.redis.calls", leases, (counted) -> counted.counts(rule)[2])
+						.description("Redis calls the decisions of a rule that leases took")
+						.tag("rule", rule)
+						.register(registry);
+				}
+			};
+		}
+
 		@Bean
 		@ConditionalOnMissingBean(name = "rateLimitTrackedKeysMetrics")
 		MeterBinder rateLimitTrackedKeysMetrics(RateLimiter rateLimiter) {

@@ -60,6 +60,19 @@ public final class RateLimitLeases implements AutoCloseable {
 
 	private static final long IDLE_NANOS = 1_000_000_000L;
 
+	/**
+	 * How long a key found exhausted is refused here without a call.
+	 */
+	static final long REFUSAL_MEMORY_NANOS = 200_000_000L;
+
+	/**
+	 * Two ends of one window, each seen from before a call was sent, differ by less than a
+	 * round trip's wait: more than this apart, they are two windows.
+	 */
+	static final long SAME_WINDOW_NANOS = 50_000_000L;
+
+	private static final long REFUND_SLACK_NANOS = 100_000_000L;
+
 	private final RedisRateLimiter redis;
 
 	private final Predicate<RateLimitPolicy> leased;
@@ -67,6 +80,12 @@ public final class RateLimitLeases implements AutoCloseable {
 	private final LongSupplier nanoTime;
 
 	private final ExecutorService refills;
+
+	/**
+	 * How long before its window's end a lease's permits stop going back: more than a
+	 * refund can take.
+	 */
+	private final long refundMargin;
 
 	private final Cache<LeaseKey, KeyLease> leases;
 
@@ -88,6 +107,7 @@ public final class RateLimitLeases implements AutoCloseable {
 		this.leased = leased;
 		this.nanoTime = nanoTime;
 		this.refills = refills;
+		this.refundMargin = 2 * redis.redis().timeout().toNanos() + REFUND_SLACK_NANOS;
 		this.leases = Caffeine.newBuilder()
 			.maximumSize(maxKeys)
 			.expireAfterAccess(java.time.Duration.ofNanos(IDLE_NANOS))
@@ -129,7 +149,7 @@ public final class RateLimitLeases implements AutoCloseable {
 		counts.decisions.increment();
 		long now = this.nanoTime.getAsLong();
 		LeaseKey leaseKey = new LeaseKey(policy, key);
-		KeyLease lease = this.leases.get(leaseKey, (ignored) -> new KeyLease());
+		KeyLease lease = this.leases.get(leaseKey, (ignored) -> new KeyLease(now));
 		long rate = lease.arrive(now);
 		if (rate < hotRate()) {
 			// Cold: exact decisions, and what is left of a lease goes back.
@@ -158,7 +178,13 @@ public final class RateLimitLeases implements AutoCloseable {
 		}
 		try {
 			counts.redisCalls.increment();
-			return lease.fill(this.redis, policy, key, size(rate, lease, policy), now, this.nanoTime, true);
+			RateLimitDecision decision = lease.fill(this.redis, policy, key, size(rate, lease, policy), now,
+					this.nanoTime, true);
+			if (decision == null) {
+				// The exact call comes next.
+				counts.redisCalls.increment();
+			}
+			return decision;
 		}
 		finally {
 			lease.refilling.set(false);
@@ -174,8 +200,12 @@ public final class RateLimitLeases implements AutoCloseable {
 	 * what the window had left when last seen, at least 1.
 	 */
 	private static long size(long ratePerSecond, KeyLease lease, RateLimitPolicy policy) {
+		long left = lease.sharedRemaining();
+		if (left < 0) {
+			// What is left is not known yet: a first small lease learns it.
+			return MIN_LEASE;
+		}
 		long wanted = Math.max(MIN_LEASE, ratePerSecond * LEASE_SPAN_MILLIS / 1000);
-		long left = lease.sharedRemaining(policy.limits().get(0).limit());
 		return Math.max(1, Math.min(wanted, left / 4));
 	}
 
@@ -212,7 +242,10 @@ public final class RateLimitLeases implements AutoCloseable {
 	 * permits straight back
 	 */
 	private void giveBack(LeaseKey key, KeyLease lease, boolean inBackground, boolean retire) {
-		long unused = lease.drain(this.nanoTime.getAsLong(), retire);
+		// A refund counts against whatever window is current when it runs: one that could
+		// land after the window's end would free permits in the next one. So only permits
+		// with time enough left in their window go back; the others die with it.
+		long unused = lease.drain(this.nanoTime.getAsLong() + this.refundMargin, retire);
 		if (unused <= 0) {
 			return;
 		}
@@ -261,15 +294,19 @@ public final class RateLimitLeases implements AutoCloseable {
 	public Map<String, Object> details() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		long now = this.nanoTime.getAsLong();
-		Map<String, Object> keys = new LinkedHashMap<>();
+		// By rule, never by key: a key may be a credential (an API key header).
+		Map<String, long[]> byRule = new LinkedHashMap<>();
 		this.leases.asMap().forEach((key, lease) -> {
 			long inHand = lease.inHandAt(now);
-			if (inHand > 0 && keys.size() < 20) {
-				keys.put(key.policy.name() + ":" + key.key, inHand);
+			if (inHand > 0) {
+				long[] sums = byRule.computeIfAbsent(key.policy.name(), (rule) -> new long[2]);
+				sums[0]++;
+				sums[1] += inHand;
 			}
 		});
-		details.put("leasedKeys", keys.size());
-		details.put("permitsInHand", keys);
+		Map<String, Object> leased = new LinkedHashMap<>();
+		byRule.forEach((rule, sums) -> leased.put(rule, Map.of("keys", sums[0], "permitsInHand", sums[1])));
+		details.put("leasedKeys", leased);
 		Map<String, Object> rules = new LinkedHashMap<>();
 		this.counts.forEach((rule, counts) -> {
 			long decisions = counts.decisions.sum();
@@ -286,9 +323,19 @@ public final class RateLimitLeases implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		this.leases.asMap().forEach((key, lease) -> giveBack(key, lease, false, true));
-		this.leases.invalidateAll();
 		this.refills.shutdown();
+		try {
+			// A refill under way lands first, then goes back with the rest.
+			this.refills.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		int keys = this.leases.asMap().size();
+		// Few keys: given back one by one, waited for; many: sent without waiting.
+		boolean inBackground = keys > 100;
+		this.leases.asMap().forEach((key, lease) -> giveBack(key, lease, inBackground, true));
+		this.leases.invalidateAll();
 	}
 
 	private record LeaseKey(RateLimitPolicy policy, String key) {
@@ -341,6 +388,11 @@ public final class RateLimitLeases implements AutoCloseable {
 
 		private final AtomicLong slotArrivals = new AtomicLong();
 
+		KeyLease(long now) {
+			this.validUntil = now;
+			this.exhaustedUntil = now;
+		}
+
 		private volatile long lastSlotArrivals;
 
 		/**
@@ -372,9 +424,9 @@ public final class RateLimitLeases implements AutoCloseable {
 				}
 			}
 			while (!this.inHand.compareAndSet(left, left - 1));
-			// The window's own remaining as last seen, plus what is still in hand here.
-			long remaining = Math.max(0, this.sharedRemaining) + left - 1;
-			return new RateLimitDecision(true, policy, 0, remaining, this.validUntil - now, 0,
+			// Only what is in hand here: the window's own remaining as last seen may have gone
+			// to other instances since.
+			return new RateLimitDecision(true, policy, 0, left - 1, this.validUntil - now, 0,
 					RateLimitDecision.Source.BACKEND);
 		}
 
@@ -398,9 +450,8 @@ public final class RateLimitLeases implements AutoCloseable {
 			return (now - this.validUntil < 0) ? this.inHand.get() : 0;
 		}
 
-		long sharedRemaining(long limit) {
-			long seen = this.sharedRemaining;
-			return (seen >= 0) ? seen : limit;
+		long sharedRemaining() {
+			return this.sharedRemaining;
 		}
 
 		/**
@@ -425,8 +476,9 @@ public final class RateLimitLeases implements AutoCloseable {
 				this.sharedRemaining = decision.remaining();
 				if (!decision.allowed()) {
 					if (decision.remaining() == 0) {
-						// Nothing left in this window: refused here until it ends.
-						this.exhaustedUntil = sentAt + decision.retryAfterNanos();
+						// Nothing left in this window: refused here for a moment (permits given
+						// back elsewhere may come back before the window ends).
+						this.exhaustedUntil = sentAt + Math.min(decision.retryAfterNanos(), REFUSAL_MEMORY_NANOS);
 						return forRequest ? decision : null;
 					}
 					// Fewer left than asked for: the request makes the exact call.
@@ -436,13 +488,14 @@ public final class RateLimitLeases implements AutoCloseable {
 				// call was sent: never later than the server's own end.
 				long until = sentAt + decision.resetNanos();
 				long granted = size - (forRequest ? 1 : 0);
-				long halfWindow = policy.limits().get(0).window().toNanos() / 2;
-				if (this.lastLease == 0 || until - this.validUntil > halfWindow) {
-					// A new window: what was in hand belonged to the last one, which is over.
+				if (now - this.validUntil >= 0 || until - this.validUntil > SAME_WINDOW_NANOS) {
+					// What was in hand has expired, or Redis's window ended before the one it
+					// was taken in did here: it is void, and this lease starts afresh.
 					this.inHand.set(granted);
 					this.validUntil = until;
 				}
 				else {
+					// The same window, its end seen through another round trip.
 					this.inHand.addAndGet(granted);
 					if (until - this.validUntil < 0) {
 						this.validUntil = until;
@@ -456,8 +509,8 @@ public final class RateLimitLeases implements AutoCloseable {
 			if (!forRequest) {
 				return null;
 			}
-			return new RateLimitDecision(true, policy, 0, decision.remaining() + size - 1, decision.resetNanos(), 0,
-					RateLimitDecision.Source.BACKEND);
+			return new RateLimitDecision(true, policy, 0, Math.min(decision.remaining() + size - 1, this.inHand.get()),
+					decision.resetNanos(), 0, RateLimitDecision.Source.BACKEND);
 		}
 
 		/**

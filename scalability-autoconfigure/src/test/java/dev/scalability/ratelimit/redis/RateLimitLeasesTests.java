@@ -104,6 +104,53 @@ class RateLimitLeasesTests {
 	}
 
 	@Test
+	void aLeaseIsCappedByWhatTheWindowReallyHasLeftAndHeadersPromiseOnlyWhatIsInHand() {
+		Instance first = instance();
+		Instance second = instance();
+		for (int i = 0; i < 1_400; i++) {
+			second.redisLimiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+		}
+		RateLimitDecision last = null;
+		for (int i = 0; i < 200; i++) {
+			last = first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+			assertThat(inHand(first)).as("a quarter of the 600 left, at most").isLessThanOrEqualTo(150);
+		}
+		assertThat(last.allowed()).isTrue();
+		assertThat(last.remaining()).isLessThanOrEqualTo(inHand(first));
+		assertThat(first.leases.details().toString()).as("no key in the snapshot").doesNotContain("api");
+	}
+
+	@Test
+	void aKeyFoundExhaustedIsRefusedHereOnlyForAMomentSoPermitsGivenBackElsewhereAreUsed() {
+		java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(-1_000_000_000_000L);
+		Instance first = instance();
+		Instance second = instance(nanos::get);
+		for (int i = 0; i < 1_990; i++) {
+			first.redisLimiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+		}
+		// A clock that starts below zero, as System.nanoTime may.
+		int allowed = 0;
+		for (int i = 0; i < 40; i++) {
+			if (second.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+				allowed++;
+			}
+		}
+		assertThat(allowed).isEqualTo(10);
+		first.redisLimiter.acquire(this.hourly, "api", 5, AcquireMode.REFUND);
+		nanos.addAndGet(Duration.ofMillis(50).toNanos());
+		assertThat(second.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed())
+			.as("still remembered as exhausted").isFalse();
+		nanos.addAndGet(Duration.ofMillis(200).toNanos());
+		for (int i = 0; i < 20; i++) {
+			nanos.addAndGet(Duration.ofMillis(1).toNanos());
+			if (second.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+				allowed++;
+			}
+		}
+		assertThat(allowed).as("the permits given back are used").isEqualTo(15);
+	}
+
+	@Test
 	void unusedPermitsGoBackWhenTheInstanceStops() {
 		Instance first = instance();
 		int admitted = 0;
@@ -163,9 +210,9 @@ class RateLimitLeasesTests {
 	}
 
 	private long inHand(Instance instance) {
-		Object keys = instance.leases.details().get("permitsInHand");
-		Object value = ((java.util.Map<?, ?>) keys).get("hourly:api");
-		return (value != null) ? ((Number) value).longValue() : 0;
+		Object rules = instance.leases.details().get("leasedKeys");
+		Object rule = ((java.util.Map<?, ?>) rules).get("hourly");
+		return (rule != null) ? ((Number) ((java.util.Map<?, ?>) rule).get("permitsInHand")).longValue() : 0;
 	}
 
 	private long check(Instance instance) {
