@@ -16,6 +16,9 @@
 #   mvn -pl sample-app -am package -DskipTests
 #   benchmarks/load/cold-start-flood.sh [jar] [duration, default 20s] [connections per instance, default 100]
 #
+# FLOOD_ALGORITHM=fixed-window floods a fixed window of 2000 an hour instead, whose hot key
+# decides from permits leased out of Redis (leases: auto, the default).
+#
 # FLOOD_LOG_DIR=dir keeps the two app logs, Redis' log, wrk's outputs and the scraped
 # Prometheus pages in dir. FLOOD_JAVA_OPTS adds JVM options and FLOOD_APP_ARGS application
 # arguments to both instances (for experiments, such as a longer Redis timeout).
@@ -134,7 +137,8 @@ for _ in $(seq 1 100); do
 done
 
 rule=(--scalability.rate-limit.rules[0].name=flood --scalability.rate-limit.rules[0].paths=/api/hello
-  --scalability.rate-limit.rules[0].limit="$limit" --scalability.rate-limit.rules[0].window=1h)
+  --scalability.rate-limit.rules[0].limit="$limit" --scalability.rate-limit.rules[0].window=1h
+  --scalability.rate-limit.rules[0].algorithm="${FLOOD_ALGORITHM:-token-bucket}")
 
 # Starts one instance, waits for its port to answer (any HTTP answer, polled every 20 ms,
 # on a path the rule does not cover), then floods it. Runs in the background.

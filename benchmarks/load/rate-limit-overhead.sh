@@ -7,7 +7,7 @@
 #   memory  the rule on the memory backend (the queue off)
 #   redis   the rule on the Redis backend, a private redis-server on a free port (the queue off)
 #   leased  the same on a fixed window, whose hot key decides from leased permits
-#   queue   the request queue alone, limit 256 (rate limiting off)
+#   queue   the request queue, limit 256 (no rate-limit rule covers /api/hello)
 # Prints requests/s of each and the ratios to "off". Needs wrk and redis-server on the PATH.
 #
 #   mvn -pl sample-app -am package -DskipTests
@@ -78,9 +78,9 @@ leased=$(run leased --scalability.rate-limit.rules[0].name=hello --scalability.r
   --scalability.rate-limit.rules[0].window=1m --scalability.rate-limit.rules[0].limit=60000000 \
   --scalability.request-queue.enabled=false --scalability.backend=redis \
   --spring.data.redis.port="$redis_port" --spring.data.redis.timeout=500ms)
-# The sample's payments policy counts on the rate limiter: off with it.
-queue=$(run queue --scalability.rate-limit.enabled=false --scalability.protection.enabled=false \
-  --scalability.request-queue.max-concurrent=256)
+# The rate limiter stays on (the sample's task queue and payments policy count on it), with
+# no rule covering /api/hello.
+queue=$(run queue --scalability.request-queue.max-concurrent=256)
 
 printf '%-8s %12s %10s %s\n' run "requests/s" ratio "refused-or-fallback"
 for line in "$off" "$memory" "$redis" "$leased" "$queue"; do

@@ -151,6 +151,26 @@ class RateLimitLeasesTests {
 	}
 
 	@Test
+	void unusedPermitsGoBackWhenTheKeyGoesIdle() {
+		java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+		Instance first = instance(nanos::get);
+		int admitted = 0;
+		for (int i = 0; i < 100; i++) {
+			if (first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+				admitted++;
+			}
+		}
+		assertThat(inHand(first)).isPositive();
+		nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+		first.leases.evictIdle();
+		Instance observer = instance();
+		long used = admitted;
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> check(observer) == 2_000 - used - 1);
+	}
+
+	@Test
 	void unusedPermitsGoBackWhenTheInstanceStops() {
 		Instance first = instance();
 		int admitted = 0;
