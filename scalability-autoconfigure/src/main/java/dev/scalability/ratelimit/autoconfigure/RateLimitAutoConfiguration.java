@@ -167,18 +167,15 @@ public final class RateLimitAutoConfiguration {
 		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "rateLimitLeaseMetrics")
-		MeterBinder rateLimitLeaseMetrics(RateLimiter rateLimiter, RateLimitProperties properties) {
+		MeterBinder rateLimitLeaseMetrics(RateLimiter rateLimiter) {
 			return (registry) -> {
 				if (!(rateLimiter instanceof FailoverRateLimiter failover) || failover.leases() == null) {
 					return;
 				}
 				RateLimitLeases leases = failover.leases();
-				for (dev.scalability.ratelimit.RateLimitPolicy policy : new RateLimitPoliciesBuilder(properties)
-					.policies()) {
-					if (!RateLimitLeases.canLease(policy)) {
-						continue;
-					}
-					String rule = policy.name();
+				// Each rule once its first decision goes through the leases, those of
+				// @RateLimited methods included.
+				leases.onRule((rule) -> {
 					io.micrometer.core.instrument.FunctionCounter
 						.builder("scalability.ratelimit.leased", leases, (counted) -> counted.counts(rule)[1])
 						.description("Rate-limit decisions served from permits leased out of Redis")
@@ -189,7 +186,7 @@ public final class RateLimitAutoConfiguration {
 						.description("Redis calls the decisions of a rule that leases took")
 						.tag("rule", rule)
 						.register(registry);
-				}
+				});
 			};
 		}
 

@@ -91,6 +91,8 @@ public final class RateLimitLeases implements AutoCloseable {
 
 	private final Map<String, Counts> counts = new ConcurrentHashMap<>();
 
+	private final java.util.List<java.util.function.Consumer<String>> ruleListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	private volatile boolean closed;
 
 	/**
@@ -264,7 +266,26 @@ public final class RateLimitLeases implements AutoCloseable {
 	}
 
 	private Counts counts(RateLimitPolicy policy) {
-		return this.counts.computeIfAbsent(policy.name(), (name) -> new Counts());
+		Counts counts = this.counts.get(policy.name());
+		if (counts == null) {
+			Counts made = new Counts();
+			counts = this.counts.putIfAbsent(policy.name(), made);
+			if (counts == null) {
+				counts = made;
+				this.ruleListeners.forEach((listener) -> listener.accept(policy.name()));
+			}
+		}
+		return counts;
+	}
+
+	/**
+	 * Hears of each rule whose decisions go through the leases, when its first one does
+	 * (a rule of a {@code @RateLimited} method included), and of those already seen.
+	 * @param listener takes the rule's name
+	 */
+	public void onRule(java.util.function.Consumer<String> listener) {
+		this.ruleListeners.add(listener);
+		this.counts.keySet().forEach(listener);
 	}
 
 	/**

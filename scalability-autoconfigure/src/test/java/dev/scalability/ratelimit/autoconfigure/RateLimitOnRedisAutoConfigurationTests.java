@@ -58,6 +58,46 @@ class RateLimitOnRedisAutoConfigurationTests {
 
 	@Test
 	@SuppressWarnings("unchecked")
+	void aHotKeyOfAFixedWindowDecidesFromLeasesAndMetersAndHealthSayHowMuch(RedisEndpoint redis) {
+		this.contextRunner.withPropertyValues(redis.springProperties())
+			.withBean(io.micrometer.core.instrument.MeterRegistry.class,
+					io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+			.withPropertyValues(RULE + "algorithm=fixed-window", RULE + "limit=100000")
+			.run((context) -> {
+				RateLimiterService service = context.getBean(RateLimiterService.class);
+				for (int i = 0; i < 500; i++) {
+					assertThat(service.tryAcquire("ai", "tenant-1").allowed()).isTrue();
+				}
+				io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+				context.getBean("rateLimitLeaseMetrics", io.micrometer.core.instrument.binder.MeterBinder.class)
+					.bindTo(meters);
+				double leased = meters.get("scalability.ratelimit.leased").tag("rule", "ai").functionCounter().count();
+				double calls = meters.get("scalability.ratelimit.redis.calls").tag("rule", "ai").functionCounter().count();
+				assertThat(leased).isGreaterThan(400);
+				assertThat(calls).isLessThan(100);
+				Map<String, Object> details = context.getBean(RateLimitHealthIndicator.class).health(true).getDetails();
+				assertThat(details).containsKey("leases");
+				assertThat(details.get("leases").toString()).doesNotContain("tenant-1");
+			});
+		this.contextRunner.withPropertyValues(redis.springProperties())
+			.withBean(io.micrometer.core.instrument.MeterRegistry.class,
+					io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+			.withPropertyValues(RULE + "algorithm=fixed-window", RULE + "limit=100000", RULE + "leases=off")
+			.run((context) -> {
+				RateLimiterService service = context.getBean(RateLimiterService.class);
+				for (int i = 0; i < 100; i++) {
+					service.tryAcquire("ai", "tenant-1");
+				}
+				io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+				context.getBean("rateLimitLeaseMetrics", io.micrometer.core.instrument.binder.MeterBinder.class)
+					.bindTo(meters);
+				assertThat(meters.find("scalability.ratelimit.leased").functionCounters()).as("a rule with leases off")
+					.isEmpty();
+			});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
 	void redisBackendSharesLimitsBetweenApplications(RedisEndpoint redis) {
 		ApplicationContextRunner runner = this.contextRunner.withPropertyValues(redis.springProperties());
 		runner.run((first) -> runner.run((second) -> {
