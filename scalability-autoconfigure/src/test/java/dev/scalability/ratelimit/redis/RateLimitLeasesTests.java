@@ -202,7 +202,10 @@ class RateLimitLeasesTests {
 			assertThat(first.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
 		}
 		long[] after = first.leases.counts("hourly");
-		assertThat(after[2] - before[2]).as("one Redis call per decision").isEqualTo(3);
+		// (A refill started during the flood may still land and count its own call.)
+		assertThat(after[0] - before[0]).isEqualTo(3);
+		assertThat(after[1] - before[1]).as("none of them from a lease").isZero();
+		assertThat(after[2] - before[2]).as("a Redis call each").isGreaterThanOrEqualTo(3);
 		assertThat(inHand(first)).isZero();
 	}
 
