@@ -183,8 +183,13 @@ class RateLimitLeasesTests {
 		Instance observer = instance();
 		assertThat(check(observer)).as("what the leases hold is taken").isLessThan(2_000 - admitted - 1);
 		first.close();
-		// A check answers what would remain after one more permit.
-		assertThat(check(observer)).as("only what was used stays taken").isEqualTo(2_000 - admitted - 1);
+		// A check answers what would remain after one more permit; a refill that landed
+		// during the close goes back without being waited for.
+		long used = admitted;
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(check(observer)).as("only what was used stays taken")
+				.isEqualTo(2_000 - used - 1));
 	}
 
 	@Test
@@ -227,8 +232,9 @@ class RateLimitLeasesTests {
 				fromLease++;
 			}
 		}
-		while (decision.source() == RateLimitDecision.Source.BACKEND && fromLease <= inHand);
-		assertThat(fromLease).isEqualTo(inHand);
+		while (decision.source() == RateLimitDecision.Source.BACKEND && fromLease <= 2_000);
+		// At least what was in hand (a refill may have landed since it was read).
+		assertThat(fromLease).isGreaterThanOrEqualTo((int) inHand).isLessThan(2_000);
 		assertThat(decision.source()).isEqualTo(RateLimitDecision.Source.FALLBACK);
 	}
 
