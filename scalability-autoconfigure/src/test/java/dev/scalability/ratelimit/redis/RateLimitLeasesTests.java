@@ -171,6 +171,40 @@ class RateLimitLeasesTests {
 	}
 
 	@Test
+	void permitsCloseToTheirWindowsEndAreNotGivenBackSinceTheRefundCouldLandInTheNextWindow() {
+		RateLimitPolicy minute = RateLimitPolicy.of("minute", RateLimitAlgorithm.FIXED_WINDOW,
+				RateLimit.of(100_000, Duration.ofMinutes(1)));
+		for (long beforeEnd : new long[] { 300, 5_000 }) {
+			java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+			Instance leasing = instance(nanos::get);
+			for (int i = 0; i < 100; i++) {
+				leasing.limiter.acquire(minute, "edge-" + beforeEnd, 1, AcquireMode.ACQUIRE);
+			}
+			RateLimitDecision seen = leasing.redisLimiter.acquire(minute, "edge-" + beforeEnd, 1, AcquireMode.CHECK);
+			if (seen.resetNanos() < Duration.ofMillis(beforeEnd + 1_000).toNanos()) {
+				// The real window ends too soon for this case: the next one would do.
+				continue;
+			}
+			// Just before the window's end as this instance counts it, by less than a refund
+			// can take (twice the 300 ms timeout, plus slack), or by more.
+			nanos.addAndGet(seen.resetNanos() - Duration.ofMillis(beforeEnd).toNanos());
+			long remainingBefore = seen.remaining();
+			leasing.close();
+			long remainingAfter = leasing.redisLimiter.acquire(minute, "edge-" + beforeEnd, 1, AcquireMode.CHECK)
+				.remaining();
+			if (beforeEnd < 700) {
+				// (A refill under way at the check may take some more, never give any back.)
+				assertThat(remainingAfter).as("nothing given back %d ms before the end", beforeEnd)
+					.isLessThanOrEqualTo(remainingBefore);
+			}
+			else {
+				assertThat(remainingAfter).as("given back %d ms before the end", beforeEnd)
+					.isGreaterThan(remainingBefore);
+			}
+		}
+	}
+
+	@Test
 	void unusedPermitsGoBackWhenTheInstanceStops() {
 		Instance first = instance();
 		int admitted = 0;
