@@ -30,6 +30,19 @@ public class InvalidPropertyException extends RuntimeException {
 		this.action = action;
 	}
 
+	/**
+	 * Refuses a duration that is not positive.
+	 * @param property the full name of the property
+	 * @param value its value
+	 * @param example a value that works, such as {@code 10s}
+	 * @throws InvalidPropertyException when the value is missing, zero or negative
+	 */
+	public static void requirePositive(String property, java.time.Duration value, String example) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidPropertyException(property, value, "must be positive", "such as " + example + ".");
+		}
+	}
+
 	public String getProperty() {
 		return this.property;
 	}

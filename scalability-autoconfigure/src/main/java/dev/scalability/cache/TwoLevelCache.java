@@ -192,6 +192,14 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
+	 * Looks in memory, then in the shared store.
+	 */
+	private Found find(String text, long stamp) {
+		CachedEntry inMemory = lookupLocal(text);
+		return (inMemory != null) ? new Found(inMemory, null) : lookupRemote(text, stamp);
+	}
+
+	/**
 	 * Reads an entry from the shared store, and keeps it in memory unless a change of its
 	 * key came in since {@code stamp}.
 	 */
@@ -256,13 +264,9 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	public <T> T get(Object key, Callable<T> valueLoader) {
 		String text = keyOf(key);
 		long stamp = this.stamps.get(stripe(text));
-		CachedEntry cached = lookupLocal(text);
-		byte[] expected = null;
-		if (cached == null) {
-			Found found = lookupRemote(text, stamp);
-			cached = found.entry();
-			expected = found.expected();
-		}
+		Found found = find(text, stamp);
+		CachedEntry cached = found.entry();
+		byte[] expected = found.expected();
 		if (cached != null) {
 			if (this.earlyRefresh != null && this.earlyRefresh.due(this.clock.millis(), cached.expiresAt(),
 					cached.loadMillis())) {
@@ -486,13 +490,9 @@ public class TwoLevelCache extends AbstractValueAdaptingCache {
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
 		String text = keyOf(key);
 		long stamp = this.stamps.get(stripe(text));
-		CachedEntry cached = lookupLocal(text);
-		byte[] expected = null;
-		if (cached == null) {
-			Found found = lookupRemote(text, stamp);
-			cached = found.entry();
-			expected = found.expected();
-		}
+		Found found = find(text, stamp);
+		CachedEntry cached = found.entry();
+		byte[] expected = found.expected();
 		if (cached != null) {
 			return CompletableFuture.completedFuture((T) fromStoreValue(cached.stored()));
 		}

@@ -87,21 +87,8 @@ class ProtectionPolicyTests {
 			.bulkhead(Bulkhead.of("reports", BulkheadConfig.custom().maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO)
 				.build()))
 			.build();
-		CountDownLatch running = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> {
-			try {
-				return policy.execute(() -> {
-					running.countDown();
-					release.await();
-					return "done";
-				});
-			}
-			catch (Throwable ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
-		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Object> first = holdOneCall(policy, release, "done");
 		assertThatExceptionOfType(ProtectionException.class).isThrownBy(() -> policy.execute(() -> "second"))
 			.extracting(ProtectionException::getReason)
 			.isEqualTo(ProtectionException.Reason.BULKHEAD_FULL);
@@ -217,21 +204,8 @@ class ProtectionPolicyTests {
 			.bulkhead(Bulkhead.of("shared", BulkheadConfig.custom().maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO)
 				.build()))
 			.build();
-		CountDownLatch running = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		CompletableFuture<Object> first = CompletableFuture.supplyAsync(() -> {
-			try {
-				return policy.execute(() -> {
-					running.countDown();
-					release.await();
-					return "first";
-				});
-			}
-			catch (Throwable ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
-		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Object> first = holdOneCall(policy, release, "first");
 		assertThatExceptionOfType(ProtectionException.class).isThrownBy(() -> policy.execute(() -> "refused"))
 			.extracting(ProtectionException::getReason)
 			.isEqualTo(ProtectionException.Reason.BULKHEAD_FULL);
@@ -292,6 +266,29 @@ class ProtectionPolicyTests {
 		assertThatExceptionOfType(ProtectionException.class).isThrownBy(() -> outer.execute(() -> "y"))
 			.extracting(ProtectionException::getReason)
 			.isEqualTo(ProtectionException.Reason.RATE_LIMITED);
+	}
+
+	/**
+	 * Makes a call under the policy on another thread, and returns once it runs: it holds
+	 * its place in the policy until released.
+	 */
+	private static CompletableFuture<Object> holdOneCall(ProtectionPolicy policy, CountDownLatch release,
+			String answer) throws InterruptedException {
+		CountDownLatch running = new CountDownLatch(1);
+		CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
+			try {
+				return policy.execute(() -> {
+					running.countDown();
+					release.await();
+					return answer;
+				});
+			}
+			catch (Throwable ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		return call;
 	}
 
 	private static CircuitBreaker breaker(int window) {

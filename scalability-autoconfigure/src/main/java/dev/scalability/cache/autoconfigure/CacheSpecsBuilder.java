@@ -32,14 +32,14 @@ final class CacheSpecsBuilder {
 		this.properties.getCaches().forEach((name, cache) -> {
 			String property = PREFIX + ".caches." + name;
 			Duration ttl = (cache.getTtl() != null) ? cache.getTtl() : this.properties.getDefaultTtl();
-			positive(property + ".ttl", cache.getTtl(), "such as 10m.");
+			positive(property + ".ttl", cache.getTtl(), "10m");
 			long size = (cache.getLocalMaxSize() != null) ? cache.getLocalMaxSize()
 					: this.properties.getLocal().getMaxSize();
 			if (size < 0) {
 				throw new InvalidPropertyException(property + ".local-max-size", size, "must not be negative",
 						"such as 1000, or 0 to keep nothing in memory.");
 			}
-			positive(property + ".local-ttl", cache.getLocalTtl(), "such as 1m.");
+			positive(property + ".local-ttl", cache.getLocalTtl(), "1m");
 			Duration localTtl = (cache.getLocalTtl() != null) ? cache.getLocalTtl()
 					: this.properties.getLocal().getTtl();
 			boolean earlyRefresh = (cache.getEarlyRefresh() != null) ? cache.getEarlyRefresh()
@@ -65,15 +65,18 @@ final class CacheSpecsBuilder {
 		}
 		Duration localTtl = this.properties.getLocal().getTtl();
 		if (localTtl == null || localTtl.isNegative() || localTtl.isZero()) {
-			throw new InvalidPropertyException(PREFIX + ".local.ttl", localTtl, "must be positive", "such as 1m.");
+			throw new InvalidPropertyException(PREFIX + ".local.ttl", localTtl, "must be positive", "1m");
 		}
 		boolean earlyRefresh = this.properties.isEarlyRefresh();
 		return (name) -> new CacheSpec(name, ttl, size, localTtl, earlyRefresh);
 	}
 
+	/**
+	 * Refuses a duration that is set and not positive: unset, the default applies.
+	 */
 	private static void positive(String property, Duration value, String example) {
-		if (value != null && (value.isNegative() || value.isZero())) {
-			throw new InvalidPropertyException(property, value, "must be positive", example);
+		if (value != null) {
+			InvalidPropertyException.requirePositive(property, value, example);
 		}
 	}
 

@@ -103,8 +103,8 @@ public final class ScalabilityHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ServerRequestWindow serverRequestWindow(MeterRegistry registry, HealthThresholdsProperties properties) {
-		positive("scalability.health.window", properties.getWindow());
-		positive("scalability.health.baseline", properties.getBaseline());
+		InvalidPropertyException.requirePositive("scalability.health.window", properties.getWindow(), "10s");
+		InvalidPropertyException.requirePositive("scalability.health.baseline", properties.getBaseline(), "1h");
 		return new ServerRequestWindow(registry, properties.getWindow(), properties.getBaseline(), System::nanoTime);
 	}
 
@@ -118,7 +118,7 @@ public final class ScalabilityHealthAutoConfiguration {
 	@ConditionalOnMissingBean
 	SignalSampling scalabilitySignalSampling(ServerRequestWindow requests, HealthStatus health,
 			HealthThresholdsProperties properties) {
-		positive("scalability.health.sample-interval", properties.getSampleInterval());
+		InvalidPropertyException.requirePositive("scalability.health.sample-interval", properties.getSampleInterval(), "10s");
 		return new SignalSampling(requests, health, properties.getSampleInterval());
 	}
 
@@ -219,7 +219,7 @@ public final class ScalabilityHealthAutoConfiguration {
 			applicationChannels.orderedStream()
 				.filter((channel) -> !(channel instanceof WebhookAlertChannel))
 				.forEach(channels::add);
-			positive("scalability.alerts.evaluation-interval", properties.getEvaluationInterval());
+			InvalidPropertyException.requirePositive("scalability.alerts.evaluation-interval", properties.getEvaluationInterval(), "10s");
 			// The pod's name on Kubernetes, the same for its whole life; else the instance's.
 			InstanceRegistry registry = instances.getIfAvailable();
 			String instance = environment.getProperty("HOSTNAME");
@@ -257,12 +257,12 @@ public final class ScalabilityHealthAutoConfiguration {
 				throw new InvalidPropertyException("scalability.alerts.webhook.url", webhook.getUrl(),
 						"is not an http or https URL", "give the full URL the alerts are POSTed to.");
 			}
-			positive("scalability.alerts.webhook.timeout", webhook.getTimeout());
+			InvalidPropertyException.requirePositive("scalability.alerts.webhook.timeout", webhook.getTimeout(), "5s");
 			if (webhook.getRetries() < 0) {
 				throw new InvalidPropertyException("scalability.alerts.webhook.retries", webhook.getRetries(),
 						"must not be negative", "such as 3.");
 			}
-			positive("scalability.alerts.webhook.backoff", webhook.getBackoff());
+			InvalidPropertyException.requirePositive("scalability.alerts.webhook.backoff", webhook.getBackoff(), "1s");
 			return new WebhookAlertChannel(webhook.getUrl(), webhook.getTimeout(), webhook.getRetries(),
 					webhook.getBackoff(), webhook.getHeaders(), json::writeValueAsBytes, observer);
 		}
@@ -287,10 +287,5 @@ public final class ScalabilityHealthAutoConfiguration {
 
 	}
 
-	private static void positive(String property, java.time.Duration value) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidPropertyException(property, value, "must be positive", "such as 10s.");
-		}
-	}
 
 }

@@ -102,7 +102,7 @@ final class ProtectionPoliciesBuilder {
 		}
 		Duration timeout = policy.getTimeout();
 		if (timeout != null) {
-			positive(prefix + ".timeout", timeout, "such as 2s.");
+			InvalidPropertyException.requirePositive(prefix + ".timeout", timeout, "2s");
 			builder.timeout(timeout, this.timer);
 		}
 		if (policy.getCircuitBreaker() != null) {
@@ -117,7 +117,7 @@ final class ProtectionPoliciesBuilder {
 				throw new InvalidPropertyException(prefix + ".retry.max-attempts", retry.getMaxAttempts(),
 						"must be at least 1 (the first attempt counts)", "such as 3.");
 			}
-			positive(prefix + ".retry.backoff", retry.getBackoff(), "such as 200ms.");
+			InvalidPropertyException.requirePositive(prefix + ".retry.backoff", retry.getBackoff(), "200ms");
 			if (retry.getMultiplier() < 1) {
 				throw new InvalidPropertyException(prefix + ".retry.multiplier", retry.getMultiplier(),
 						"must be at least 1", "such as 2, or 1 for a fixed backoff.");
@@ -183,7 +183,7 @@ final class ProtectionPoliciesBuilder {
 			throw new InvalidPropertyException(property + ".window", breaker.getWindow(), "must be at least 1",
 					"such as 20.");
 		}
-		positive(property + ".open-for", breaker.getOpenFor(), "such as 30s.");
+		InvalidPropertyException.requirePositive(property + ".open-for", breaker.getOpenFor(), "30s");
 		CircuitBreakerConfig.Builder config = CircuitBreakerConfig.custom()
 			.failureRateThreshold(breaker.getFailureRate())
 			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -198,11 +198,6 @@ final class ProtectionPoliciesBuilder {
 		return config.build();
 	}
 
-	private static void positive(String property, Duration value, String example) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidPropertyException(property, value, "must be positive", example);
-		}
-	}
 
 	private static void notNegative(String property, Duration value, String example) {
 		if (value == null || value.isNegative()) {

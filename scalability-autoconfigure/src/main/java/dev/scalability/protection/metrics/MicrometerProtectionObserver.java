@@ -18,17 +18,24 @@ public class MicrometerProtectionObserver implements ProtectionObserver {
 
 	private final MeterRegistry registry;
 
+	/**
+	 * The timers by policy and outcome, found once: a registry lookup builds tags and
+	 * hashes them on every protected call otherwise.
+	 */
+	private final java.util.Map<String, java.util.Map<String, Timer>> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
 	public MicrometerProtectionObserver(MeterRegistry registry) {
 		this.registry = registry;
 	}
 
 	@Override
 	public void called(String policy, String outcome, long nanos) {
-		Timer.builder("scalability.protection.calls")
-			.description("Calls under a protection policy, by how they ended")
-			.tag("policy", policy)
-			.tag("outcome", outcome)
-			.register(this.registry)
+		this.timers.computeIfAbsent(policy, (name) -> new java.util.concurrent.ConcurrentHashMap<>())
+			.computeIfAbsent(outcome, (ended) -> Timer.builder("scalability.protection.calls")
+				.description("Calls under a protection policy, by how they ended")
+				.tag("policy", policy)
+				.tag("outcome", ended)
+				.register(this.registry))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 

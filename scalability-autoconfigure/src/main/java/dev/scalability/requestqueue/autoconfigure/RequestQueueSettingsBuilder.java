@@ -36,10 +36,10 @@ final class RequestQueueSettingsBuilder {
 			throw new InvalidPropertyException(PREFIX + ".max-queue", this.properties.getMaxQueue(),
 					"must not be negative", "such as 1000, or 0 to refuse whenever every slot is taken.");
 		}
-		positive(PREFIX + ".max-wait", this.properties.getMaxWait(), "5s");
-		positive(PREFIX + ".request-timeout", this.properties.getRequestTimeout(), "30s");
-		positive(PREFIX + ".standing-queue.target", this.properties.getStandingQueue().getTarget(), "5ms");
-		positive(PREFIX + ".standing-queue.interval", this.properties.getStandingQueue().getInterval(), "100ms");
+		InvalidPropertyException.requirePositive(PREFIX + ".max-wait", this.properties.getMaxWait(), "5s");
+		InvalidPropertyException.requirePositive(PREFIX + ".request-timeout", this.properties.getRequestTimeout(), "30s");
+		InvalidPropertyException.requirePositive(PREFIX + ".standing-queue.target", this.properties.getStandingQueue().getTarget(), "5ms");
+		InvalidPropertyException.requirePositive(PREFIX + ".standing-queue.interval", this.properties.getStandingQueue().getInterval(), "100ms");
 		double threshold = this.properties.getMemoryPressure().getHeapThreshold();
 		if (!(threshold > 0 && threshold <= 1)) {
 			throw new InvalidPropertyException(PREFIX + ".memory-pressure.heap-threshold", threshold,
@@ -80,7 +80,7 @@ final class RequestQueueSettingsBuilder {
 			RequestQueueProperties.Route route = configured.get(i);
 			Duration timeout = route.getTimeout();
 			if (timeout != null) {
-				positive(at + ".timeout", timeout, "60s");
+				InvalidPropertyException.requirePositive(at + ".timeout", timeout, "60s");
 			}
 			Priority priority = (route.getPriority() != null) ? route.getPriority()
 					: this.properties.getDefaultPriority();
@@ -124,13 +124,8 @@ final class RequestQueueSettingsBuilder {
 			throw new InvalidPropertyException(PREFIX + ".circuit-breaker.window", breaker.getWindow(),
 					"must be at least 1", "such as 20.");
 		}
-		positive(PREFIX + ".circuit-breaker.open-for", breaker.getOpenFor(), "30s");
+		InvalidPropertyException.requirePositive(PREFIX + ".circuit-breaker.open-for", breaker.getOpenFor(), "30s");
 	}
 
-	private static void positive(String property, Duration duration, String example) {
-		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw new InvalidPropertyException(property, duration, "must be positive", "such as " + example + ".");
-		}
-	}
 
 }
