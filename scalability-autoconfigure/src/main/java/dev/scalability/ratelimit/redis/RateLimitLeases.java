@@ -29,14 +29,22 @@ import org.apache.commons.logging.LogFactory;
  * the shared limit.
  *
  * <p>A lease takes {@code n} permits in one script call, all or nothing, exactly as a
- * request for {@code n} permits would: the shared count already holds them when they are
- * handed out here. Only fixed windows lease: a lease is valid until the end of the window
- * it was taken in, as the server said when it was taken (counted from before the call was
- * sent, so never later than the server's end), and its unused permits die with the window.
- * So the requests admitted by all instances together never exceed the limit of any window.
- * Token buckets and sliding windows do not lease: a permit taken from them at one time and
- * used a little later shifts admissions past what the bucket or window allows at that later
- * time.
+ * request for {@code n} permits would: the shared state already holds them when they are
+ * handed out here. So the requests admitted by all instances together never exceed the
+ * shared limit:
+ * <ul>
+ * <li>a fixed window's lease is valid until the end of the window it was taken in, as the
+ * server said when it was taken (counted from before the call was sent, so never later
+ * than the server's end), and its unused permits die with the window;</li>
+ * <li>a token bucket's lease is valid for {@value #BUCKET_LEASE_MILLIS} ms (counted from
+ * before the call was sent), and the bucket holds its permits as used at the end of that
+ * time, not at its start (see {@code rate-limit.lua}): in any span, the permits used stay
+ * within capacity + rate &times; span. Only a bucket that takes at least twice that time to
+ * fill leases: the lease costs the bucket at most half its burst while the key is hot.</li>
+ * </ul>
+ * Sliding windows do not lease: their count of the last window weighs the previous
+ * window's permits by when in the window they were taken, which a permit used later than
+ * it was taken would falsify.
  *
  * <p>{@code n} follows the key's local rate (what it would use in {@value #LEASE_SPAN_MILLIS}
  * ms), and is at most a quarter of what the window had left when last seen, so that several
@@ -72,6 +80,14 @@ public final class RateLimitLeases implements AutoCloseable {
 	static final long SAME_WINDOW_NANOS = 50_000_000L;
 
 	private static final long REFUND_SLACK_NANOS = 100_000_000L;
+
+	/**
+	 * How long the permits of a token bucket's lease may be used: twice the span a lease
+	 * is sized for, so that a key whose rate halves still spends its lease.
+	 */
+	static final long BUCKET_LEASE_MILLIS = 2 * LEASE_SPAN_MILLIS;
+
+	private static final java.time.Duration BUCKET_LEASE = java.time.Duration.ofMillis(BUCKET_LEASE_MILLIS);
 
 	private final RedisRateLimiter redis;
 
@@ -125,13 +141,23 @@ public final class RateLimitLeases implements AutoCloseable {
 	}
 
 	/**
-	 * Whether a policy can lease at all: one fixed window, no penalty.
+	 * Whether a policy can lease at all: one limit, no penalty, a fixed window or a token
+	 * bucket that takes at least twice a lease's lifetime to fill.
 	 * @param policy the policy
 	 * @return whether it can
 	 */
 	public static boolean canLease(RateLimitPolicy policy) {
-		return policy.algorithm() == RateLimitAlgorithm.FIXED_WINDOW && policy.limits().size() == 1
-				&& policy.penalty() == null;
+		if (policy.limits().size() != 1 || policy.penalty() != null) {
+			return false;
+		}
+		return switch (policy.algorithm()) {
+			case FIXED_WINDOW -> true;
+			case TOKEN_BUCKET -> {
+				dev.scalability.ratelimit.RateLimit limit = policy.limits().get(0);
+				yield limit.emissionIntervalMicros() * limit.capacity() >= 2 * BUCKET_LEASE_MILLIS * 1000;
+			}
+			case SLIDING_WINDOW -> false;
+		};
 	}
 
 	/**
@@ -245,6 +271,10 @@ public final class RateLimitLeases implements AutoCloseable {
 	 * permits straight back
 	 */
 	private void giveBack(LeaseKey key, KeyLease lease, boolean inBackground, boolean retire) {
+		if (key.policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET) {
+			giveBackToBucket(key, lease, inBackground, retire);
+			return;
+		}
 		// A refund counts against whatever window is current when it runs: one that could
 		// land after the window's end would free permits in the next one. So only permits
 		// with time enough left in their window go back; the others die with it.
@@ -261,6 +291,24 @@ public final class RateLimitLeases implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			// Unused permits stay taken until their window ends: under-admission, never over.
+			logger.debug("Unused leased permits of rule '" + key.policy.name() + "' could not be given back", ex);
+		}
+	}
+
+	private void giveBackToBucket(LeaseKey key, KeyLease lease, boolean inBackground, boolean retire) {
+		long[] drained = lease.drainBucket(retire);
+		if (drained[0] <= 0) {
+			return;
+		}
+		if (inBackground) {
+			this.redis.giveBackToBucketInBackground(key.policy, key.key, drained[0], drained[1]);
+			return;
+		}
+		try {
+			this.redis.giveBackToBucket(key.policy, key.key, drained[0], drained[1]);
+		}
+		catch (RuntimeException ex) {
+			// They count as used until the lease's end: the bucket refills past them.
 			logger.debug("Unused leased permits of rule '" + key.policy.name() + "' could not be given back", ex);
 		}
 	}
@@ -410,6 +458,14 @@ public final class RateLimitLeases implements AutoCloseable {
 
 		private volatile long exhaustedUntil;
 
+		/**
+		 * A token bucket's state after the last lease, and the permits that lease holds:
+		 * what can go back while the bucket has not changed since.
+		 */
+		private long bucketState;
+
+		private long bucketHeld;
+
 		private boolean retired;
 
 		final AtomicBoolean refilling = new AtomicBoolean();
@@ -491,7 +547,20 @@ public final class RateLimitLeases implements AutoCloseable {
 		 */
 		RateLimitDecision fill(RedisRateLimiter redis, RateLimitPolicy policy, String key, long size, long sentAt,
 				LongSupplier nanoTime, boolean forRequest) {
-			RateLimitDecision decision = redis.acquire(policy, key, size, AcquireMode.ACQUIRE);
+			boolean bucket = policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET;
+			// A refill carries what is still in hand over into its own lifetime; a lease for
+			// a request starts afresh (nothing in hand, or only expired permits).
+			long carried = (bucket && !forRequest) ? Math.max(0, this.inHand.get()) : 0;
+			RateLimitDecision decision;
+			long bucketState = 0;
+			if (bucket) {
+				RedisRateLimiter.BucketLease lease = redis.leaseFromBucket(policy, key, size, carried, BUCKET_LEASE);
+				decision = lease.decision();
+				bucketState = lease.state();
+			}
+			else {
+				decision = redis.acquire(policy, key, size, AcquireMode.ACQUIRE);
+			}
 			long now = nanoTime.getAsLong();
 			if (decision.source() != RateLimitDecision.Source.BACKEND) {
 				return forRequest ? decision : null;
@@ -500,24 +569,46 @@ public final class RateLimitLeases implements AutoCloseable {
 			try {
 				if (this.retired && decision.allowed()) {
 					// Given back while the call was under way: these go back too.
-					redis.refundInBackground(policy, key, size);
+					if (bucket) {
+						redis.giveBackToBucketInBackground(policy, key, size, bucketState);
+					}
+					else {
+						redis.refundInBackground(policy, key, size);
+					}
 					return null;
 				}
 				this.sharedRemaining = decision.remaining();
 				if (!decision.allowed()) {
 					if (decision.remaining() == 0) {
-						// Nothing left in this window: refused here for a moment (permits given
-						// back elsewhere may come back before the window ends).
-						this.exhaustedUntil = sentAt + Math.min(decision.retryAfterNanos(), REFUSAL_MEMORY_NANOS);
+						// Nothing left: refused here for a moment (permits given back elsewhere
+						// may come back before the window ends, a bucket refills).
+						long refusedFor = bucket ? decision.resetNanos() : decision.retryAfterNanos();
+						this.exhaustedUntil = sentAt + Math.min(refusedFor, REFUSAL_MEMORY_NANOS);
 						return forRequest ? decision : null;
 					}
 					// Fewer left than asked for: the request makes the exact call.
 					return null;
 				}
+				long granted = size - (forRequest ? 1 : 0);
+				if (bucket) {
+					// What was carried over is held until this lease's end too: valid as long.
+					this.validUntil = sentAt + BUCKET_LEASE.toNanos();
+					if (forRequest) {
+						this.inHand.set(granted);
+					}
+					else {
+						this.inHand.addAndGet(granted);
+					}
+					this.bucketState = bucketState;
+					this.bucketHeld = size + carried;
+					this.lastLease = size;
+					return forRequest ? new RateLimitDecision(true, policy, 0,
+							Math.min(decision.remaining() + granted, this.inHand.get()), decision.resetNanos(), 0,
+							RateLimitDecision.Source.BACKEND) : null;
+				}
 				// Valid until the window's end as the server saw it, counted from before the
 				// call was sent: never later than the server's own end.
 				long until = sentAt + decision.resetNanos();
-				long granted = size - (forRequest ? 1 : 0);
 				if (now - this.validUntil >= 0 || until - this.validUntil > SAME_WINDOW_NANOS) {
 					// What was in hand has expired, or Redis's window ended before the one it
 					// was taken in did here: it is void, and this lease starts afresh.
@@ -541,6 +632,24 @@ public final class RateLimitLeases implements AutoCloseable {
 			}
 			return new RateLimitDecision(true, policy, 0, Math.min(decision.remaining() + size - 1, this.inHand.get()),
 					decision.resetNanos(), 0, RateLimitDecision.Source.BACKEND);
+		}
+
+		/**
+		 * Takes every permit of a token bucket's lease out of hand, to give back: valid or
+		 * not, they count as used until the lease's end.
+		 * @return how many may go back (no more than the last lease holds), and the state
+		 * that lease left
+		 */
+		long[] drainBucket(boolean retire) {
+			this.lock.lock();
+			try {
+				this.retired |= retire;
+				long left = this.inHand.getAndSet(0);
+				return new long[] { Math.min(left, this.bucketHeld), this.bucketState };
+			}
+			finally {
+				this.lock.unlock();
+			}
 		}
 
 		/**

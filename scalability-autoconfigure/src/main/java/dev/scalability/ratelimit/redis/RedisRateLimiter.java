@@ -61,6 +61,14 @@ public class RedisRateLimiter implements RateLimiter {
 
 	private static final byte[] SERVER_TIME = new byte[0];
 
+	private static final byte[] LEASE = PolicyArguments.ascii(4);
+
+	private static final byte[] LEASE_WHEN_FULL = PolicyArguments.ascii(14);
+
+	private static final byte[] GIVE_BACK = PolicyArguments.ascii(5);
+
+	private static final byte[] GIVE_BACK_WHEN_FULL = PolicyArguments.ascii(15);
+
 	private static final long EXERCISE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
 	/**
@@ -135,6 +143,106 @@ public class RedisRateLimiter implements RateLimiter {
 			this.fullUntil = System.nanoTime() + FULL_FOR_NANOS;
 			return whenFull(policy, redisKey, permits, mode);
 		}
+	}
+
+	/**
+	 * Leases permits out of a single token bucket (see {@code rate-limit.lua}): they are
+	 * taken now and held as used until the lease's lifetime ends, so that using them at any
+	 * time within it admits no more than exact decisions could.
+	 * @param policy the limits: one token bucket, no penalty
+	 * @param key who asks
+	 * @param permits how many to take
+	 * @param carried how many permits of the last lease this one carries over into its
+	 * lifetime
+	 * @param lifetime how long the permits may be used
+	 * @return the decision, and the bucket's state it left
+	 */
+	public BucketLease leaseFromBucket(RateLimitPolicy policy, String key, long permits, long carried,
+			Duration lifetime) {
+		List<Object> reply = bucketCall(policy, key,
+				(full) -> arguments(policy, full ? LEASE_WHEN_FULL : LEASE, permits, PolicyArguments.ascii(micros(lifetime)),
+						PolicyArguments.ascii(carried)));
+		return new BucketLease(decision(policy, reply), (reply.size() > 5) ? (Long) reply.get(5) : 0);
+	}
+
+	/**
+	 * Gives unused permits of a lease back to its token bucket, if nothing has changed the
+	 * bucket since that lease: a later decision was taken on the state the lease left.
+	 * @param policy the limits
+	 * @param key who took them
+	 * @param permits how many
+	 * @param leftState the state the lease left
+	 * @return whether they went back
+	 */
+	public boolean giveBackToBucket(RateLimitPolicy policy, String key, long permits, long leftState) {
+		List<Object> reply = bucketCall(policy, key, (full) -> arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK,
+				permits, PolicyArguments.ascii(leftState)));
+		return (Long) reply.get(0) == 1L;
+	}
+
+	/**
+	 * {@link #giveBackToBucket} without waiting for Redis.
+	 * @param policy the limits
+	 * @param key who took them
+	 * @param permits how many
+	 * @param leftState the state the lease left
+	 */
+	public void giveBackToBucketInBackground(RateLimitPolicy policy, String key, long permits, long leftState) {
+		boolean full = isFull();
+		this.redis
+			.scriptInBackground(full ? SCRIPT_WHEN_FULL : SCRIPT, redisKey(policy, key),
+					arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK, permits, PolicyArguments.ascii(leftState)))
+			.whenComplete((reply, failure) -> {
+				if (failure != null) {
+					refundLost(failure);
+				}
+			});
+	}
+
+	private List<Object> bucketCall(RateLimitPolicy policy, String key,
+			java.util.function.Function<Boolean, byte[][]> arguments) {
+		byte[][] redisKey = redisKey(policy, key);
+		if (!isFull()) {
+			try {
+				return this.redis.script(SCRIPT, redisKey, arguments.apply(false));
+			}
+			catch (RedisCallException ex) {
+				if (ex.reason() != RedisCallException.Reason.OUT_OF_MEMORY) {
+					throw ex;
+				}
+				this.fullUntil = System.nanoTime() + FULL_FOR_NANOS;
+			}
+		}
+		List<Object> reply = this.redis.script(SCRIPT_WHEN_FULL, redisKey, arguments.apply(true));
+		if ((Long) reply.get(0) < 0) {
+			throw new RedisCallException(RedisCallException.Reason.OUT_OF_MEMORY,
+					"Redis is out of memory: no room for a new key", null);
+		}
+		return reply;
+	}
+
+	private byte[][] redisKey(RateLimitPolicy policy, String key) {
+		return new byte[][] { this.keys.key(RedisKeys.tag(policy.name(), key)) };
+	}
+
+	private byte[][] arguments(RateLimitPolicy policy, byte[] mode, long permits, byte[]... extra) {
+		byte[][] template = arguments(policy, AcquireMode.REFUND, permits, false);
+		byte[][] args = java.util.Arrays.copyOf(template, template.length + extra.length);
+		args[0] = mode;
+		System.arraycopy(extra, 0, args, template.length, extra.length);
+		return args;
+	}
+
+	private static long micros(Duration duration) {
+		return duration.toNanos() / NANOS_PER_MICRO;
+	}
+
+	/**
+	 * Permits leased out of a token bucket.
+	 * @param decision whether they were taken, and what the bucket had left
+	 * @param state the bucket's state the lease left, to give unused permits back against
+	 */
+	public record BucketLease(RateLimitDecision decision, long state) {
 	}
 
 	/**

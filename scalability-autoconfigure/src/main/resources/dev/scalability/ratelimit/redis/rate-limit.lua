@@ -6,16 +6,29 @@
 --          three slots per limit ([tat] or [window, current, previous]), then the penalty
 --          [violations, violation window, blocked until, level]; a single token bucket
 --          without penalty keeps just its tat
--- ARGV     mode (1 acquire, 2 check, 3 refund; plus 10: the server is out of memory, so
---          decide on existing keys only and answer {-1} for a new one), permits, the time
+-- ARGV     mode (1 acquire, 2 check, 3 refund, 4 lease, 5 give a lease back; plus 10: the
+--          server is out of memory, so decide on existing keys only and answer {-1} for a
+--          new one), permits, the time
 --          to use instead of TIME (empty in production; tests pass their own clock), then
 --          either
 --          'b', emission interval, tolerance          (a single token bucket, no penalty)
+--          and for a lease its lifetime and the permits it carries over from the last
+--          one; for giving one back the state that lease left
 --          or algorithm (1 token bucket, 2 sliding window, 3 fixed window), penalty after
 --          (0 = none), penalty block, penalty max block, longest window, then limit,
 --          window, burst, emission interval for each limit
 -- returns  {allowed (1/0), binding limit (0-based), remaining, time until more permits
---          are available (the RateLimit header's t), retry after}
+--          are available (the RateLimit header's t), retry after}, and for a lease the
+--          state it left
+--
+-- A lease of a token bucket hands permits out to be used up to its lifetime later. The
+-- bucket holds them as used at the lease's end, not at its start: its state moves on
+-- from no earlier than the lease's end (plus what the lease carries over from the last
+-- one, used in the same span), so that in any span of time the permits used by all
+-- instances, leased or not, stay within capacity + rate x span, as with exact decisions.
+-- A lease still needs its permits now. Unused permits go back only while nothing else
+-- has changed the bucket since the lease: later decisions were taken on the state the
+-- lease left.
 --
 -- A state written at a later time (the server's clock stepped back: NTP, a failover to a
 -- server whose clock is behind) is pulled into the present, never reset: a bucket ahead
@@ -36,7 +49,7 @@ local permits = tonumber(ARGV[2])
 if mode > 10 then
   mode = mode - 10
   if redis.call('EXISTS', KEYS[1]) == 0 then
-    if mode == 3 then return {1, 0, 0, 0, 0} end
+    if mode == 3 or mode == 5 then return {1, 0, 0, 0, 0} end
     return {-1}
   end
 end
@@ -55,9 +68,32 @@ if ARGV[4] == 'b' then
     end
     return {1, 0, 0, 0, 0}
   end
+  if mode == 5 then
+    if stored and present == stored and stored == tonumber(ARGV[7]) and stored > now then
+      local refunded = stored - permits * interval
+      if refunded < now then refunded = now end
+      redis.call('SET', KEYS[1], string.format('%.0f', refunded), 'PX', math.ceil((refunded - now) / 1000) + 1)
+      return {1, 0, 0, 0, 0}
+    end
+    return {0, 0, 0, 0, 0}
+  end
   local tat = present
   if not tat or tat < now then tat = now end
   local new_tat = tat + permits * interval
+  if mode == 4 then
+    local from = now + tonumber(ARGV[7]) + tonumber(ARGV[8]) * interval
+    if present and present > from then from = present end
+    new_tat = from + permits * interval
+    if new_tat - now <= tolerance then
+      local state = string.format('%.0f', new_tat)
+      redis.call('SET', KEYS[1], state, 'PX', math.ceil((new_tat - now) / 1000))
+      local remaining = math.floor((tolerance - (new_tat - now)) / interval)
+      return {1, 0, remaining, (remaining + 1) * interval - tolerance + (new_tat - now), 0, tonumber(state)}
+    end
+    -- Refused: what an exact request could have now.
+    new_tat = tat + permits * interval
+    if new_tat - now <= tolerance then new_tat = now + tolerance + 1 end
+  end
   if new_tat - now > tolerance then
     if present ~= stored then
       redis.call('SET', KEYS[1], string.format('%.0f', present), 'PX', math.ceil((present - now) / 1000))

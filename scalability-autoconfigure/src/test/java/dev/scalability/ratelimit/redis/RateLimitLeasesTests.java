@@ -272,9 +272,154 @@ class RateLimitLeasesTests {
 		assertThat(decision.source()).isEqualTo(RateLimitDecision.Source.FALLBACK);
 	}
 
+	@Test
+	void twoInstancesFloodingATokenBucketNeverUseMoreThanItsCapacityPlusItsRateOverAnySpan() throws Exception {
+		// 2,000 a second, a bucket of 2,000: in any span of s seconds, at most 2,000 + 2,000 s.
+		RateLimitPolicy bucket = RateLimitPolicy.of("bucket", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(2_000, Duration.ofSeconds(1)));
+		Instance first = instance();
+		Instance second = instance();
+		ExecutorService callers = Executors.newFixedThreadPool(8);
+		java.util.concurrent.ConcurrentLinkedQueue<Long> admittedAt = new java.util.concurrent.ConcurrentLinkedQueue<>();
+		long start = System.nanoTime();
+		long floodNanos = Duration.ofMillis(2_500).toNanos();
+		try {
+			CountDownLatch go = new CountDownLatch(1);
+			List<Future<?>> floods = new ArrayList<>();
+			for (int i = 0; i < 8; i++) {
+				Instance instance = (i % 2 == 0) ? first : second;
+				floods.add(callers.submit(() -> {
+					go.await();
+					while (System.nanoTime() - start < floodNanos) {
+						if (instance.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+							admittedAt.add(System.nanoTime());
+						}
+					}
+					return null;
+				}));
+			}
+			go.countDown();
+			for (Future<?> flood : floods) {
+				flood.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			callers.shutdownNow();
+		}
+		long[] times = admittedAt.stream().mapToLong(Long::longValue).sorted().toArray();
+		// An exact decision is used when its answer arrives, a little after Redis counted it:
+		// spans are allowed that much more (a round trip on a loaded machine).
+		long slackNanos = Duration.ofMillis(50).toNanos();
+		for (int from = 0; from < times.length; from++) {
+			for (int to = from; to < times.length; to++) {
+				double allowed = 2_000 + 2_000 * (times[to] - times[from] + slackNanos) / 1e9;
+				if (to - from + 1 > allowed) {
+					throw new AssertionError((to - from + 1) + " admitted within " + (times[to] - times[from]) / 1_000_000
+							+ " ms, more than " + (long) allowed);
+				}
+			}
+		}
+		long[] firstCounts = first.leases.counts("bucket");
+		long[] secondCounts = second.leases.counts("bucket");
+		assertThat(firstCounts[1] + secondCounts[1]).as("decisions served without Redis").isGreaterThan(1_000);
+		// The bucket's 2,000 and 2.5 s of its rate, less what the leases hold at their end.
+		assertThat(times.length).as("admitted in 2.5 s").isBetween(5_000, 7_100);
+	}
+
+	@Test
+	void aTokenBucketHoldsLeasedPermitsAsUsedUntilTheLeaseEndsSoARefilledBucketIsNotTakenTwice() {
+		// 1,000 a second, a bucket of 1,000: in any span of s ms, at most 1,000 + s. One
+		// instance leases for 390 ms at 300 requests a second, far below the rate, so the
+		// bucket keeps refilling; then another drains it while the first spends its lease.
+		// Without the hold, the refilled bucket and the lease would both be taken at once.
+		RateLimitPolicy bucket = RateLimitPolicy.of("bucket", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(1_000, Duration.ofSeconds(1)));
+		long startMicros = 1_700_000_000_000_000L;
+		java.util.concurrent.atomic.AtomicLong micros = new java.util.concurrent.atomic.AtomicLong(startMicros);
+		Instance leasing = instance(() -> micros.get() * 1_000, micros::get, true);
+		Instance exact = instance(() -> micros.get() * 1_000, micros::get, true);
+		List<Long> admittedAt = new ArrayList<>();
+		for (int step = 0; step < 39; step++) {
+			for (int i = 0; i < 3; i++) {
+				if (leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+					admittedAt.add(micros.get());
+				}
+			}
+			micros.addAndGet(10_000);
+		}
+		long inHand = inHand(leasing, "bucket");
+		assertThat(inHand).isPositive();
+		while (exact.redisLimiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+			admittedAt.add(micros.get());
+		}
+		long spentFromLease = 0;
+		while (leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()) {
+			admittedAt.add(micros.get());
+			spentFromLease++;
+		}
+		assertThat(spentFromLease).as("the lease is spent").isGreaterThanOrEqualTo(inHand);
+		long[] times = admittedAt.stream().mapToLong(Long::longValue).sorted().toArray();
+		for (int from = 0; from < times.length; from++) {
+			for (int to = from; to < times.length; to++) {
+				long allowed = 1_000 + (times[to] - times[from]) / 1_000;
+				assertThat(to - from + 1L).as("admitted between %d and %d ms", (times[from] - startMicros) / 1_000,
+						(times[to] - startMicros) / 1_000).isLessThanOrEqualTo(allowed);
+			}
+		}
+	}
+
+	@Test
+	void unusedPermitsOfATokenBucketGoBackOnStopUnlessAnotherDecisionChangedTheBucketSince() {
+		RateLimitPolicy bucket = RateLimitPolicy.of("bucket", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(6_000, Duration.ofMinutes(1)));
+		java.util.concurrent.atomic.AtomicLong micros = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000_000L);
+		for (boolean touchedSince : new boolean[] { false, true }) {
+			String key = "api-" + touchedSince;
+			Instance leasing = instance(() -> micros.get() * 1_000, micros::get, true);
+			Instance observer = instance(() -> micros.get() * 1_000, micros::get, true);
+			for (int i = 0; i < 100; i++) {
+				assertThat(leasing.limiter.acquire(bucket, key, 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+			}
+			long inHand = inHand(leasing, "bucket");
+			assertThat(inHand).isPositive();
+			if (touchedSince) {
+				observer.redisLimiter.acquire(bucket, key, 1, AcquireMode.ACQUIRE);
+			}
+			long before = observer.redisLimiter.acquire(bucket, key, 1, AcquireMode.CHECK).remaining();
+			leasing.close();
+			long after = observer.redisLimiter.acquire(bucket, key, 1, AcquireMode.CHECK).remaining();
+			if (touchedSince) {
+				assertThat(after).as("nothing given back").isEqualTo(before);
+			}
+			else {
+				// All that was not used, less what the rate refills in the lease's 400 ms (40),
+				// held until the lease would have ended.
+				assertThat(after).as("unused permits given back").isEqualTo(before + inHand);
+				assertThat(after).isGreaterThanOrEqualTo(6_000 - 100 - 40 - 1);
+			}
+		}
+	}
+
+	@Test
+	void onlyTokenBucketsThatTakeTwiceALeasesLifetimeToFillAndFixedWindowsLease() {
+		assertThat(RateLimitLeases.canLease(this.hourly)).isTrue();
+		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("second", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(100, Duration.ofSeconds(1))))).isTrue();
+		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("fast", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(100, Duration.ofMillis(500))))).as("fills in 500 ms").isFalse();
+		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("sliding", RateLimitAlgorithm.SLIDING_WINDOW,
+				RateLimit.of(100, Duration.ofMinutes(1))))).isFalse();
+		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("two", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(100, Duration.ofSeconds(1)), RateLimit.of(1_000, Duration.ofHours(1))))).isFalse();
+	}
+
 	private long inHand(Instance instance) {
+		return inHand(instance, "hourly");
+	}
+
+	private long inHand(Instance instance, String ruleName) {
 		Object rules = instance.leases.details().get("leasedKeys");
-		Object rule = ((java.util.Map<?, ?>) rules).get("hourly");
+		Object rule = ((java.util.Map<?, ?>) rules).get(ruleName);
 		return (rule != null) ? ((Number) ((java.util.Map<?, ?>) rule).get("permitsInHand")).longValue() : 0;
 	}
 
@@ -287,16 +432,65 @@ class RateLimitLeasesTests {
 	}
 
 	private Instance instance(java.util.function.LongSupplier nanoTime) {
+		return instance(nanoTime, null, false);
+	}
+
+	/**
+	 * @param clockMicros the server's clock, or {@code null} for its own
+	 * @param inline whether refills run on the caller's thread, for tests that step time
+	 */
+	private Instance instance(java.util.function.LongSupplier nanoTime, java.util.function.LongSupplier clockMicros,
+			boolean inline) {
 		RedisRateLimiter redisLimiter = new RedisRateLimiter(
 				TestGuards.withBreaker(this.redis.connectionFactory(), Duration.ofMillis(300), Duration.ofMillis(500)),
-				new RedisKeys("leases-tests:"));
-		ExecutorService refills = Executors.newSingleThreadExecutor();
+				new RedisKeys("leases-tests:"), clockMicros);
+		ExecutorService refills = inline ? new InlineExecutor() : Executors.newSingleThreadExecutor();
 		RateLimitLeases leases = new RateLimitLeases(redisLimiter, (policy) -> true, nanoTime, refills, 1_000);
 		FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter, FailMode.LOCAL,
 				new MemoryRateLimiter(1_000, MonotonicClock.system()), () -> 2, leases);
 		Instance instance = new Instance(limiter, leases, redisLimiter, refills);
 		this.instances.add(instance);
 		return instance;
+	}
+
+	/**
+	 * Runs each task on the caller's thread.
+	 */
+	private static final class InlineExecutor extends java.util.concurrent.AbstractExecutorService {
+
+		private volatile boolean shutdown;
+
+		@Override
+		public void execute(Runnable task) {
+			task.run();
+		}
+
+		@Override
+		public void shutdown() {
+			this.shutdown = true;
+		}
+
+		@Override
+		public List<Runnable> shutdownNow() {
+			this.shutdown = true;
+			return List.of();
+		}
+
+		@Override
+		public boolean isShutdown() {
+			return this.shutdown;
+		}
+
+		@Override
+		public boolean isTerminated() {
+			return this.shutdown;
+		}
+
+		@Override
+		public boolean awaitTermination(long timeout, TimeUnit unit) {
+			return true;
+		}
+
 	}
 
 	private record Instance(FailoverRateLimiter limiter, RateLimitLeases leases, RedisRateLimiter redisLimiter,
