@@ -70,8 +70,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * {@code EVALSHA} of a bare GCRA script. Compare with {@link RedisRoundTripBenchmark}, the
  * ceiling of one round trip.
  * <p>
- * The limit, 1,000,000 per second, is far above what 32 callers reach, so nothing is
- * refused and every implementation does its full work on every call. With the {@code hot}
+ * The limit, 1,000,000 per second, is far above what 32 callers reach with a call per
+ * decision, so nothing is refused and every such implementation does its full work on
+ * every call. The leased ones ({@code leased}: a token bucket, the default;
+ * {@code leased-window}: a fixed window of 60,000,000 a minute) decide faster than that
+ * and reach the limit: their refusals are decided here too, from the bucket or window
+ * last seen empty. With the {@code hot}
  * key all callers share one key (Bucket4j's compare-and-swap then retries on conflicts);
  * with {@code spread} each caller has its own.
  * <p>
@@ -115,7 +119,7 @@ public class RedisRateLimiterBenchmark {
 	@State(Scope.Benchmark)
 	public static class Backend {
 
-		@Param({ "ours", "leased", "bucket4j", "script" })
+		@Param({ "ours", "leased", "leased-window", "bucket4j", "script" })
 		public String implementation;
 
 		@Param({ "hot", "spread" })
@@ -141,7 +145,10 @@ public class RedisRateLimiterBenchmark {
 			this.resources.push(this.redis);
 			this.deciderForKey = switch (this.implementation) {
 				case "ours" -> ours();
-				case "leased" -> leased();
+				case "leased" -> leased(RateLimitPolicy.of("bench", RateLimitAlgorithm.TOKEN_BUCKET,
+						RateLimit.of(PERMITS_PER_SECOND, Duration.ofSeconds(1))));
+				case "leased-window" -> leased(RateLimitPolicy.of("bench", RateLimitAlgorithm.FIXED_WINDOW,
+						RateLimit.of(PERMITS_PER_SECOND * 60, Duration.ofMinutes(1))));
 				case "bucket4j" -> bucket4j();
 				case "script" -> script();
 				default -> throw new IllegalArgumentException("Unknown implementation " + this.implementation);
@@ -173,10 +180,10 @@ public class RedisRateLimiterBenchmark {
 		}
 
 		/**
-		 * The starter with leases on: a fixed window, whose hot keys decide from permits
-		 * leased out of Redis.
+		 * The starter with leases on (the default): hot keys decide from permits leased out
+		 * of Redis, for a token bucket (the default algorithm) or a fixed window.
 		 */
-		private Function<String, BooleanSupplier> leased() {
+		private Function<String, BooleanSupplier> leased(RateLimitPolicy policy) {
 			LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory(
 					new RedisStandaloneConfiguration(this.redis.endpoint().host(), this.redis.endpoint().port()));
 			connectionFactory.afterPropertiesSet();
@@ -190,8 +197,6 @@ public class RedisRateLimiterBenchmark {
 			FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter, FailMode.LOCAL,
 					new MemoryRateLimiter(100_000, MonotonicClock.system()), () -> 1, leases);
 			this.resources.push(limiter);
-			RateLimitPolicy policy = RateLimitPolicy.of("bench", RateLimitAlgorithm.FIXED_WINDOW,
-					RateLimit.of(PERMITS_PER_SECOND * 60, Duration.ofMinutes(1)));
 			RateLimiterService service = new RateLimiterService(limiter, List.of(policy), RateLimitObserver.NONE);
 			return (key) -> () -> {
 				RateLimitDecision decision = service.acquire(policy, RateLimitKey.application(key), 1,

@@ -74,6 +74,12 @@ public final class RateLimitLeases implements AutoCloseable {
 	static final long REFUSAL_MEMORY_NANOS = 200_000_000L;
 
 	/**
+	 * How long an empty token bucket is refused here at least: short beside a refusal's
+	 * Retry-After of a second, long beside a round trip.
+	 */
+	static final long BUCKET_REFUSAL_MEMORY_NANOS = 20_000_000L;
+
+	/**
 	 * Two ends of one window, each seen from before a call was sent, differ by less than a
 	 * round trip's wait: more than this apart, they are two windows.
 	 */
@@ -582,7 +588,11 @@ public final class RateLimitLeases implements AutoCloseable {
 					if (decision.remaining() == 0) {
 						// Nothing left: refused here for a moment (permits given back elsewhere
 						// may come back before the window ends, a bucket refills).
-						long refusedFor = bucket ? decision.resetNanos() : decision.retryAfterNanos();
+						// A bucket keeps what it refills meanwhile: refusing here a little longer
+						// than its next permit takes delays that permit, loses none, and spares
+						// Redis a call per refused request at a bucket's limit.
+						long refusedFor = bucket ? Math.max(decision.resetNanos(), BUCKET_REFUSAL_MEMORY_NANOS)
+								: decision.retryAfterNanos();
 						this.exhaustedUntil = sentAt + Math.min(refusedFor, REFUSAL_MEMORY_NANOS);
 						return forRequest ? decision : null;
 					}
