@@ -5,8 +5,9 @@
 # starter switched off. Four runs of one packaged jar, one after the other, on this machine:
 #   off     scalability.enabled=false
 #   memory  the rule on the memory backend (the queue off)
-#   redis   the rule on the Redis backend, a private redis-server on a free port (the queue off)
-#   leased  the same on a fixed window, whose hot key decides from leased permits
+#   redis   the rule on the Redis backend, a private redis-server on a free port (the queue
+#           off), default settings: its one hot key decides from permits leased out of Redis
+#   exact   the same with leases off: one Redis call per decision
 #   queue   the request queue, limit 256 (no rate-limit rule covers /api/hello)
 # Prints requests/s of each and the ratios to "off". Needs wrk and redis-server on the PATH.
 #
@@ -73,17 +74,14 @@ off=$(run off --scalability.enabled=false)
 memory=$(run memory "${rule[@]}" --scalability.request-queue.enabled=false)
 redis=$(run redis "${rule[@]}" --scalability.request-queue.enabled=false --scalability.backend=redis \
   --spring.data.redis.port="$redis_port" --spring.data.redis.timeout=500ms)
-leased=$(run leased --scalability.rate-limit.rules[0].name=hello --scalability.rate-limit.rules[0].paths=/api/hello \
-  --scalability.rate-limit.rules[0].algorithm=fixed-window \
-  --scalability.rate-limit.rules[0].window=1m --scalability.rate-limit.rules[0].limit=60000000 \
-  --scalability.request-queue.enabled=false --scalability.backend=redis \
-  --spring.data.redis.port="$redis_port" --spring.data.redis.timeout=500ms)
+exact=$(run exact "${rule[@]}" --scalability.request-queue.enabled=false --scalability.backend=redis \
+  --spring.data.redis.port="$redis_port" --spring.data.redis.timeout=500ms --scalability.rate-limit.leases=off)
 # The rate limiter stays on (the sample's task queue and payments policy count on it), with
 # no rule covering /api/hello.
 queue=$(run queue --scalability.request-queue.max-concurrent=256)
 
 printf '%-8s %12s %10s %s\n' run "requests/s" ratio "refused-or-fallback"
-for line in "$off" "$memory" "$redis" "$leased" "$queue"; do
+for line in "$off" "$memory" "$redis" "$exact" "$queue"; do
   set -- $line
   ratio=$(awk -v a="$2" -v b="$(echo "$off" | cut -d' ' -f2)" 'BEGIN { printf "%.2f", a / b }')
   printf '%-8s %12s %10s %s\n' "$1" "$2" "$ratio" "$3"

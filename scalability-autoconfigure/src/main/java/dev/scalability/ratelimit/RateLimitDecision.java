@@ -15,9 +15,32 @@ import java.time.Duration;
  * @param retryAfterNanos time until the same request could be granted; 0 when allowed. Never
  * earlier than {@code resetNanos} for a refusal
  * @param source who decided
+ * @param holdNanos how long the permits granted stay taken, when the decision knows it
+ * better than its binding limit's state tells ({@link #heldForNanos()}); otherwise
+ * {@link #UNKNOWN_HOLD}
  */
 public record RateLimitDecision(boolean allowed, RateLimitPolicy policy, int limitIndex, long remaining,
-		long resetNanos, long retryAfterNanos, Source source) {
+		long resetNanos, long retryAfterNanos, Source source, long holdNanos) {
+
+	/**
+	 * The {@code holdNanos} of a decision whose hold follows from its limit's state.
+	 */
+	public static final long UNKNOWN_HOLD = Long.MIN_VALUE;
+
+	/**
+	 * A decision whose hold follows from its limit's state.
+	 * @param allowed whether the permits were granted
+	 * @param policy the policy that decided
+	 * @param limitIndex which of the policy's limits is the binding one
+	 * @param remaining permits left under that limit
+	 * @param resetNanos time until that limit makes more permits available
+	 * @param retryAfterNanos time until the same request could be granted
+	 * @param source who decided
+	 */
+	public RateLimitDecision(boolean allowed, RateLimitPolicy policy, int limitIndex, long remaining, long resetNanos,
+			long retryAfterNanos, Source source) {
+		this(allowed, policy, limitIndex, remaining, resetNanos, retryAfterNanos, source, UNKNOWN_HOLD);
+	}
 
 	/**
 	 * Who made a decision.
@@ -76,7 +99,7 @@ public record RateLimitDecision(boolean allowed, RateLimitPolicy policy, int lim
 	 */
 	public RateLimitDecision withSource(Source source) {
 		return new RateLimitDecision(this.allowed, this.policy, this.limitIndex, this.remaining, this.resetNanos,
-				this.retryAfterNanos, source);
+				this.retryAfterNanos, source, this.holdNanos);
 	}
 
 	/**
@@ -84,12 +107,15 @@ public record RateLimitDecision(boolean allowed, RateLimitPolicy policy, int lim
 	 * that, the limit has recovered them on its own, and giving them back would grant them
 	 * twice. A token bucket recovers a permit one emission interval after the time it is
 	 * full again; windows recover theirs when they roll, which their refunds check
-	 * themselves.
+	 * themselves. A permit leased out of a bucket is held until the state its lease left.
 	 * @return nanoseconds, {@link Long#MAX_VALUE} when the limit is not a token bucket
 	 */
 	public long heldForNanos() {
 		if (this.policy.algorithm() != RateLimitAlgorithm.TOKEN_BUCKET || !this.allowed) {
 			return Long.MAX_VALUE;
+		}
+		if (this.holdNanos != UNKNOWN_HOLD) {
+			return this.holdNanos;
 		}
 		RateLimit limit = limit();
 		long interval = limit.emissionIntervalMicros() * 1_000;

@@ -133,12 +133,15 @@ public final class RateLimitAutoConfiguration {
 			if (!any) {
 				return null;
 			}
-			java.util.concurrent.ExecutorService refills = java.util.concurrent.Executors
-				.newSingleThreadExecutor((task) -> {
-					Thread thread = new Thread(task, "scalability-ratelimit-leases");
-					thread.setDaemon(true);
-					return thread;
-				});
+			// One refill per key at a time, and at most 1,024 waiting: a refill refused here
+			// leaves its key to exact decisions until the next one.
+			java.util.concurrent.ExecutorService refills = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+					java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1_024),
+					(task) -> {
+						Thread thread = new Thread(task, "scalability-ratelimit-leases");
+						thread.setDaemon(true);
+						return thread;
+					});
 			return new RateLimitLeases(redis,
 					(policy) -> byRule.getOrDefault(policy.name(), properties.getLeases()) == RateLimitProperties.Leases.AUTO,
 					System::nanoTime, refills, Math.min(properties.getMaxKeys(), 10_000));

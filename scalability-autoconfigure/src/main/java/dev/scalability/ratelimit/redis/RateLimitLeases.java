@@ -79,12 +79,6 @@ public final class RateLimitLeases implements AutoCloseable {
 	 */
 	static final long BUCKET_REFUSAL_MEMORY_NANOS = 20_000_000L;
 
-	/**
-	 * Two ends of one window, each seen from before a call was sent, differ by less than a
-	 * round trip's wait: more than this apart, they are two windows.
-	 */
-	static final long SAME_WINDOW_NANOS = 50_000_000L;
-
 	private static final long REFUND_SLACK_NANOS = 100_000_000L;
 
 	/**
@@ -148,7 +142,9 @@ public final class RateLimitLeases implements AutoCloseable {
 
 	/**
 	 * Whether a policy can lease at all: one limit, no penalty, a fixed window or a token
-	 * bucket that takes at least twice a lease's lifetime to fill.
+	 * bucket that takes at least twice a lease's lifetime to fill and refills at least 4
+	 * permits in it. A slower bucket (100 a minute for each user) has too few permits to
+	 * hold any in hand: its leases would cost it more than they spare.
 	 * @param policy the policy
 	 * @return whether it can
 	 */
@@ -160,7 +156,9 @@ public final class RateLimitLeases implements AutoCloseable {
 			case FIXED_WINDOW -> true;
 			case TOKEN_BUCKET -> {
 				dev.scalability.ratelimit.RateLimit limit = policy.limits().get(0);
-				yield limit.emissionIntervalMicros() * limit.capacity() >= 2 * BUCKET_LEASE_MILLIS * 1000;
+				long lifetimeMicros = BUCKET_LEASE_MILLIS * 1000;
+				yield limit.emissionIntervalMicros() * limit.capacity() >= 2 * lifetimeMicros
+						&& limit.emissionIntervalMicros() * MIN_LEASE <= lifetimeMicros;
 			}
 			case SLIDING_WINDOW -> false;
 		};
@@ -248,9 +246,15 @@ public final class RateLimitLeases implements AutoCloseable {
 		if (this.closed || !lease.refilling.compareAndSet(false, true)) {
 			return;
 		}
+		long queuedAt = this.nanoTime.getAsLong();
 		try {
 			this.refills.execute(() -> {
 				try {
+					if (lease.retired() || this.nanoTime.getAsLong() - queuedAt > LEASE_SPAN_MILLIS * 1_000_000) {
+						// Given back, or queued behind a slow Redis for longer than a lease is
+						// sized for: the key may have cooled since.
+						return;
+					}
 					counts.redisCalls.increment();
 					lease.fill(this.redis, key.policy, key.key, size(rate, lease, key.policy), this.nanoTime.getAsLong(),
 							this.nanoTime, false);
@@ -447,16 +451,68 @@ public final class RateLimitLeases implements AutoCloseable {
 	}
 
 	/**
-	 * One key's lease: the permits in hand, until when they are valid, what the shared
-	 * window had left when last seen, and the key's local rate.
+	 * Permits of one lease: how many are left, until when they may be used, and until when
+	 * a bucket holds them as used.
+	 */
+	private static final class Grant {
+
+		static final Grant NONE = new Grant(0, 0, RateLimitDecision.UNKNOWN_HOLD);
+
+		final AtomicLong permits;
+
+		final long validUntil;
+
+		final long holdUntil;
+
+		Grant(long permits, long validUntil, long holdUntil) {
+			this.permits = new AtomicLong(permits);
+			this.validUntil = validUntil;
+			this.holdUntil = holdUntil;
+		}
+
+		boolean validAt(long now) {
+			return this != NONE && now - this.validUntil < 0;
+		}
+
+		/**
+		 * @return the permits left after taking one, or -1 when there was none to take
+		 */
+		long take(long now) {
+			if (!validAt(now)) {
+				return -1;
+			}
+			long left;
+			do {
+				left = this.permits.get();
+				if (left <= 0) {
+					return -1;
+				}
+			}
+			while (!this.permits.compareAndSet(left, left - 1));
+			return left - 1;
+		}
+
+		long leftAt(long now) {
+			return validAt(now) ? Math.max(0, this.permits.get()) : 0;
+		}
+
+	}
+
+	/**
+	 * One key's leases: the permits in hand (those of the last lease, and those left of the
+	 * one before it, each valid as long as its own lease), what the shared state had left
+	 * when last seen, and the key's local rate.
 	 */
 	static final class KeyLease {
 
 		private final ReentrantLock lock = new ReentrantLock();
 
-		private final AtomicLong inHand = new AtomicLong();
+		/**
+		 * Each lease keeps its own end: a refill never extends permits taken earlier.
+		 */
+		private volatile Grant current = Grant.NONE;
 
-		private volatile long validUntil;
+		private volatile Grant previous = Grant.NONE;
 
 		private volatile long lastLease;
 
@@ -464,13 +520,15 @@ public final class RateLimitLeases implements AutoCloseable {
 
 		private volatile long exhaustedUntil;
 
+		private volatile long refusedResetAt;
+
+		private volatile long refusedRetryAt;
+
 		/**
-		 * A token bucket's state after the last lease, and the permits that lease holds:
-		 * what can go back while the bucket has not changed since.
+		 * The token bucket's state the last lease left: its unused permits go back only
+		 * while the bucket is still in it.
 		 */
 		private long bucketState;
-
-		private long bucketHeld;
 
 		private boolean retired;
 
@@ -480,12 +538,11 @@ public final class RateLimitLeases implements AutoCloseable {
 
 		private final AtomicLong slotArrivals = new AtomicLong();
 
+		private volatile long lastSlotArrivals;
+
 		KeyLease(long now) {
-			this.validUntil = now;
 			this.exhaustedUntil = now;
 		}
-
-		private volatile long lastSlotArrivals;
 
 		/**
 		 * Counts an arrival.
@@ -505,21 +562,27 @@ public final class RateLimitLeases implements AutoCloseable {
 		}
 
 		RateLimitDecision take(RateLimitPolicy policy, long now) {
-			if (now - this.validUntil >= 0) {
-				return null;
-			}
-			long left;
-			do {
-				left = this.inHand.get();
-				if (left <= 0) {
+			// The older permits first: they end first.
+			Grant older = this.previous;
+			Grant newer = this.current;
+			Grant from = older;
+			long left = older.take(now);
+			if (left < 0) {
+				from = newer;
+				left = newer.take(now);
+				if (left < 0) {
 					return null;
 				}
 			}
-			while (!this.inHand.compareAndSet(left, left - 1));
-			// Only what is in hand here: the window's own remaining as last seen may have gone
-			// to other instances since.
-			return new RateLimitDecision(true, policy, 0, left - 1, this.validUntil - now, 0,
-					RateLimitDecision.Source.BACKEND);
+			else {
+				left += newer.leftAt(now);
+			}
+			// Only what is in hand here: the shared remaining as last seen may have gone to
+			// other instances since.
+			long hold = (from.holdUntil == RateLimitDecision.UNKNOWN_HOLD) ? RateLimitDecision.UNKNOWN_HOLD
+					: Math.max(0, from.holdUntil - now);
+			return new RateLimitDecision(true, policy, 0, left, from.validUntil - now, 0,
+					RateLimitDecision.Source.BACKEND, hold);
 		}
 
 		RateLimitDecision refusedUntilWindowEnds(RateLimitPolicy policy, long now) {
@@ -527,23 +590,30 @@ public final class RateLimitLeases implements AutoCloseable {
 			if (now - until >= 0) {
 				return null;
 			}
-			return new RateLimitDecision(false, policy, 0, 0, until - now, until - now, RateLimitDecision.Source.BACKEND);
+			// As Redis said when it refused, not merely until it is asked again.
+			long reset = Math.max(0, this.refusedResetAt - now);
+			long retry = Math.max(Math.max(until - now, this.refusedRetryAt - now), reset);
+			return new RateLimitDecision(false, policy, 0, 0, reset, retry, RateLimitDecision.Source.BACKEND);
 		}
 
 		boolean low() {
-			return this.inHand.get() * 4 <= this.lastLease && !this.refilling.get();
+			return inHand() * 4 <= this.lastLease && !this.refilling.get();
 		}
 
 		long inHand() {
-			return this.inHand.get();
+			return Math.max(0, this.current.permits.get()) + Math.max(0, this.previous.permits.get());
 		}
 
 		long inHandAt(long now) {
-			return (now - this.validUntil < 0) ? this.inHand.get() : 0;
+			return this.current.leftAt(now) + this.previous.leftAt(now);
 		}
 
 		long sharedRemaining() {
 			return this.sharedRemaining;
+		}
+
+		boolean retired() {
+			return this.retired;
 		}
 
 		/**
@@ -554,18 +624,18 @@ public final class RateLimitLeases implements AutoCloseable {
 		RateLimitDecision fill(RedisRateLimiter redis, RateLimitPolicy policy, String key, long size, long sentAt,
 				LongSupplier nanoTime, boolean forRequest) {
 			boolean bucket = policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET;
-			// A refill carries what is still in hand over into its own lifetime; a lease for
-			// a request starts afresh (nothing in hand, or only expired permits).
-			long carried = (bucket && !forRequest) ? Math.max(0, this.inHand.get()) : 0;
 			RateLimitDecision decision;
+			boolean leased;
 			long bucketState = 0;
 			if (bucket) {
-				RedisRateLimiter.BucketLease lease = redis.leaseFromBucket(policy, key, size, carried, BUCKET_LEASE);
+				RedisRateLimiter.BucketLease lease = redis.leaseFromBucket(policy, key, size, forRequest, BUCKET_LEASE);
 				decision = lease.decision();
+				leased = lease.leased();
 				bucketState = lease.state();
 			}
 			else {
 				decision = redis.acquire(policy, key, size, AcquireMode.ACQUIRE);
+				leased = decision.allowed();
 			}
 			long now = nanoTime.getAsLong();
 			if (decision.source() != RateLimitDecision.Source.BACKEND) {
@@ -573,7 +643,7 @@ public final class RateLimitLeases implements AutoCloseable {
 			}
 			this.lock.lock();
 			try {
-				if (this.retired && decision.allowed()) {
+				if (this.retired && leased) {
 					// Given back while the call was under way: these go back too.
 					if (bucket) {
 						redis.giveBackToBucketInBackground(policy, key, size, bucketState);
@@ -587,75 +657,61 @@ public final class RateLimitLeases implements AutoCloseable {
 				if (!decision.allowed()) {
 					if (decision.remaining() == 0) {
 						// Nothing left: refused here for a moment (permits given back elsewhere
-						// may come back before the window ends, a bucket refills).
-						// A bucket keeps what it refills meanwhile: refusing here a little longer
-						// than its next permit takes delays that permit, loses none, and spares
-						// Redis a call per refused request at a bucket's limit.
+						// may come back before the window ends, a bucket refills). A bucket keeps
+						// what it refills meanwhile: refusing here a little longer than its next
+						// permit takes delays that permit, loses none, and spares Redis a call
+						// per refused request at a bucket's limit.
 						long refusedFor = bucket ? Math.max(decision.resetNanos(), BUCKET_REFUSAL_MEMORY_NANOS)
 								: decision.retryAfterNanos();
+						this.refusedResetAt = sentAt + decision.resetNanos();
+						this.refusedRetryAt = sentAt + decision.retryAfterNanos();
 						this.exhaustedUntil = sentAt + Math.min(refusedFor, REFUSAL_MEMORY_NANOS);
 						return forRequest ? decision : null;
 					}
 					// Fewer left than asked for: the request makes the exact call.
 					return null;
 				}
+				if (!leased) {
+					// The lease did not fit; the request's own permit was decided exactly.
+					return decision;
+				}
 				long granted = size - (forRequest ? 1 : 0);
-				if (bucket) {
-					// What was carried over is held until this lease's end too: valid as long.
-					this.validUntil = sentAt + BUCKET_LEASE.toNanos();
-					if (forRequest) {
-						this.inHand.set(granted);
-					}
-					else {
-						this.inHand.addAndGet(granted);
-					}
-					this.bucketState = bucketState;
-					this.bucketHeld = size + carried;
-					this.lastLease = size;
-					return forRequest ? new RateLimitDecision(true, policy, 0,
-							Math.min(decision.remaining() + granted, this.inHand.get()), decision.resetNanos(), 0,
-							RateLimitDecision.Source.BACKEND) : null;
-				}
-				// Valid until the window's end as the server saw it, counted from before the
-				// call was sent: never later than the server's own end.
-				long until = sentAt + decision.resetNanos();
-				if (now - this.validUntil >= 0 || until - this.validUntil > SAME_WINDOW_NANOS) {
-					// What was in hand has expired, or Redis's window ended before the one it
-					// was taken in did here: it is void, and this lease starts afresh.
-					this.inHand.set(granted);
-					this.validUntil = until;
-				}
-				else {
-					// The same window, its end seen through another round trip.
-					this.inHand.addAndGet(granted);
-					if (until - this.validUntil < 0) {
-						this.validUntil = until;
-					}
-				}
+				// A bucket's lease may be used for its lifetime, a window's until the window's
+				// end as the server saw it; both counted from before the call was sent, so never
+				// later than the server's own count.
+				long until = sentAt + (bucket ? BUCKET_LEASE.toNanos() : decision.resetNanos());
+				long holdUntil = bucket ? sentAt + decision.heldForNanos() : RateLimitDecision.UNKNOWN_HOLD;
+				Grant grant = new Grant(granted, until, holdUntil);
+				// A request's lease comes when nothing valid is in hand; a refill lands while the
+				// last lease still has some.
+				this.previous = forRequest ? Grant.NONE : this.current;
+				this.current = grant;
+				this.bucketState = bucketState;
 				this.lastLease = size;
+				if (!forRequest) {
+					return null;
+				}
+				long hold = bucket ? Math.max(0, holdUntil - now) : RateLimitDecision.UNKNOWN_HOLD;
+				return new RateLimitDecision(true, policy, 0, granted, until - now, 0, RateLimitDecision.Source.BACKEND,
+						hold);
 			}
 			finally {
 				this.lock.unlock();
 			}
-			if (!forRequest) {
-				return null;
-			}
-			return new RateLimitDecision(true, policy, 0, Math.min(decision.remaining() + size - 1, this.inHand.get()),
-					decision.resetNanos(), 0, RateLimitDecision.Source.BACKEND);
 		}
 
 		/**
-		 * Takes every permit of a token bucket's lease out of hand, to give back: valid or
-		 * not, they count as used until the lease's end.
-		 * @return how many may go back (no more than the last lease holds), and the state
-		 * that lease left
+		 * Takes every permit of a token bucket's leases out of hand, to give back: only the
+		 * last lease's can go, and only while the bucket is still in the state it left.
+		 * @return how many may go back, and the state that lease left
 		 */
 		long[] drainBucket(boolean retire) {
 			this.lock.lock();
 			try {
 				this.retired |= retire;
-				long left = this.inHand.getAndSet(0);
-				return new long[] { Math.min(left, this.bucketHeld), this.bucketState };
+				this.previous.permits.set(0);
+				long left = Math.max(0, this.current.permits.getAndSet(0));
+				return new long[] { left, this.bucketState };
 			}
 			finally {
 				this.lock.unlock();
@@ -663,15 +719,23 @@ public final class RateLimitLeases implements AutoCloseable {
 		}
 
 		/**
-		 * Takes every permit out of hand, to give back.
-		 * @return how many were still valid
+		 * Takes every permit of a window's leases out of hand, to give back.
+		 * @param validAt when the refund may land at the latest: only permits whose window
+		 * lasts that long may go back
+		 * @return how many
 		 */
-		long drain(long now, boolean retire) {
+		long drain(long validAt, boolean retire) {
 			this.lock.lock();
 			try {
 				this.retired |= retire;
-				long left = this.inHand.getAndSet(0);
-				return (now - this.validUntil < 0) ? left : 0;
+				long unused = 0;
+				for (Grant grant : new Grant[] { this.previous, this.current }) {
+					long left = Math.max(0, grant.permits.getAndSet(0));
+					if (grant.validAt(validAt)) {
+						unused += left;
+					}
+				}
+				return unused;
 			}
 			finally {
 				this.lock.unlock();

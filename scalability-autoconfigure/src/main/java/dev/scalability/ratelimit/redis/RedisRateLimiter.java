@@ -69,6 +69,10 @@ public class RedisRateLimiter implements RateLimiter {
 
 	private static final byte[] GIVE_BACK_WHEN_FULL = PolicyArguments.ascii(15);
 
+	private static final byte[] ONE = PolicyArguments.ascii(1);
+
+	private static final byte[] ZERO = PolicyArguments.ascii(0);
+
 	private static final long EXERCISE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
 	/**
@@ -152,17 +156,17 @@ public class RedisRateLimiter implements RateLimiter {
 	 * @param policy the limits: one token bucket, no penalty
 	 * @param key who asks
 	 * @param permits how many to take
-	 * @param carried how many permits of the last lease this one carries over into its
-	 * lifetime
+	 * @param forRequest whether a request waits for the lease: when the lease does not fit,
+	 * that request's own permit is then decided exactly, in the same call
 	 * @param lifetime how long the permits may be used
 	 * @return the decision, and the bucket's state it left
 	 */
-	public BucketLease leaseFromBucket(RateLimitPolicy policy, String key, long permits, long carried,
+	public BucketLease leaseFromBucket(RateLimitPolicy policy, String key, long permits, boolean forRequest,
 			Duration lifetime) {
-		List<Object> reply = bucketCall(policy, key,
-				(full) -> arguments(policy, full ? LEASE_WHEN_FULL : LEASE, permits, PolicyArguments.ascii(micros(lifetime)),
-						PolicyArguments.ascii(carried)));
-		return new BucketLease(decision(policy, reply), (reply.size() > 5) ? (Long) reply.get(5) : 0);
+		List<Object> reply = bucketCall(policy, key, (full) -> arguments(policy, full ? LEASE_WHEN_FULL : LEASE, permits,
+				PolicyArguments.ascii(micros(lifetime)), forRequest ? ONE : ZERO));
+		boolean leased = reply.size() > 5;
+		return new BucketLease(decision(policy, reply), leased, leased ? (Long) reply.get(5) : 0);
 	}
 
 	/**
@@ -188,15 +192,8 @@ public class RedisRateLimiter implements RateLimiter {
 	 * @param leftState the state the lease left
 	 */
 	public void giveBackToBucketInBackground(RateLimitPolicy policy, String key, long permits, long leftState) {
-		boolean full = isFull();
-		this.redis
-			.scriptInBackground(full ? SCRIPT_WHEN_FULL : SCRIPT, redisKey(policy, key),
-					arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK, permits, PolicyArguments.ascii(leftState)))
-			.whenComplete((reply, failure) -> {
-				if (failure != null) {
-					refundLost(failure);
-				}
-			});
+		inBackground(redisKey(policy, key), (full) -> arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK, permits,
+				PolicyArguments.ascii(leftState)));
 	}
 
 	private List<Object> bucketCall(RateLimitPolicy policy, String key,
@@ -240,9 +237,11 @@ public class RedisRateLimiter implements RateLimiter {
 	/**
 	 * Permits leased out of a token bucket.
 	 * @param decision whether they were taken, and what the bucket had left
+	 * @param leased whether they were: {@code false} when the lease did not fit, and the
+	 * decision is the request's own exact one
 	 * @param state the bucket's state the lease left, to give unused permits back against
 	 */
-	public record BucketLease(RateLimitDecision decision, long state) {
+	public record BucketLease(RateLimitDecision decision, boolean leased, long state) {
 	}
 
 	/**
@@ -254,19 +253,23 @@ public class RedisRateLimiter implements RateLimiter {
 	 * @param permits how many
 	 */
 	public void refundInBackground(RateLimitPolicy policy, String key, long permits) {
-		byte[][] redisKey = { this.keys.key(RedisKeys.tag(policy.name(), key)) };
+		inBackground(redisKey(policy, key), (full) -> arguments(policy, AcquireMode.REFUND, permits, full));
+	}
+
+	/**
+	 * Runs a call that gives permits back, without waiting for it; once more flagged
+	 * {@code allow-oom} when Redis refuses it for want of memory.
+	 */
+	private void inBackground(byte[][] redisKey, java.util.function.Function<Boolean, byte[][]> arguments) {
 		boolean full = isFull();
-		this.redis
-			.scriptInBackground(full ? SCRIPT_WHEN_FULL : SCRIPT, redisKey,
-					arguments(policy, AcquireMode.REFUND, permits, full))
+		this.redis.scriptInBackground(full ? SCRIPT_WHEN_FULL : SCRIPT, redisKey, arguments.apply(full))
 			.whenComplete((reply, failure) -> {
 				if (failure == null) {
 					return;
 				}
 				if (!full && isOutOfMemory(failure)) {
 					this.fullUntil = System.nanoTime() + FULL_FOR_NANOS;
-					this.redis.scriptInBackground(SCRIPT_WHEN_FULL, redisKey,
-							arguments(policy, AcquireMode.REFUND, permits, true))
+					this.redis.scriptInBackground(SCRIPT_WHEN_FULL, redisKey, arguments.apply(true))
 						.whenComplete((retried, again) -> {
 							if (again != null) {
 								refundLost(again);

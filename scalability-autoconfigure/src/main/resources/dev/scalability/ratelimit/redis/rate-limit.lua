@@ -12,8 +12,9 @@
 --          to use instead of TIME (empty in production; tests pass their own clock), then
 --          either
 --          'b', emission interval, tolerance          (a single token bucket, no penalty)
---          and for a lease its lifetime and the permits it carries over from the last
---          one; for giving one back the state that lease left
+--          and for a lease its lifetime and whether the request asking for it takes its
+--          one permit exactly when the lease does not fit (1/0); for giving a lease back
+--          the state it left
 --          or algorithm (1 token bucket, 2 sliding window, 3 fixed window), penalty after
 --          (0 = none), penalty block, penalty max block, longest window, then limit,
 --          window, burst, emission interval for each limit
@@ -23,9 +24,9 @@
 --
 -- A lease of a token bucket hands permits out to be used up to its lifetime later. The
 -- bucket holds them as used at the lease's end, not at its start: its state moves on
--- from no earlier than the lease's end (plus what the lease carries over from the last
--- one, used in the same span), so that in any span of time the permits used by all
--- instances, leased or not, stay within capacity + rate x span, as with exact decisions.
+-- from no earlier than the lease's end, so that in any span of time the permits used by
+-- all instances, leased or not, stay within capacity + rate x span, as with exact
+-- decisions.
 -- A lease still needs its permits now. Unused permits go back only while nothing else
 -- has changed the bucket since the lease: later decisions were taken on the state the
 -- lease left.
@@ -79,20 +80,25 @@ if ARGV[4] == 'b' then
   end
   local tat = present
   if not tat or tat < now then tat = now end
-  local new_tat = tat + permits * interval
   if mode == 4 then
-    local from = now + tonumber(ARGV[7]) + tonumber(ARGV[8]) * interval
+    local from = now + tonumber(ARGV[7])
     if present and present > from then from = present end
-    new_tat = from + permits * interval
-    if new_tat - now <= tolerance then
-      local state = string.format('%.0f', new_tat)
-      redis.call('SET', KEYS[1], state, 'PX', math.ceil((new_tat - now) / 1000))
-      local remaining = math.floor((tolerance - (new_tat - now)) / interval)
-      return {1, 0, remaining, (remaining + 1) * interval - tolerance + (new_tat - now), 0, tonumber(state)}
+    local leased_tat = from + permits * interval
+    if leased_tat - now <= tolerance then
+      local state = string.format('%.0f', leased_tat)
+      redis.call('SET', KEYS[1], state, 'PX', math.ceil((leased_tat - now) / 1000))
+      local remaining = math.floor((tolerance - (leased_tat - now)) / interval)
+      return {1, 0, remaining, (remaining + 1) * interval - tolerance + (leased_tat - now), 0, tonumber(state)}
     end
-    -- Refused: what an exact request could have now.
-    new_tat = tat + permits * interval
-    if new_tat - now <= tolerance then new_tat = now + tolerance + 1 end
+    -- The lease does not fit: the request that asked for it gets its one permit as an
+    -- exact decision would, in this same call; a refill gets what one permit would.
+    permits = 1
+    if ARGV[8] == '1' then mode = 1 else mode = 2 end
+  end
+  local new_tat = tat + permits * interval
+  if mode == 2 and ARGV[8] == '0' and new_tat - now <= tolerance then
+    local available = math.floor((tolerance - (tat - now)) / interval)
+    return {0, 0, available, 0, 0}
   end
   if new_tat - now > tolerance then
     if present ~= stored then

@@ -401,12 +401,75 @@ class RateLimitLeasesTests {
 	}
 
 	@Test
-	void onlyTokenBucketsThatTakeTwiceALeasesLifetimeToFillAndFixedWindowsLease() {
+	void aDecisionServedFromABucketsLeaseIsHeldNoLongerThanTheLeaseHoldsItsPermits() {
+		// A permit given back after the bucket has recovered it would be granted twice: the
+		// hold of a leased permit is what its lease holds, not what in-hand counts suggest.
+		RateLimitPolicy bucket = RateLimitPolicy.of("bucket", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(1_000, Duration.ofSeconds(1)));
+		java.util.concurrent.atomic.AtomicLong micros = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000_000L);
+		Instance leasing = instance(() -> micros.get() * 1_000, micros::get, true);
+		Instance observer = instance(() -> micros.get() * 1_000, micros::get, true);
+		RateLimitDecision last = null;
+		for (int i = 0; i < 100; i++) {
+			last = leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE);
+		}
+		assertThat(inHand(leasing, "bucket")).as("the last decision came from a lease").isPositive();
+		micros.addAndGet(50_000);
+		last = leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE);
+		// A check's hold is the bucket's state plus the one permit it would take.
+		long bucketHoldsFor = observer.redisLimiter.acquire(bucket, "api", 1, AcquireMode.CHECK).heldForNanos()
+				- Duration.ofMillis(1).toNanos();
+		assertThat(last.heldForNanos()).isPositive().isLessThanOrEqualTo(bucketHoldsFor);
+	}
+
+	@Test
+	void aLeaseThatDoesNotFitDecidesTheRequestsOwnPermitInTheSameCall() {
+		RateLimitPolicy bucket = RateLimitPolicy.of("bucket", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(1_000, Duration.ofSeconds(1)));
+		java.util.concurrent.atomic.AtomicLong micros = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000_000L);
+		Instance leasing = instance(() -> micros.get() * 1_000, micros::get, true);
+		Instance exact = instance(() -> micros.get() * 1_000, micros::get, true);
+		exact.redisLimiter.acquire(bucket, "api", 997, AcquireMode.ACQUIRE);
+		// The first is cold: exact. The second makes the key hot: a lease of 4 with its hold
+		// does not fit in the 2 left, the request's own permit does.
+		assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(leasing.leases.counts("bucket")[2]).as("Redis calls for two decisions").isEqualTo(2);
+		assertThat(inHand(leasing, "bucket")).isZero();
+		assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isFalse();
+	}
+
+	@Test
+	void aRefusalRememberedHereSaysWhenRedisSaidMorePermitsComeNotWhenItIsAskedAgain() {
+		Instance exact = instance();
+		Instance leasing = instance();
+		RateLimitDecision exactRefusal = null;
+		for (int i = 0; i <= 2_000; i++) {
+			exactRefusal = exact.redisLimiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+		}
+		assertThat(exactRefusal.allowed()).isFalse();
+		RateLimitDecision fromMemory = null;
+		for (int i = 0; i < 10; i++) {
+			fromMemory = leasing.limiter.acquire(this.hourly, "api", 1, AcquireMode.ACQUIRE);
+			assertThat(fromMemory.allowed()).isFalse();
+		}
+		assertThat(leasing.leases.counts("hourly")[1]).as("refusals decided here").isPositive();
+		assertThat(fromMemory.retryAfterNanos()).as("the window's end")
+			.isGreaterThan(exactRefusal.retryAfterNanos() - Duration.ofSeconds(5).toNanos());
+	}
+
+	@Test
+	void onlyFixedWindowsAndTokenBucketsThatFillSlowlyButRefillSeveralPermitsInALeasesLifetimeLease() {
 		assertThat(RateLimitLeases.canLease(this.hourly)).isTrue();
 		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("second", RateLimitAlgorithm.TOKEN_BUCKET,
 				RateLimit.of(100, Duration.ofSeconds(1))))).isTrue();
 		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("fast", RateLimitAlgorithm.TOKEN_BUCKET,
 				RateLimit.of(100, Duration.ofMillis(500))))).as("fills in 500 ms").isFalse();
+		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("per-user", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(100, Duration.ofMinutes(1))))).as("refills one permit in 600 ms").isFalse();
+		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("ten", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(10, Duration.ofSeconds(1))))).as("refills 4 in a lease's 400 ms").isTrue();
 		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("sliding", RateLimitAlgorithm.SLIDING_WINDOW,
 				RateLimit.of(100, Duration.ofMinutes(1))))).isFalse();
 		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("two", RateLimitAlgorithm.TOKEN_BUCKET,
