@@ -628,10 +628,15 @@ public final class RateLimitLeases implements AutoCloseable {
 			boolean leased;
 			long bucketState = 0;
 			if (bucket) {
-				RedisRateLimiter.BucketLease lease = redis.leaseFromBucket(policy, key, size, forRequest, BUCKET_LEASE);
+				RedisRateLimiter.Lease lease = redis.leaseFromBucket(policy, key, size, forRequest, BUCKET_LEASE);
 				decision = lease.decision();
 				leased = lease.leased();
 				bucketState = lease.state();
+			}
+			else if (forRequest) {
+				RedisRateLimiter.Lease lease = redis.leaseFromWindow(policy, key, size);
+				decision = lease.decision();
+				leased = lease.leased();
 			}
 			else {
 				decision = redis.acquire(policy, key, size, AcquireMode.ACQUIRE);

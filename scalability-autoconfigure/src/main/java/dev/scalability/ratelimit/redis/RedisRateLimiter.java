@@ -161,12 +161,29 @@ public class RedisRateLimiter implements RateLimiter {
 	 * @param lifetime how long the permits may be used
 	 * @return the decision, and the bucket's state it left
 	 */
-	public BucketLease leaseFromBucket(RateLimitPolicy policy, String key, long permits, boolean forRequest,
+	public Lease leaseFromBucket(RateLimitPolicy policy, String key, long permits, boolean forRequest,
 			Duration lifetime) {
 		List<Object> reply = bucketCall(policy, key, (full) -> arguments(policy, full ? LEASE_WHEN_FULL : LEASE, permits,
 				PolicyArguments.ascii(micros(lifetime)), forRequest ? ONE : ZERO));
 		boolean leased = reply.size() > 5;
-		return new BucketLease(decision(policy, reply), leased, leased ? (Long) reply.get(5) : 0);
+		return new Lease(decision(policy, reply), leased, leased ? (Long) reply.get(5) : 0);
+	}
+
+	/**
+	 * Leases permits out of a fixed window for a request that waits for them: when they do
+	 * not fit, that request's own permit is decided exactly, in the same call.
+	 * @param policy the limits: one fixed window, no penalty
+	 * @param key who asks
+	 * @param permits how many to take
+	 * @return the decision, and whether it is the lease
+	 */
+	public Lease leaseFromWindow(RateLimitPolicy policy, String key, long permits) {
+		List<Object> reply = bucketCall(policy, key, (full) -> {
+			byte[][] args = arguments(policy, AcquireMode.ACQUIRE, permits, full);
+			args[0] = full ? LEASE_WHEN_FULL : LEASE;
+			return args;
+		});
+		return new Lease(decision(policy, reply), reply.size() > 5, 0);
 	}
 
 	/**
@@ -235,13 +252,13 @@ public class RedisRateLimiter implements RateLimiter {
 	}
 
 	/**
-	 * Permits leased out of a token bucket.
+	 * Permits leased out of a token bucket or a fixed window.
 	 * @param decision whether they were taken, and what the bucket had left
 	 * @param leased whether they were: {@code false} when the lease did not fit, and the
 	 * decision is the request's own exact one
 	 * @param state the bucket's state the lease left, to give unused permits back against
 	 */
-	public record BucketLease(RateLimitDecision decision, boolean leased, long state) {
+	public record Lease(RateLimitDecision decision, boolean leased, long state) {
 	}
 
 	/**

@@ -14,7 +14,8 @@
 --          'b', emission interval, tolerance          (a single token bucket, no penalty)
 --          and for a lease its lifetime and whether the request asking for it takes its
 --          one permit exactly when the lease does not fit (1/0); for giving a lease back
---          the state it left
+--          the state it left (a fixed window's lease for a request: the same arguments
+--          as an acquire, and 1 in its place)
 --          or algorithm (1 token bucket, 2 sliding window, 3 fixed window), penalty after
 --          (0 = none), penalty block, penalty max block, longest window, then limit,
 --          window, burst, emission interval for each limit
@@ -164,6 +165,16 @@ if penalty_after > 0 then
     state[penalty_base + 3] = now + penalty_max
     pulled = true
   end
+end
+
+-- A fixed window's lease for a request (one limit, no penalty): all of it, or when it does
+-- not fit, the request's own permit as an exact decision would have it, in this same call.
+local leasing = false
+if mode == 4 then
+  mode = 1
+  local current = 0
+  if state[1] == math.floor(now / tonumber(ARGV[10])) then current = state[2] or 0 end
+  if current + permits <= tonumber(ARGV[9]) then leasing = true else permits = 1 end
 end
 
 local next_state = {}
@@ -363,6 +374,7 @@ end
 
 if allowed then
   if mode ~= 2 then store(next_state) elseif pulled then store(state) end
+  if leasing then return {1, binding, binding_remaining, binding_reset, 0, 1} end
   return {1, binding, binding_remaining, binding_reset, 0}
 end
 

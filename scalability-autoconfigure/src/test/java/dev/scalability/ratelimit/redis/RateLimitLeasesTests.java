@@ -422,22 +422,23 @@ class RateLimitLeasesTests {
 		assertThat(last.heldForNanos()).isPositive().isLessThanOrEqualTo(bucketHoldsFor);
 	}
 
-	@Test
-	void aLeaseThatDoesNotFitDecidesTheRequestsOwnPermitInTheSameCall() {
-		RateLimitPolicy bucket = RateLimitPolicy.of("bucket", RateLimitAlgorithm.TOKEN_BUCKET,
-				RateLimit.of(1_000, Duration.ofSeconds(1)));
+	@org.junit.jupiter.params.ParameterizedTest
+	@org.junit.jupiter.params.provider.EnumSource(value = RateLimitAlgorithm.class, names = { "TOKEN_BUCKET",
+			"FIXED_WINDOW" })
+	void aLeaseThatDoesNotFitDecidesTheRequestsOwnPermitInTheSameCall(RateLimitAlgorithm algorithm) {
+		RateLimitPolicy policy = RateLimitPolicy.of("tight", algorithm, RateLimit.of(1_000, Duration.ofSeconds(1)));
 		java.util.concurrent.atomic.AtomicLong micros = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000_000L);
 		Instance leasing = instance(() -> micros.get() * 1_000, micros::get, true);
 		Instance exact = instance(() -> micros.get() * 1_000, micros::get, true);
-		exact.redisLimiter.acquire(bucket, "api", 997, AcquireMode.ACQUIRE);
-		// The first is cold: exact. The second makes the key hot: a lease of 4 with its hold
-		// does not fit in the 2 left, the request's own permit does.
-		assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
-		assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
-		assertThat(leasing.leases.counts("bucket")[2]).as("Redis calls for two decisions").isEqualTo(2);
-		assertThat(inHand(leasing, "bucket")).isZero();
-		assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
-		assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isFalse();
+		exact.redisLimiter.acquire(policy, "api", 997, AcquireMode.ACQUIRE);
+		// The first is cold: exact. The second makes the key hot: a lease of 4 does not fit
+		// in the 2 left (for the bucket, with its hold), the request's own permit does.
+		assertThat(leasing.limiter.acquire(policy, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(leasing.limiter.acquire(policy, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(leasing.leases.counts("tight")[2]).as("Redis calls for two decisions").isEqualTo(2);
+		assertThat(inHand(leasing, "tight")).isZero();
+		assertThat(leasing.limiter.acquire(policy, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		assertThat(leasing.limiter.acquire(policy, "api", 1, AcquireMode.ACQUIRE).allowed()).isFalse();
 	}
 
 	@Test
