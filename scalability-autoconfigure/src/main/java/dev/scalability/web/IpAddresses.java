@@ -57,6 +57,10 @@ public final class IpAddresses {
 	 * itself when it is not a literal address
 	 */
 	public static String client(String address, int ipv6Prefix) {
+		if (address != null && scanIpv4(address, new byte[4]) == 1) {
+			// Most requests: an IPv4 address already written as it would be written back.
+			return address;
+		}
 		byte[] bytes = parseLiteral(address);
 		if (bytes == null) {
 			return address;
@@ -120,30 +124,46 @@ public final class IpAddresses {
 	}
 
 	private static byte[] parseIpv4(String candidate) {
-		String[] parts = candidate.split("\\.", -1);
-		if (parts.length != 4) {
-			return null;
-		}
 		byte[] bytes = new byte[4];
-		for (int i = 0; i < 4; i++) {
-			String part = parts[i];
-			if (part.isEmpty() || part.length() > 3) {
-				return null;
-			}
-			int value = 0;
-			for (int j = 0; j < part.length(); j++) {
-				char c = part.charAt(j);
-				if (c < '0' || c > '9') {
-					return null;
+		return (scanIpv4(candidate, bytes) >= 0) ? bytes : null;
+	}
+
+	/**
+	 * Reads four dot-separated decimal parts of 1 to 3 ASCII digits, each at most 255.
+	 * @param bytes receives the parts
+	 * @return 1 when no part has a leading zero (the text is how the address is written
+	 * back), 0 when one has, -1 when the text is not an IPv4 literal
+	 */
+	private static int scanIpv4(String candidate, byte[] bytes) {
+		int length = candidate.length();
+		int part = 0;
+		int value = 0;
+		int digits = 0;
+		boolean canonical = true;
+		for (int i = 0; i <= length; i++) {
+			char c = (i < length) ? candidate.charAt(i) : '.';
+			if (c == '.') {
+				if (digits == 0 || part == 4) {
+					return -1;
 				}
-				value = value * 10 + (c - '0');
+				bytes[part++] = (byte) value;
+				value = 0;
+				digits = 0;
+				continue;
 			}
+			if (c < '0' || c > '9' || digits == 3) {
+				return -1;
+			}
+			if (digits == 1 && value == 0) {
+				canonical = false;
+			}
+			value = value * 10 + (c - '0');
+			digits++;
 			if (value > 255) {
-				return null;
+				return -1;
 			}
-			bytes[i] = (byte) value;
 		}
-		return bytes;
+		return (part != 4) ? -1 : (canonical ? 1 : 0);
 	}
 
 	private static byte[] unmapIpv4(byte[] bytes) {

@@ -2,7 +2,6 @@ package dev.scalability.ratelimit.redis;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -182,7 +181,10 @@ public final class RateLimitLeases implements AutoCloseable {
 		counts.decisions.increment();
 		long now = this.nanoTime.getAsLong();
 		LeaseKey leaseKey = new LeaseKey(policy, key);
-		KeyLease lease = this.leases.get(leaseKey, (ignored) -> new KeyLease(now));
+		KeyLease lease = this.leases.getIfPresent(leaseKey);
+		if (lease == null) {
+			lease = this.leases.get(leaseKey, (ignored) -> new KeyLease(now));
+		}
 		long rate = lease.arrive(now);
 		if (rate < hotRate()) {
 			// Cold: exact decisions, and what is left of a lease goes back.
@@ -435,7 +437,7 @@ public final class RateLimitLeases implements AutoCloseable {
 
 		@Override
 		public int hashCode() {
-			return Objects.hash(System.identityHashCode(this.policy), this.key);
+			return 31 * System.identityHashCode(this.policy) + this.key.hashCode();
 		}
 
 	}

@@ -40,6 +40,14 @@ public class RateLimitHeaders {
 	}
 
 	private void writeIetf(HttpServletResponse response, List<RateLimitDecision> decisions) {
+		if (decisions.size() == 1) {
+			// Most requests: one rule covers them.
+			RateLimitDecision decision = decisions.get(0);
+			response.setHeader("RateLimit-Policy", this.policyFields.get(decision.policy(), RateLimitHeaders::policyField));
+			response.setHeader("RateLimit", "\"" + PolicyNames.of(decision.policy(), decision.limitIndex()) + "\";r="
+					+ decision.remaining() + ";t=" + decision.resetSeconds());
+			return;
+		}
 		StringBuilder policies = new StringBuilder();
 		StringBuilder current = new StringBuilder();
 		for (RateLimitDecision decision : decisions) {
