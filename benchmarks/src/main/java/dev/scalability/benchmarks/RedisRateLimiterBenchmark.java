@@ -192,7 +192,7 @@ public class RedisRateLimiterBenchmark {
 			GuardedRedis redis = new GuardedRedis(new RedisConnector(connectionFactory, onDaemonThread()),
 					Duration.ofMillis(200), CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults()));
 			RedisRateLimiter redisLimiter = new RedisRateLimiter(redis, new RedisKeys("bench:"));
-			RateLimitLeases leases = new RateLimitLeases(redisLimiter, (policy) -> true, System::nanoTime,
+			RateLimitLeases leases = new RateLimitLeases(redisLimiter, (leasing) -> true, System::nanoTime,
 					java.util.concurrent.Executors.newSingleThreadExecutor(), 10_000);
 			FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter, FailMode.LOCAL,
 					new MemoryRateLimiter(100_000, MonotonicClock.system()), () -> 1, leases);
