@@ -461,6 +461,30 @@ class RateLimitLeasesTests {
 	}
 
 	@Test
+	void unusedPermitsOfATokenBucketGoBackWhenTheKeyGoesIdle() {
+		RateLimitPolicy bucket = RateLimitPolicy.of("bucket", RateLimitAlgorithm.TOKEN_BUCKET,
+				RateLimit.of(6_000, Duration.ofMinutes(1)));
+		// The server's clock stands still, so that the bucket's refill does not hide what
+		// goes back; this instance's clock moves past the idle second.
+		java.util.concurrent.atomic.AtomicLong micros = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000_000L);
+		java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+		Instance leasing = instance(nanos::get, micros::get, true);
+		Instance observer = instance(nanos::get, micros::get, true);
+		for (int i = 0; i < 100; i++) {
+			assertThat(leasing.limiter.acquire(bucket, "api", 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+		}
+		long inHand = inHand(leasing, "bucket");
+		assertThat(inHand).isPositive();
+		long before = observer.redisLimiter.acquire(bucket, "api", 1, AcquireMode.CHECK).remaining();
+		nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+		leasing.leases.evictIdle();
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(observer.redisLimiter.acquire(bucket, "api", 1, AcquireMode.CHECK).remaining())
+				.isEqualTo(before + inHand));
+	}
+
+	@Test
 	void onlyFixedWindowsAndTokenBucketsThatFillSlowlyButRefillSeveralPermitsInALeasesLifetimeLease() {
 		assertThat(RateLimitLeases.canLease(this.hourly)).isTrue();
 		assertThat(RateLimitLeases.canLease(RateLimitPolicy.of("second", RateLimitAlgorithm.TOKEN_BUCKET,
