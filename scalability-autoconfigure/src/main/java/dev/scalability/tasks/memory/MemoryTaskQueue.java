@@ -54,9 +54,10 @@ public class MemoryTaskQueue implements TaskQueueBackend {
 
 	/**
 	 * The longest a handler thread waits before it looks again for delayed tasks that came
-	 * due: the clock may be moved by hand.
+	 * due: the clock may be moved by hand. Long enough that idle threads cost nothing
+	 * measurable (eight of them woken every 10 ms took 2 % of a core).
 	 */
-	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final TaskQueueSettings settings;
 
