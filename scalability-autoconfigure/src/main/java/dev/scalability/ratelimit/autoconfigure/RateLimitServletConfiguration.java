@@ -155,6 +155,9 @@ class RateLimitServletConfiguration {
 		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName(name);
 		registration.setOrder(order);
+		// A filter with no rule to check stays out of the servlet container: each filter in
+		// the chain costs every request some bookkeeping.
+		registration.setEnabled(filter.hasRules());
 		return registration;
 	}
 

@@ -69,6 +69,14 @@ public class RateLimitFilter extends OncePerRequestFilter {
 		this.redisBudget = service.limiter().requestBudget();
 	}
 
+	/**
+	 * Whether this filter has any rule to check.
+	 * @return whether it does
+	 */
+	public boolean hasRules() {
+		return !this.rules.routes().isEmpty();
+	}
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {

@@ -91,6 +91,30 @@ class RateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void aFilterWithNoRuleToCheckStaysOutOfTheServletContainer() {
+		WebApplicationContextRunner runner = new WebApplicationContextRunner().withConfiguration(
+				AutoConfigurations.of(ScalabilityAutoConfiguration.class, RateLimitAutoConfiguration.class));
+		runner.run((context) -> {
+			assertThat(context.getBean("rateLimitFilter", FilterRegistrationBean.class).isEnabled()).isFalse();
+			assertThat(context.getBean("rateLimitAuthenticatedFilter", FilterRegistrationBean.class).isEnabled())
+				.isFalse();
+		});
+		runner.withPropertyValues("scalability.rate-limit.rules[0].name=api", "scalability.rate-limit.rules[0].paths=/api/**",
+				"scalability.rate-limit.rules[0].limit=10", "scalability.rate-limit.rules[0].window=1s")
+			.run((context) -> {
+				assertThat(context.getBean("rateLimitFilter", FilterRegistrationBean.class).isEnabled()).isTrue();
+				assertThat(context.getBean("rateLimitAuthenticatedFilter", FilterRegistrationBean.class).isEnabled())
+					.as("no rule keyed by the user").isFalse();
+			});
+		runner.withPropertyValues("scalability.rate-limit.rules[0].name=api", "scalability.rate-limit.rules[0].paths=/api/**",
+				"scalability.rate-limit.rules[0].limit=10", "scalability.rate-limit.rules[0].window=1s",
+				"scalability.rate-limit.rules[0].key=user")
+			.run((context) -> assertThat(
+					context.getBean("rateLimitAuthenticatedFilter", FilterRegistrationBean.class).isEnabled())
+				.isTrue());
+	}
+
+	@Test
 	void filterOrdersCanBeChanged() {
 		new WebApplicationContextRunner()
 			.withConfiguration(
