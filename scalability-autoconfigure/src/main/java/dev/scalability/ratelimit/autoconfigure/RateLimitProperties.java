@@ -51,8 +51,9 @@ public class RateLimitProperties {
 
 	/**
 	 * Whether the keys that are hot on an instance decide from permits leased out of Redis
-	 * (auto) rather than one Redis call each (off), for the rules that can: one fixed
-	 * window, no penalty. A rule's own leases wins.
+	 * (auto) rather than one Redis call each (off), for the rules that can: one limit, no
+	 * penalty, a fixed window or a token bucket that takes at least 0.8 s to fill and
+	 * refills at least 10 permits a second. A rule's own leases wins.
 	 */
 	private Leases leases = Leases.AUTO;
 
