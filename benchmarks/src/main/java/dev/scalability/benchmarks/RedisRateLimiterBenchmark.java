@@ -184,42 +184,37 @@ public class RedisRateLimiterBenchmark {
 		 * of Redis, for a token bucket (the default algorithm) or a fixed window.
 		 */
 		private Function<String, BooleanSupplier> leased(RateLimitPolicy policy) {
-			LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(this.redis.endpoint().host(), this.redis.endpoint().port()));
-			connectionFactory.afterPropertiesSet();
-			connectionFactory.start();
-			this.resources.push(connectionFactory::destroy);
-			GuardedRedis redis = new GuardedRedis(new RedisConnector(connectionFactory, onDaemonThread()),
-					Duration.ofMillis(200), CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults()));
-			RedisRateLimiter redisLimiter = new RedisRateLimiter(redis, new RedisKeys("bench:"));
+			RedisRateLimiter redisLimiter = new RedisRateLimiter(guardedRedis(), new RedisKeys("bench:"));
 			RateLimitLeases leases = new RateLimitLeases(redisLimiter, (leasing) -> true, System::nanoTime,
 					java.util.concurrent.Executors.newSingleThreadExecutor(), 10_000);
 			FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter, FailMode.LOCAL,
 					new MemoryRateLimiter(100_000, MonotonicClock.system()), () -> 1, leases);
 			this.resources.push(limiter);
-			RateLimiterService service = new RateLimiterService(limiter, List.of(policy), RateLimitObserver.NONE);
-			return (key) -> () -> {
-				RateLimitDecision decision = service.acquire(policy, RateLimitKey.application(key), 1,
-						AcquireMode.ACQUIRE);
-				if (decision.source() == RateLimitDecision.Source.FALLBACK) {
-					this.fallbacks.increment();
-				}
-				return decision.allowed();
-			};
+			return decider(limiter, policy);
 		}
 
 		private Function<String, BooleanSupplier> ours() {
+			RateLimiter limiter = new FailoverRateLimiter(new RedisRateLimiter(guardedRedis(), new RedisKeys("bench:")),
+					FailMode.LOCAL, new MemoryRateLimiter(100_000, MonotonicClock.system()), () -> 1);
+			return decider(limiter, RateLimitPolicy.of("bench", RateLimitAlgorithm.TOKEN_BUCKET,
+					RateLimit.of(PERMITS_PER_SECOND, Duration.ofSeconds(1))));
+		}
+
+		/**
+		 * The connection the starter's limiter uses in production: Spring Data Redis's
+		 * connection factory, behind a timeout and a circuit breaker.
+		 */
+		private GuardedRedis guardedRedis() {
 			LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory(
 					new RedisStandaloneConfiguration(this.redis.endpoint().host(), this.redis.endpoint().port()));
 			connectionFactory.afterPropertiesSet();
 			connectionFactory.start();
 			this.resources.push(connectionFactory::destroy);
-			GuardedRedis redis = new GuardedRedis(new RedisConnector(connectionFactory, onDaemonThread()),
-					Duration.ofMillis(200), CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults()));
-			RateLimiter limiter = new FailoverRateLimiter(new RedisRateLimiter(redis, new RedisKeys("bench:")),
-					FailMode.LOCAL, new MemoryRateLimiter(100_000, MonotonicClock.system()), () -> 1);
-			RateLimitPolicy policy = RateLimitPolicy.of("bench", RateLimitAlgorithm.TOKEN_BUCKET,
-					RateLimit.of(PERMITS_PER_SECOND, Duration.ofSeconds(1)));
+			return new GuardedRedis(new RedisConnector(connectionFactory, onDaemonThread()), Duration.ofMillis(200),
+					CircuitBreaker.of("bench", CircuitBreakerConfig.ofDefaults()));
+		}
+
+		private Function<String, BooleanSupplier> decider(RateLimiter limiter, RateLimitPolicy policy) {
 			RateLimiterService service = new RateLimiterService(limiter, List.of(policy), RateLimitObserver.NONE);
 			return (key) -> () -> {
 				RateLimitDecision decision = service.acquire(policy, RateLimitKey.application(key), 1,
