@@ -15,7 +15,11 @@ public final class RedisTimeBudget {
 	private static final Scope JOINED = () -> {
 	};
 
-	private final ThreadLocal<long[]> remaining = new ThreadLocal<>();
+	/**
+	 * Each thread's budget, kept from one unit of work to the next so that opening one
+	 * allocates nothing.
+	 */
+	private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(Slot::new);
 
 	private final long totalNanos;
 
@@ -32,11 +36,13 @@ public final class RedisTimeBudget {
 	 * @return the scope to close when the unit of work ends
 	 */
 	public Scope open() {
-		if (this.remaining.get() != null) {
+		Slot slot = this.slots.get();
+		if (slot.open) {
 			return JOINED;
 		}
-		this.remaining.set(new long[] { this.totalNanos });
-		return this.remaining::remove;
+		slot.open = true;
+		slot.leftNanos = this.totalNanos;
+		return slot;
 	}
 
 	public Duration total() {
@@ -48,14 +54,14 @@ public final class RedisTimeBudget {
 	 * @return nanoseconds, or {@link Long#MAX_VALUE} when it is not open
 	 */
 	long remainingNanos() {
-		long[] left = this.remaining.get();
-		return (left != null) ? left[0] : Long.MAX_VALUE;
+		Slot slot = this.slots.get();
+		return slot.open ? slot.leftNanos : Long.MAX_VALUE;
 	}
 
 	void spend(long nanos) {
-		long[] left = this.remaining.get();
-		if (left != null) {
-			left[0] -= nanos;
+		Slot slot = this.slots.get();
+		if (slot.open) {
+			slot.leftNanos -= nanos;
 		}
 	}
 
@@ -67,6 +73,22 @@ public final class RedisTimeBudget {
 
 		@Override
 		void close();
+
+	}
+
+	/**
+	 * One thread's budget: only that thread reads or writes it.
+	 */
+	private static final class Slot implements Scope {
+
+		private boolean open;
+
+		private long leftNanos;
+
+		@Override
+		public void close() {
+			this.open = false;
+		}
 
 	}
 

@@ -37,6 +37,13 @@ public final class PathIndex<T> {
 	private final boolean scan;
 
 	/**
+	 * Each route's patterns as plain strings, when the index is scanned and every pattern is
+	 * a literal path, or one followed by {@code /**}: a request whose path is plain too is
+	 * then matched by comparing strings, without parsing its path. {@code null} otherwise.
+	 */
+	private final PlainPattern[][] plain;
+
+	/**
 	 * Creates an index.
 	 * @param routes the routes, in the order they were declared
 	 */
@@ -50,6 +57,95 @@ public final class PathIndex<T> {
 			}
 		}
 		this.scan = patterns <= SCAN_THRESHOLD;
+		this.plain = this.scan ? plainPatterns(this.routes) : null;
+	}
+
+	/**
+	 * Every route that covers a request, in the order declared.
+	 * @param request the request
+	 * @return what the routes carry, possibly nothing
+	 */
+	public List<T> matchAll(HttpServletRequest request) {
+		if (this.routes.isEmpty()) {
+			return List.of();
+		}
+		String path = (this.plain != null) ? plainPathWithinApplication(request) : null;
+		if (path == null) {
+			return matchAll(pathOf(request), request.getMethod());
+		}
+		String method = request.getMethod();
+		List<T> result = null;
+		for (int order = 0; order < this.plain.length; order++) {
+			Route<T> route = this.routes.get(order);
+			if (route.coversMethod(method) && PlainPattern.anyMatches(this.plain[order], path)) {
+				result = (result != null) ? result : new ArrayList<>(2);
+				result.add(route.value());
+			}
+		}
+		return (result != null) ? result : List.of();
+	}
+
+	/**
+	 * The first route declared that covers a request.
+	 * @param request the request
+	 * @return what the route carries, or {@code null} when none covers it
+	 */
+	public T matchFirst(HttpServletRequest request) {
+		if (this.routes.isEmpty()) {
+			return null;
+		}
+		String path = (this.plain != null) ? plainPathWithinApplication(request) : null;
+		if (path == null) {
+			return matchFirst(pathOf(request), request.getMethod());
+		}
+		String method = request.getMethod();
+		for (int order = 0; order < this.plain.length; order++) {
+			Route<T> route = this.routes.get(order);
+			if (route.coversMethod(method) && PlainPattern.anyMatches(this.plain[order], path)) {
+				return route.value();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The path of a request within the application when it is plain: unreserved characters
+	 * and single slashes only, so that nothing in it is decoded, dropped (path parameters)
+	 * or read as an empty segment, and its string is the path a pattern would match.
+	 * @return the path, or {@code null} when it is not plain
+	 */
+	static String plainPathWithinApplication(HttpServletRequest request) {
+		String uri = request.getRequestURI();
+		String contextPath = request.getContextPath();
+		if (uri == null || !uri.startsWith(contextPath) || uri.length() == contextPath.length()
+				|| uri.charAt(contextPath.length()) != '/') {
+			return null;
+		}
+		char previous = 0;
+		for (int i = contextPath.length(); i < uri.length(); i++) {
+			char c = uri.charAt(i);
+			if (!PlainPattern.isPlain(c) || (c == '/' && previous == '/')) {
+				return null;
+			}
+			previous = c;
+		}
+		return uri.substring(contextPath.length());
+	}
+
+	private static <T> PlainPattern[][] plainPatterns(List<Route<T>> routes) {
+		PlainPattern[][] plain = new PlainPattern[routes.size()][];
+		for (int order = 0; order < routes.size(); order++) {
+			List<PathPattern> paths = routes.get(order).paths();
+			plain[order] = new PlainPattern[paths.size()];
+			for (int i = 0; i < paths.size(); i++) {
+				PlainPattern pattern = PlainPattern.of(paths.get(i));
+				if (pattern == null) {
+					return null;
+				}
+				plain[order][i] = pattern;
+			}
+		}
+		return plain;
 	}
 
 	/**

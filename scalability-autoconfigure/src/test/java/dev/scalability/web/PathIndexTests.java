@@ -76,6 +76,61 @@ class PathIndexTests {
 		assertThat(index.matchFirst(path, "POST")).isNull();
 	}
 
+	@Test
+	void aRequestIsMatchedByItsPathStringAsItsParsedPathWouldBe() {
+		String[] patternParts = { "api", "v1", "Users", "orders.json", "a-b_c~d" };
+		String[] uriParts = { "api", "API", "v1", "Users", "users", "orders.json", "a-b_c~d", "", "x", "v1;jsessionid=1",
+				"%61pi", "v%31", "Users%2F", "." };
+		PathPatternParser caseInsensitive = new PathPatternParser();
+		caseInsensitive.setCaseSensitive(false);
+		Random random = new Random(20261130L);
+		for (int round = 0; round < 200; round++) {
+			List<Route<String>> routes = new ArrayList<>();
+			for (int i = 0; i < 1 + random.nextInt(6); i++) {
+				StringBuilder pattern = new StringBuilder();
+				for (int depth = 0; depth < 1 + random.nextInt(3); depth++) {
+					pattern.append('/').append(patternParts[random.nextInt(patternParts.length)]);
+				}
+				if (random.nextBoolean()) {
+					pattern.append("/**");
+				}
+				PathPatternParser parser = (random.nextInt(8) == 0) ? caseInsensitive : PathPatternParser.defaultInstance;
+				routes.add(new Route<>(List.of(parser.parse(pattern.toString())), Set.of(), "r" + i));
+			}
+			PathIndex<String> index = new PathIndex<>(routes);
+			for (int probe = 0; probe < 100; probe++) {
+				String contextPath = random.nextBoolean() ? "" : "/app";
+				StringBuilder uri = new StringBuilder(contextPath);
+				for (int depth = 0; depth < random.nextInt(5); depth++) {
+					uri.append('/').append(uriParts[random.nextInt(uriParts.length)]);
+				}
+				if (uri.length() == contextPath.length() || random.nextInt(6) == 0) {
+					uri.append('/');
+				}
+				MockHttpServletRequest request = new MockHttpServletRequest("GET", uri.toString());
+				request.setContextPath(contextPath);
+				PathContainer parsed = RequestPath.parse(uri.toString(), contextPath).pathWithinApplication();
+				List<String> expected = scan(routes, parsed, "GET");
+				assertThat(index.matchAll(request)).as(uri + " against " + routes).containsExactlyElementsOf(expected);
+				assertThat(index.matchFirst(request)).as("first, " + uri + " against " + routes)
+					.isEqualTo(expected.isEmpty() ? null : expected.get(0));
+			}
+		}
+	}
+
+	@Test
+	void aPlainRequestPathIsMatchedWithoutParsingIt() {
+		PathIndex<String> index = new PathIndex<>(List.of(route("hello", "/api/hello", Set.of()),
+				route("api", "/api/**", Set.of("GET"))));
+		MockHttpServletRequest plain = new MockHttpServletRequest("GET", "/api/hello");
+		assertThat(index.matchAll(plain)).containsExactly("hello", "api");
+		assertThat(PathIndex.plainPathWithinApplication(plain)).isEqualTo("/api/hello");
+		assertThat(plain.getAttributeNames().hasMoreElements()).as("nothing parsed nor kept on the request").isFalse();
+		MockHttpServletRequest encoded = new MockHttpServletRequest("GET", "/api/hell%6F");
+		assertThat(PathIndex.plainPathWithinApplication(encoded)).isNull();
+		assertThat(index.matchAll(encoded)).containsExactly("hello", "api");
+	}
+
 	private static List<String> scan(List<Route<String>> routes, PathContainer path, String method) {
 		List<String> matching = new ArrayList<>();
 		for (Route<String> route : routes) {

@@ -9,10 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scalability.ratelimit.AcquireMode;
 import dev.scalability.ratelimit.Penalty;
+import dev.scalability.ratelimit.PolicyMemo;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitAlgorithm;
 import dev.scalability.ratelimit.RateLimitDecision;
@@ -96,7 +95,7 @@ public class RedisRateLimiter implements RateLimiter {
 	 * Encoded arguments per policy object, forgotten with the policy (code may build
 	 * policies on the fly).
 	 */
-	private final Cache<RateLimitPolicy, PolicyArguments> arguments = Caffeine.newBuilder().weakKeys().build();
+	private final PolicyMemo<PolicyArguments> arguments = new PolicyMemo<>(PolicyArguments::new);
 
 	private final LongSupplier clockMicros;
 
@@ -327,7 +326,7 @@ public class RedisRateLimiter implements RateLimiter {
 	}
 
 	private byte[][] arguments(RateLimitPolicy policy, AcquireMode mode, long permits, boolean existingKeysOnly) {
-		byte[][] args = this.arguments.get(policy, PolicyArguments::new).with(mode, permits, existingKeysOnly);
+		byte[][] args = this.arguments.get(policy).with(mode, permits, existingKeysOnly);
 		args[2] = (this.clockMicros != null) ? PolicyArguments.ascii(this.clockMicros.getAsLong()) : SERVER_TIME;
 		return args;
 	}

@@ -14,12 +14,14 @@ import dev.scalability.web.PathIndex;
 import dev.scalability.web.RefusedRequests;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Applies rate-limit rules to web requests. Every rule that covers a request applies, in
@@ -33,8 +35,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * anything: see {@link RequestPermits}. The request waits for Redis no longer than one
  * Redis timeout in all, whatever the number of rules and rate-limited methods it meets;
  * its refunds are sent without waiting.
+ *
+ * <p>Only a request's first pass through the container counts: forwards, includes, error
+ * pages and async dispatches of a request already counted pass through untouched.
  */
-public class RateLimitFilter extends OncePerRequestFilter {
+public class RateLimitFilter implements Filter {
 
 	private final PathIndex<RateLimitRule> rules;
 
@@ -50,17 +55,14 @@ public class RateLimitFilter extends OncePerRequestFilter {
 
 	/**
 	 * Creates a filter.
-	 * @param name the filter's name, which also tells it apart from the other rate-limit
-	 * filter when a request passes both
 	 * @param rules the rules this filter checks
 	 * @param service decides
 	 * @param headers writes the headers
 	 * @param problems writes refusals
 	 * @param clock tells how long a request held its permits
 	 */
-	public RateLimitFilter(String name, PathIndex<RateLimitRule> rules, RateLimiterService service,
-			RateLimitHeaders headers, RateLimitProblems problems, MonotonicClock clock) {
-		setBeanName(name);
+	public RateLimitFilter(PathIndex<RateLimitRule> rules, RateLimiterService service, RateLimitHeaders headers,
+			RateLimitProblems problems, MonotonicClock clock) {
 		this.rules = rules;
 		this.service = service;
 		this.headers = headers;
@@ -78,13 +80,18 @@ public class RateLimitFilter extends OncePerRequestFilter {
 	}
 
 	@Override
-	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-			throws ServletException, IOException {
+	public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
+			throws IOException, ServletException {
+		if (servletRequest.getDispatcherType() != DispatcherType.REQUEST
+				|| !(servletRequest instanceof HttpServletRequest request)
+				|| !(servletResponse instanceof HttpServletResponse response)) {
+			chain.doFilter(servletRequest, servletResponse);
+			return;
+		}
 		// Open for every request, matched or not: the rate-limited methods it calls share it.
 		RedisTimeBudget.Scope budget = (this.redisBudget != null) ? this.redisBudget.open() : null;
 		try {
-			List<RateLimitRule> matching = this.rules.routes().isEmpty() ? List.of()
-					: this.rules.matchAll(PathIndex.pathOf(request), request.getMethod());
+			List<RateLimitRule> matching = this.rules.matchAll(request);
 			if (matching.isEmpty()) {
 				chain.doFilter(request, response);
 				return;

@@ -2,11 +2,10 @@ package dev.scalability.ratelimit.web;
 
 import java.util.List;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scalability.ratelimit.RateLimit;
 import dev.scalability.ratelimit.RateLimitDecision;
 import dev.scalability.ratelimit.RateLimitPolicy;
+import dev.scalability.ratelimit.PolicyMemo;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -18,10 +17,7 @@ public class RateLimitHeaders {
 
 	private final HeaderStyle style;
 
-	/**
-	 * The {@code RateLimit-Policy} field of each policy object, forgotten with the policy.
-	 */
-	private final Cache<RateLimitPolicy, String> policyFields = Caffeine.newBuilder().weakKeys().build();
+	private final PolicyMemo<Fields> fields = new PolicyMemo<>(Fields::of);
 
 	public RateLimitHeaders(HeaderStyle style) {
 		this.style = style;
@@ -43,18 +39,16 @@ public class RateLimitHeaders {
 		if (decisions.size() == 1) {
 			// Most requests: one rule covers them.
 			RateLimitDecision decision = decisions.get(0);
-			response.setHeader("RateLimit-Policy", this.policyFields.get(decision.policy(), RateLimitHeaders::policyField));
-			response.setHeader("RateLimit", "\"" + PolicyNames.of(decision.policy(), decision.limitIndex()) + "\";r="
+			response.setHeader("RateLimit-Policy", this.fields.get(decision.policy()).policy);
+			response.setHeader("RateLimit", this.fields.get(decision.policy()).itemPrefixes[decision.limitIndex()]
 					+ decision.remaining() + ";t=" + decision.resetSeconds());
 			return;
 		}
 		StringBuilder policies = new StringBuilder();
 		StringBuilder current = new StringBuilder();
 		for (RateLimitDecision decision : decisions) {
-			separate(policies).append(this.policyFields.get(decision.policy(), RateLimitHeaders::policyField));
-			separate(current).append('"')
-				.append(PolicyNames.of(decision.policy(), decision.limitIndex()))
-				.append("\";r=")
+			separate(policies).append(this.fields.get(decision.policy()).policy);
+			separate(current).append(this.fields.get(decision.policy()).itemPrefixes[decision.limitIndex()])
 				.append(decision.remaining())
 				.append(";t=")
 				.append(decision.resetSeconds());
@@ -117,6 +111,23 @@ public class RateLimitHeaders {
 			return limit.capacity();
 		}
 		return (long) Math.floor((double) limit.limit() * advertisedMillis / windowMillis) + limit.burst();
+	}
+
+	/**
+	 * What the headers say of one policy that does not change from request to request: its
+	 * {@code RateLimit-Policy} field, and the start of each limit's {@code RateLimit} item,
+	 * up to its remaining count.
+	 */
+	private record Fields(String policy, String[] itemPrefixes) {
+
+		static Fields of(RateLimitPolicy policy) {
+			String[] prefixes = new String[policy.limits().size()];
+			for (int i = 0; i < prefixes.length; i++) {
+				prefixes[i] = '"' + PolicyNames.of(policy, i) + "\";r=";
+			}
+			return new Fields(policyField(policy), prefixes);
+		}
+
 	}
 
 }

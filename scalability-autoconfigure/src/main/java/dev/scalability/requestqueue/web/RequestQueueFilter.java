@@ -27,7 +27,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.http.server.PathContainer;
 
 /**
  * Passes web requests through the {@link RequestQueue}: a request runs at once when a slot
@@ -95,15 +94,11 @@ public class RequestQueueFilter implements Filter {
 			chain.doFilter(request, response);
 			return;
 		}
-		QueueRoute route = null;
-		if (!this.routes.routes().isEmpty() || !this.bypass.routes().isEmpty()) {
-			PathContainer path = PathIndex.pathOf(request);
-			if (!this.bypass.routes().isEmpty() && this.bypass.matchFirst(path, request.getMethod()) != null) {
-				chain.doFilter(request, response);
-				return;
-			}
-			route = this.routes.routes().isEmpty() ? null : this.routes.matchFirst(path, request.getMethod());
+		if (this.bypass.matchFirst(request) != null) {
+			chain.doFilter(request, response);
+			return;
 		}
+		QueueRoute route = this.routes.matchFirst(request);
 		Priority priority = (route != null) ? route.priority() : this.defaultPriority;
 		SuspendedRequest suspended = new SuspendedRequest(request, response, this.problems);
 		Admission admission = this.queue.admit(priority, (route != null) ? route.timeout() : null, suspended);

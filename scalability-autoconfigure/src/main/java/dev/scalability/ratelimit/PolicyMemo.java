@@ -1,0 +1,51 @@
+package dev.scalability.ratelimit;
+
+import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * What is derived from a policy object (its encoded arguments, its header field), worked
+ * out once per policy and forgotten with it, since code may build policies on the fly. The
+ * policy asked for last is answered without a lookup, for most requests meet one rule; the
+ * cache's upkeep runs on the caller's thread, a few steps at a time, rather than waking a
+ * pool thread for each request.
+ *
+ * @param <V> what is derived
+ */
+public final class PolicyMemo<V> {
+
+	private final Cache<RateLimitPolicy, V> values = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+
+	private final Function<RateLimitPolicy, V> derive;
+
+	private volatile Last<V> last;
+
+	/**
+	 * Creates a memo.
+	 * @param derive works out the value of a policy
+	 */
+	public PolicyMemo(Function<RateLimitPolicy, V> derive) {
+		this.derive = derive;
+	}
+
+	/**
+	 * The value of a policy, worked out on first use.
+	 * @param policy the policy
+	 * @return its value
+	 */
+	public V get(RateLimitPolicy policy) {
+		Last<V> last = this.last;
+		if (last != null && last.policy == policy) {
+			return last.value;
+		}
+		V value = this.values.get(policy, this.derive);
+		this.last = new Last<>(policy, value);
+		return value;
+	}
+
+	private record Last<V>(RateLimitPolicy policy, V value) {
+	}
+
+}
