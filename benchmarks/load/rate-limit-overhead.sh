@@ -11,7 +11,9 @@
 #   exact   the same with leases off: one Redis call per decision
 #   queue   the request queue, limit 256 (no rate-limit rule covers /api/hello)
 # Prints the median requests/s of each, and the median of its ratios to "off" in the same
-# round. Needs wrk and redis-server on the PATH.
+# round; and the application's CPU time per request (all its threads, from /proc), the
+# steadier figure on a shared machine, with the median of "off"'s CPU per request over
+# its own in the same round. Needs wrk and redis-server on the PATH, and Linux.
 #
 #   mvn -pl sample-app -am package -DskipTests
 #   benchmarks/load/rate-limit-overhead.sh [duration of a round, default 10s] [connections, default 50]
@@ -64,13 +66,21 @@ start() {
   kill -STOP "${pids[$name]}"
 }
 
+cpu_ticks() {
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
 measure() {
-  local name=$1 round=$2
+  local name=$1 round=$2 before after
   kill -CONT "${pids[$name]}"
   sleep 1
+  before=$(cpu_ticks "${pids[$name]}")
   wrk -t2 -c"$connections" -d"$duration" "http://127.0.0.1:${ports[$name]}/api/hello" > "$work/$name.$round.wrk"
+  after=$(cpu_ticks "${pids[$name]}")
   kill -STOP "${pids[$name]}"
-  awk '/Requests\/sec/ { print $2 }' "$work/$name.$round.wrk"
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" \
+    '/requests in/ { n = $1 } /Requests\/sec/ { r = $2 } END { printf "%s %.2f\n", r, ticks * 1e6 / hz / n }' \
+    "$work/$name.$round.wrk"
 }
 
 refused() {
@@ -100,10 +110,12 @@ start queue --scalability.request-queue.max-concurrent=256
 # Rounds: each configuration in turn, the others frozen, so that what the machine does
 # meanwhile (other tenants, thermal limits) weighs on all of them alike; each round's
 # ratios are to that round's baseline.
-declare -A results
+declare -A results cpu
 for round in $(seq 1 "$rounds"); do
   for name in "${names[@]}"; do
-    results[$name.$round]=$(measure "$name" "$round")
+    read -r rps us < <(measure "$name" "$round")
+    results[$name.$round]=$rps
+    cpu[$name.$round]=$us
   done
 done
 
@@ -120,4 +132,14 @@ for name in "${names[@]}"; do
   all=$(for round in $(seq 1 "$rounds"); do echo "${results[$name.$round]}"; done)
   printf '%-8s %14s %14s %s; %s; %s\n' "$name" "$rps" "$(echo "$ratios" | median)" "$(echo $all)" "$(echo $ratios)" \
     "$(refused "$name")"
+done
+echo
+printf '%-8s %16s %22s %s\n' run "CPU us/request" "off's CPU / its (median)" "by round"
+for name in "${names[@]}"; do
+  us=$(for round in $(seq 1 "$rounds"); do echo "${cpu[$name.$round]}"; done | median)
+  ratios=$(for round in $(seq 1 "$rounds"); do
+    awk -v a="${cpu[off.$round]}" -v b="${cpu[$name.$round]}" 'BEGIN { printf "%.2f\n", a / b }'
+  done)
+  printf '%-8s %16s %22s %s; %s\n' "$name" "$us" "$(echo "$ratios" | median)" \
+    "$(for round in $(seq 1 "$rounds"); do echo "${cpu[$name.$round]}"; done | tr '\n' ' ')" "$(echo $ratios)"
 done

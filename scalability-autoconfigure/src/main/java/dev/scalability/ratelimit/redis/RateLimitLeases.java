@@ -1,9 +1,15 @@
 package dev.scalability.ratelimit.redis;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,6 +85,8 @@ public final class RateLimitLeases implements AutoCloseable {
 	static final long BUCKET_REFUSAL_MEMORY_NANOS = 20_000_000L;
 
 	private static final long REFUND_SLACK_NANOS = 100_000_000L;
+
+	private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
 	/**
 	 * How long the permits of a token bucket's lease may be used: twice the span a lease
@@ -281,22 +289,21 @@ public final class RateLimitLeases implements AutoCloseable {
 	/**
 	 * @param retire whether the lease is done with: a refill landing later gives its
 	 * permits straight back
+	 * @return done when the permits are back or cannot be given back
 	 */
-	private void giveBack(LeaseKey key, KeyLease lease, boolean inBackground, boolean retire) {
+	private CompletableFuture<Void> giveBack(LeaseKey key, KeyLease lease, boolean inBackground, boolean retire) {
 		if (key.policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET) {
-			giveBackToBucket(key, lease, inBackground, retire);
-			return;
+			return giveBackToBucket(key, lease, inBackground, retire);
 		}
 		// A refund counts against whatever window is current when it runs: one that could
 		// land after the window's end would free permits in the next one. So only permits
 		// with time enough left in their window go back; the others die with it.
 		long unused = lease.drain(this.nanoTime.getAsLong() + this.refundMargin, retire);
 		if (unused <= 0) {
-			return;
+			return DONE;
 		}
 		if (inBackground) {
-			this.redis.refundInBackground(key.policy, key.key, unused);
-			return;
+			return this.redis.refundInBackground(key.policy, key.key, unused);
 		}
 		try {
 			this.redis.acquire(key.policy, key.key, unused, AcquireMode.REFUND);
@@ -305,16 +312,17 @@ public final class RateLimitLeases implements AutoCloseable {
 			// Unused permits stay taken until their window ends: under-admission, never over.
 			logger.debug("Unused leased permits of rule '" + key.policy.name() + "' could not be given back", ex);
 		}
+		return DONE;
 	}
 
-	private void giveBackToBucket(LeaseKey key, KeyLease lease, boolean inBackground, boolean retire) {
+	private CompletableFuture<Void> giveBackToBucket(LeaseKey key, KeyLease lease, boolean inBackground,
+			boolean retire) {
 		long[] drained = lease.drainBucket(retire);
 		if (drained[0] <= 0) {
-			return;
+			return DONE;
 		}
 		if (inBackground) {
-			this.redis.giveBackToBucketInBackground(key.policy, key.key, drained[0], drained[1]);
-			return;
+			return this.redis.giveBackToBucketInBackground(key.policy, key.key, drained[0], drained[1]);
 		}
 		try {
 			this.redis.giveBackToBucket(key.policy, key.key, drained[0], drained[1]);
@@ -323,6 +331,7 @@ public final class RateLimitLeases implements AutoCloseable {
 			// They count as used until the lease's end: the bucket refills past them.
 			logger.debug("Unused leased permits of rule '" + key.policy.name() + "' could not be given back", ex);
 		}
+		return DONE;
 	}
 
 	private Counts counts(RateLimitPolicy policy) {
@@ -416,16 +425,27 @@ public final class RateLimitLeases implements AutoCloseable {
 		this.refills.shutdown();
 		try {
 			// A refill under way lands first, then goes back with the rest.
-			this.refills.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+			this.refills.awaitTermination(1, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		int keys = this.leases.asMap().size();
-		// Few keys: given back one by one, waited for; many: sent without waiting.
-		boolean inBackground = keys > 100;
-		this.leases.asMap().forEach((key, lease) -> giveBack(key, lease, inBackground, true));
+		// All sent at once, and waited for no longer than one Redis timeout in all: a slow or
+		// frozen Redis holds the application's stop that long at most, and what has not gone
+		// back by then stays taken until its lease ends.
+		List<CompletableFuture<Void>> sent = new ArrayList<>();
+		this.leases.asMap().forEach((key, lease) -> sent.add(giveBack(key, lease, true, true)));
 		this.leases.invalidateAll();
+		try {
+			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
+				.get(this.redis.redis().timeout().toNanos() + REFUND_SLACK_NANOS, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.debug("Unused leased permits could not all be given back before the application stopped", ex);
+		}
 	}
 
 	private record LeaseKey(RateLimitPolicy policy, String key) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -206,9 +207,11 @@ public class RedisRateLimiter implements RateLimiter {
 	 * @param key who took them
 	 * @param permits how many
 	 * @param leftState the state the lease left
+	 * @return done when the call has ended, whether the permits went back or not
 	 */
-	public void giveBackToBucketInBackground(RateLimitPolicy policy, String key, long permits, long leftState) {
-		inBackground(redisKey(policy, key), (full) -> arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK, permits,
+	public CompletableFuture<Void> giveBackToBucketInBackground(RateLimitPolicy policy, String key, long permits,
+			long leftState) {
+		return inBackground(redisKey(policy, key), (full) -> arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK, permits,
 				PolicyArguments.ascii(leftState)));
 	}
 
@@ -267,33 +270,37 @@ public class RedisRateLimiter implements RateLimiter {
 	 * @param policy the limits
 	 * @param key who took them
 	 * @param permits how many
+	 * @return done when the call has ended, whether the permits went back or not
 	 */
-	public void refundInBackground(RateLimitPolicy policy, String key, long permits) {
-		inBackground(redisKey(policy, key), (full) -> arguments(policy, AcquireMode.REFUND, permits, full));
+	public CompletableFuture<Void> refundInBackground(RateLimitPolicy policy, String key, long permits) {
+		return inBackground(redisKey(policy, key), (full) -> arguments(policy, AcquireMode.REFUND, permits, full));
 	}
 
 	/**
 	 * Runs a call that gives permits back, without waiting for it; once more flagged
 	 * {@code allow-oom} when Redis refuses it for want of memory.
 	 */
-	private void inBackground(byte[][] redisKey, java.util.function.Function<Boolean, byte[][]> arguments) {
+	private CompletableFuture<Void> inBackground(byte[][] redisKey,
+			java.util.function.Function<Boolean, byte[][]> arguments) {
 		boolean full = isFull();
-		this.redis.scriptInBackground(full ? SCRIPT_WHEN_FULL : SCRIPT, redisKey, arguments.apply(full))
-			.whenComplete((reply, failure) -> {
+		return this.redis.scriptInBackground(full ? SCRIPT_WHEN_FULL : SCRIPT, redisKey, arguments.apply(full))
+			.handle((reply, failure) -> failure)
+			.thenCompose((failure) -> {
 				if (failure == null) {
-					return;
+					return CompletableFuture.<Void>completedFuture(null);
 				}
 				if (!full && isOutOfMemory(failure)) {
 					this.fullUntil = System.nanoTime() + FULL_FOR_NANOS;
-					this.redis.scriptInBackground(SCRIPT_WHEN_FULL, redisKey, arguments.apply(true))
-						.whenComplete((retried, again) -> {
+					return this.redis.scriptInBackground(SCRIPT_WHEN_FULL, redisKey, arguments.apply(true))
+						.handle((retried, again) -> {
 							if (again != null) {
 								refundLost(again);
 							}
+							return null;
 						});
-					return;
 				}
 				refundLost(failure);
+				return CompletableFuture.<Void>completedFuture(null);
 			});
 	}
 

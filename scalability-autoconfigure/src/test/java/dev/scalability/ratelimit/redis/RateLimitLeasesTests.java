@@ -232,6 +232,36 @@ class RateLimitLeasesTests {
 	}
 
 	@Test
+	void stoppingWithRedisFrozenWaitsForThePermitsToGoBackAtMostOneRedisTimeoutWhateverTheNumberOfKeys() {
+		Duration timeout = Duration.ofMillis(300);
+		RedisRateLimiter redisLimiter = new RedisRateLimiter(
+				TestGuards.bounded(this.redis.connectionFactory(), timeout), new RedisKeys("leases-tests:"), null);
+		ExecutorService refills = Executors.newSingleThreadExecutor();
+		RateLimitLeases leases = new RateLimitLeases(redisLimiter, (policy) -> true, System::nanoTime, refills, 1_000);
+		FailoverRateLimiter limiter = new FailoverRateLimiter(redisLimiter, FailMode.LOCAL,
+				new MemoryRateLimiter(1_000, MonotonicClock.system()), () -> 2, leases);
+		Instance instance = new Instance(limiter, leases, redisLimiter, refills);
+		this.instances.add(instance);
+		int keys = 20;
+		for (int key = 0; key < keys; key++) {
+			for (int i = 0; i < 50; i++) {
+				limiter.acquire(this.hourly, "api-" + key, 1, AcquireMode.ACQUIRE);
+			}
+		}
+		assertThat(inHand(instance)).isPositive();
+		this.redis.server().freeze();
+		try {
+			long started = System.nanoTime();
+			leases.close();
+			// One by one, each waited for, the keys would hold the stop for 20 timeouts (6 s).
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(timeout.multipliedBy(keys / 4));
+		}
+		finally {
+			this.redis.server().thaw();
+		}
+	}
+
+	@Test
 	void aKeyThatCoolsDownGoesBackToExactDecisionsAndGivesItsLeaseBack() {
 		java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 		Instance first = instance(nanos::get);
