@@ -8,9 +8,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 /**
  * What is derived from a policy object (its encoded arguments, its header field), worked
  * out once per policy and forgotten with it, since code may build policies on the fly. The
- * policy asked for last is answered without a lookup, for most requests meet one rule; the
- * cache's upkeep runs on the caller's thread, a few steps at a time, rather than waking a
- * pool thread for each request.
+ * first policy asked for is answered without a lookup ever after, for most requests meet one
+ * rule; it is never replaced, so that threads meeting different rules do not take turns
+ * writing it. The cache's upkeep runs on the caller's thread, a few steps at a time, rather
+ * than waking a pool thread for each request.
  *
  * @param <V> what is derived
  */
@@ -20,7 +21,7 @@ public final class PolicyMemo<V> {
 
 	private final Function<RateLimitPolicy, V> derive;
 
-	private volatile Last<V> last;
+	private volatile First<V> first;
 
 	/**
 	 * Creates a memo.
@@ -36,16 +37,18 @@ public final class PolicyMemo<V> {
 	 * @return its value
 	 */
 	public V get(RateLimitPolicy policy) {
-		Last<V> last = this.last;
-		if (last != null && last.policy == policy) {
-			return last.value;
+		First<V> first = this.first;
+		if (first != null && first.policy == policy) {
+			return first.value;
 		}
 		V value = this.values.get(policy, this.derive);
-		this.last = new Last<>(policy, value);
+		if (first == null) {
+			this.first = new First<>(policy, value);
+		}
 		return value;
 	}
 
-	private record Last<V>(RateLimitPolicy policy, V value) {
+	private record First<V>(RateLimitPolicy policy, V value) {
 	}
 
 }

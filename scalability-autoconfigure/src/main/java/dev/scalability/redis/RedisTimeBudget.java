@@ -15,13 +15,29 @@ public final class RedisTimeBudget {
 	private static final Scope JOINED = () -> {
 	};
 
+	private static final int OPEN = 0;
+
+	private static final int LEFT = 1;
+
 	/**
-	 * Each thread's budget, kept from one unit of work to the next so that opening one
-	 * allocates nothing.
+	 * Each thread's budget, {@code {open, nanoseconds left}}, kept from one unit of work to
+	 * the next so that opening one allocates nothing; an array of the JDK's, so that a thread
+	 * that outlives the application holds none of its classes.
 	 */
-	private final ThreadLocal<Slot> slots = ThreadLocal.withInitial(Slot::new);
+	private final ThreadLocal<long[]> slots = new ThreadLocal<>();
 
 	private final long totalNanos;
+
+	/**
+	 * Closes the budget of the thread that calls it: a scope is closed on the thread that
+	 * opened it.
+	 */
+	private final Scope close = () -> {
+		long[] slot = this.slots.get();
+		if (slot != null) {
+			slot[OPEN] = 0;
+		}
+	};
 
 	/**
 	 * Creates a budget.
@@ -33,16 +49,20 @@ public final class RedisTimeBudget {
 
 	/**
 	 * Opens the budget on this thread, or joins it when it is open already.
-	 * @return the scope to close when the unit of work ends
+	 * @return the scope to close, on this thread, when the unit of work ends
 	 */
 	public Scope open() {
-		Slot slot = this.slots.get();
-		if (slot.open) {
+		long[] slot = this.slots.get();
+		if (slot == null) {
+			slot = new long[2];
+			this.slots.set(slot);
+		}
+		else if (slot[OPEN] != 0) {
 			return JOINED;
 		}
-		slot.open = true;
-		slot.leftNanos = this.totalNanos;
-		return slot;
+		slot[OPEN] = 1;
+		slot[LEFT] = this.totalNanos;
+		return this.close;
 	}
 
 	public Duration total() {
@@ -54,14 +74,14 @@ public final class RedisTimeBudget {
 	 * @return nanoseconds, or {@link Long#MAX_VALUE} when it is not open
 	 */
 	long remainingNanos() {
-		Slot slot = this.slots.get();
-		return slot.open ? slot.leftNanos : Long.MAX_VALUE;
+		long[] slot = this.slots.get();
+		return (slot != null && slot[OPEN] != 0) ? slot[LEFT] : Long.MAX_VALUE;
 	}
 
 	void spend(long nanos) {
-		Slot slot = this.slots.get();
-		if (slot.open) {
-			slot.leftNanos -= nanos;
+		long[] slot = this.slots.get();
+		if (slot != null && slot[OPEN] != 0) {
+			slot[LEFT] -= nanos;
 		}
 	}
 
@@ -73,22 +93,6 @@ public final class RedisTimeBudget {
 
 		@Override
 		void close();
-
-	}
-
-	/**
-	 * One thread's budget: only that thread reads or writes it.
-	 */
-	private static final class Slot implements Scope {
-
-		private boolean open;
-
-		private long leftNanos;
-
-		@Override
-		public void close() {
-			this.open = false;
-		}
 
 	}
 

@@ -117,7 +117,7 @@ public final class PathIndex<T> {
 	static String plainPathWithinApplication(HttpServletRequest request) {
 		String uri = request.getRequestURI();
 		String contextPath = request.getContextPath();
-		if (uri == null || !uri.startsWith(contextPath) || uri.length() == contextPath.length()
+		if (uri == null || contextPath == null || !uri.startsWith(contextPath) || uri.length() == contextPath.length()
 				|| uri.charAt(contextPath.length()) != '/') {
 			return null;
 		}

@@ -81,11 +81,15 @@ class PathIndexTests {
 		String[] patternParts = { "api", "v1", "Users", "orders.json", "a-b_c~d" };
 		String[] uriParts = { "api", "API", "v1", "Users", "users", "orders.json", "a-b_c~d", "", "x", "v1;jsessionid=1",
 				"%61pi", "v%31", "Users%2F", "." };
+		List<Set<String>> methods = List.of(Set.of(), Set.of(), Set.of("GET"), Set.of("POST"));
+		String[] requestMethods = { "GET", "POST", "HEAD" };
 		PathPatternParser caseInsensitive = new PathPatternParser();
 		caseInsensitive.setCaseSensitive(false);
 		Random random = new Random(20261130L);
+		int matchedAsStrings = 0;
 		for (int round = 0; round < 200; round++) {
 			List<Route<String>> routes = new ArrayList<>();
+			boolean caseSensitive = true;
 			for (int i = 0; i < 1 + random.nextInt(6); i++) {
 				StringBuilder pattern = new StringBuilder();
 				for (int depth = 0; depth < 1 + random.nextInt(3); depth++) {
@@ -94,8 +98,13 @@ class PathIndexTests {
 				if (random.nextBoolean()) {
 					pattern.append("/**");
 				}
-				PathPatternParser parser = (random.nextInt(8) == 0) ? caseInsensitive : PathPatternParser.defaultInstance;
-				routes.add(new Route<>(List.of(parser.parse(pattern.toString())), Set.of(), "r" + i));
+				PathPatternParser parser = PathPatternParser.defaultInstance;
+				if (random.nextInt(8) == 0) {
+					parser = caseInsensitive;
+					caseSensitive = false;
+				}
+				routes.add(new Route<>(List.of(parser.parse(pattern.toString())),
+						methods.get(random.nextInt(methods.size())), "r" + i));
 			}
 			PathIndex<String> index = new PathIndex<>(routes);
 			for (int probe = 0; probe < 100; probe++) {
@@ -104,18 +113,27 @@ class PathIndexTests {
 				for (int depth = 0; depth < random.nextInt(5); depth++) {
 					uri.append('/').append(uriParts[random.nextInt(uriParts.length)]);
 				}
-				if (uri.length() == contextPath.length() || random.nextInt(6) == 0) {
+				if (uri.isEmpty() || random.nextInt(6) == 0) {
 					uri.append('/');
 				}
-				MockHttpServletRequest request = new MockHttpServletRequest("GET", uri.toString());
+				String method = requestMethods[random.nextInt(requestMethods.length)];
+				MockHttpServletRequest request = new MockHttpServletRequest(method, uri.toString());
 				request.setContextPath(contextPath);
 				PathContainer parsed = RequestPath.parse(uri.toString(), contextPath).pathWithinApplication();
-				List<String> expected = scan(routes, parsed, "GET");
-				assertThat(index.matchAll(request)).as(uri + " against " + routes).containsExactlyElementsOf(expected);
-				assertThat(index.matchFirst(request)).as("first, " + uri + " against " + routes)
+				List<String> expected = scan(routes, parsed, method);
+				assertThat(index.matchAll(request)).as(method + " " + uri + " against " + routes)
+					.containsExactlyElementsOf(expected);
+				assertThat(index.matchFirst(request)).as("first, " + method + " " + uri + " against " + routes)
 					.isEqualTo(expected.isEmpty() ? null : expected.get(0));
+				if (caseSensitive && uri.toString().substring(contextPath.length()).matches("(/[A-Za-z0-9._~-]+)+/?")) {
+					assertThat(request.getAttributeNames().hasMoreElements())
+						.as(uri + " matched as a string, without parsing it")
+						.isFalse();
+					matchedAsStrings++;
+				}
 			}
 		}
+		assertThat(matchedAsStrings).isGreaterThan(1_000);
 	}
 
 	@Test

@@ -128,8 +128,8 @@ class RateLimitServletConfiguration {
 			MonotonicClock clock, Environment environment) {
 		int order = (properties.getFilterOrder() != null) ? properties.getFilterOrder()
 				: securityFilterOrder(environment) - 10;
-		return registration("rateLimitFilter", order,
-				new RateLimitFilter(rules.beforeAuthentication(), service, headers, problems, clock));
+		return registration("rateLimitFilter", order, new RateLimitFilter("rateLimitFilter",
+				rules.beforeAuthentication(), service, headers, problems, clock));
 	}
 
 	@Bean
@@ -139,8 +139,8 @@ class RateLimitServletConfiguration {
 			RateLimitProperties properties, MonotonicClock clock, Environment environment) {
 		int order = (properties.getAuthenticatedFilterOrder() != null) ? properties.getAuthenticatedFilterOrder()
 				: securityFilterOrder(environment) + 10;
-		return registration("rateLimitAuthenticatedFilter", order,
-				new RateLimitFilter(rules.afterAuthentication(), service, headers, problems, clock));
+		return registration("rateLimitAuthenticatedFilter", order, new RateLimitFilter(
+				"rateLimitAuthenticatedFilter", rules.afterAuthentication(), service, headers, problems, clock));
 	}
 
 	/**
@@ -156,7 +156,8 @@ class RateLimitServletConfiguration {
 		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName(name);
 		registration.setOrder(order);
-		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		// Not on error pages nor async dispatches: the request they belong to was checked.
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE);
 		// A filter with no rule to check stays out of the servlet container: each filter in
 		// the chain costs every request some bookkeeping.
 		registration.setEnabled(filter.hasRules());

@@ -89,6 +89,11 @@ public final class RateLimitLeases implements AutoCloseable {
 	private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
 	/**
+	 * How many keys' permits go back at once on stop.
+	 */
+	static final int CLOSE_BATCH = 128;
+
+	/**
 	 * How long the permits of a token bucket's lease may be used: twice the span a lease
 	 * is sized for, so that a key whose rate halves still spends its lease.
 	 */
@@ -417,35 +422,59 @@ public final class RateLimitLeases implements AutoCloseable {
 	}
 
 	/**
-	 * Stops leasing, and gives the unused permits back.
+	 * Stops leasing, and gives the unused permits back: a refill under way lands first and
+	 * goes back with the rest. Waits for Redis no longer than twice its timeout in all, once
+	 * for that refill and once for the permits, however many keys: a slow or frozen Redis
+	 * holds the application's stop that long at most, and what has not gone back by then
+	 * stays taken until its lease ends.
 	 */
 	@Override
 	public void close() {
 		this.closed = true;
+		long timeout = this.redis.redis().timeout().toNanos() + REFUND_SLACK_NANOS;
 		this.refills.shutdown();
 		try {
-			// A refill under way lands first, then goes back with the rest.
-			this.refills.awaitTermination(1, TimeUnit.SECONDS);
+			this.refills.awaitTermination(timeout, TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return;
 		}
-		// All sent at once, and waited for no longer than one Redis timeout in all: a slow or
-		// frozen Redis holds the application's stop that long at most, and what has not gone
-		// back by then stays taken until its lease ends.
-		List<CompletableFuture<Void>> sent = new ArrayList<>();
-		this.leases.asMap().forEach((key, lease) -> sent.add(giveBack(key, lease, true, true)));
+		List<Map.Entry<LeaseKey, KeyLease>> held = new ArrayList<>(this.leases.asMap().entrySet());
+		long deadline = this.nanoTime.getAsLong() + timeout;
+		int given = 0;
+		// In batches, each waited for: never more calls under way than Redis answers in time,
+		// nor than the background calls the requests' own refunds share.
+		while (given < held.size() && this.nanoTime.getAsLong() - deadline < 0) {
+			List<CompletableFuture<Void>> batch = new ArrayList<>(CLOSE_BATCH);
+			for (int end = Math.min(held.size(), given + CLOSE_BATCH); given < end; given++) {
+				Map.Entry<LeaseKey, KeyLease> entry = held.get(given);
+				try {
+					batch.add(giveBack(entry.getKey(), entry.getValue(), true, true));
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Unused leased permits of rule '" + entry.getKey().policy.name()
+							+ "' could not be given back", ex);
+				}
+			}
+			try {
+				CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new))
+					.get(Math.max(0, deadline - this.nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				break;
+			}
+		}
+		if (given < held.size()) {
+			logger.debug("The unused permits of " + (held.size() - given) + " leased keys are sent back without "
+					+ "waiting: Redis did not take the others back in time");
+		}
+		// Each key left goes back without being waited for (see the removal listener).
 		this.leases.invalidateAll();
-		try {
-			CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
-				.get(this.redis.redis().timeout().toNanos() + REFUND_SLACK_NANOS, TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			logger.debug("Unused leased permits could not all be given back before the application stopped", ex);
-		}
 	}
 
 	private record LeaseKey(RateLimitPolicy policy, String key) {

@@ -36,10 +36,14 @@ import jakarta.servlet.http.HttpServletResponse;
  * Redis timeout in all, whatever the number of rules and rate-limited methods it meets;
  * its refunds are sent without waiting.
  *
- * <p>Only a request's first pass through the container counts: forwards, includes, error
- * pages and async dispatches of a request already counted pass through untouched.
+ * <p>Each filter checks a request once: on its first pass, or, when a filter ahead of it
+ * forwarded the request before it got there (a URL rewrite, Spring Security's forward to a
+ * failure page), on the forward. Forwards and includes of a request it checked already, error
+ * pages and async dispatches pass through untouched.
  */
 public class RateLimitFilter implements Filter {
+
+	private final String checkedAttribute;
 
 	private final PathIndex<RateLimitRule> rules;
 
@@ -55,14 +59,17 @@ public class RateLimitFilter implements Filter {
 
 	/**
 	 * Creates a filter.
+	 * @param name the filter's name, which tells it apart from the other rate-limit filter
+	 * when a request passes both
 	 * @param rules the rules this filter checks
 	 * @param service decides
 	 * @param headers writes the headers
 	 * @param problems writes refusals
 	 * @param clock tells how long a request held its permits
 	 */
-	public RateLimitFilter(PathIndex<RateLimitRule> rules, RateLimiterService service, RateLimitHeaders headers,
-			RateLimitProblems problems, MonotonicClock clock) {
+	public RateLimitFilter(String name, PathIndex<RateLimitRule> rules, RateLimiterService service,
+			RateLimitHeaders headers, RateLimitProblems problems, MonotonicClock clock) {
+		this.checkedAttribute = RateLimitFilter.class.getName() + "." + name + ".checked";
 		this.rules = rules;
 		this.service = service;
 		this.headers = headers;
@@ -82,9 +89,8 @@ public class RateLimitFilter implements Filter {
 	@Override
 	public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
 			throws IOException, ServletException {
-		if (servletRequest.getDispatcherType() != DispatcherType.REQUEST
-				|| !(servletRequest instanceof HttpServletRequest request)
-				|| !(servletResponse instanceof HttpServletResponse response)) {
+		if (!(servletRequest instanceof HttpServletRequest request)
+				|| !(servletResponse instanceof HttpServletResponse response) || !firstCheck(request)) {
 			chain.doFilter(servletRequest, servletResponse);
 			return;
 		}
@@ -120,6 +126,20 @@ public class RateLimitFilter implements Filter {
 				budget.close();
 			}
 		}
+	}
+
+	/**
+	 * Whether this pass of a request is the one this filter checks, marking it checked.
+	 */
+	private boolean firstCheck(HttpServletRequest request) {
+		DispatcherType type = request.getDispatcherType();
+		if (type != DispatcherType.REQUEST
+				&& (type != DispatcherType.FORWARD && type != DispatcherType.INCLUDE
+						|| request.getAttribute(this.checkedAttribute) != null)) {
+			return false;
+		}
+		request.setAttribute(this.checkedAttribute, Boolean.TRUE);
+		return true;
 	}
 
 	/**

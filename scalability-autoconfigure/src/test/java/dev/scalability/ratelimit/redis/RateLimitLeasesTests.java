@@ -262,6 +262,27 @@ class RateLimitLeasesTests {
 	}
 
 	@Test
+	void stoppingGivesBackThePermitsOfMoreKeysThanBackgroundCallsMayBeUnderWayAtOnce() {
+		Instance first = instance();
+		int keys = 700;
+		for (int key = 0; key < keys; key++) {
+			for (int i = 0; i < 3; i++) {
+				assertThat(first.limiter.acquire(this.hourly, "api-" + key, 1, AcquireMode.ACQUIRE).allowed()).isTrue();
+			}
+		}
+		assertThat(inHand(first)).as("leased").isGreaterThanOrEqualTo(keys);
+		this.redis.server().debugSleep(Duration.ofMillis(100));
+		first.close();
+		assertThat(first.redisLimiter.details()).containsEntry("refundsLost", 0L);
+		Instance observer = instance();
+		for (int key = 0; key < keys; key++) {
+			assertThat(observer.redisLimiter.acquire(this.hourly, "api-" + key, 1, AcquireMode.CHECK).remaining())
+				.as("only what was used stays taken, key " + key)
+				.isEqualTo(2_000 - 3 - 1);
+		}
+	}
+
+	@Test
 	void aKeyThatCoolsDownGoesBackToExactDecisionsAndGivesItsLeaseBack() {
 		java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 		Instance first = instance(nanos::get);
