@@ -156,8 +156,10 @@ class RateLimitServletConfiguration {
 		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName(name);
 		registration.setOrder(order);
-		// Not on error pages nor async dispatches: the request they belong to was checked.
-		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE);
+		// Not on error pages: the request they belong to was checked. On async dispatches for
+		// the Redis time budget alone.
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE,
+				DispatcherType.ASYNC);
 		// A filter with no rule to check stays out of the servlet container: each filter in
 		// the chain costs every request some bookkeeping.
 		registration.setEnabled(filter.hasRules());

@@ -39,7 +39,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * <p>Each filter checks a request once: on its first pass, or, when a filter ahead of it
  * forwarded the request before it got there (a URL rewrite, Spring Security's forward to a
  * failure page), on the forward. Forwards and includes of a request it checked already, error
- * pages and async dispatches pass through untouched.
+ * pages and async dispatches pass through unchecked; an async dispatch (a request the request
+ * queue resumes) gets a Redis time budget of its own for the rate-limited methods it calls.
  */
 public class RateLimitFilter implements Filter {
 
@@ -90,14 +91,20 @@ public class RateLimitFilter implements Filter {
 	public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
 			throws IOException, ServletException {
 		if (!(servletRequest instanceof HttpServletRequest request)
-				|| !(servletResponse instanceof HttpServletResponse response) || !firstCheck(request)) {
+				|| !(servletResponse instanceof HttpServletResponse response)) {
 			chain.doFilter(servletRequest, servletResponse);
 			return;
 		}
-		// Open for every request, matched or not: the rate-limited methods it calls share it.
+		boolean check = firstCheck(request);
+		if (!check && request.getDispatcherType() != DispatcherType.ASYNC) {
+			chain.doFilter(request, response);
+			return;
+		}
+		// Open for every request, matched or not, and for each asynchronous dispatch (a
+		// request the queue resumes): the rate-limited methods it calls share it.
 		RedisTimeBudget.Scope budget = (this.redisBudget != null) ? this.redisBudget.open() : null;
 		try {
-			List<RateLimitRule> matching = this.rules.matchAll(request);
+			List<RateLimitRule> matching = check ? this.rules.matchAll(request) : List.of();
 			if (matching.isEmpty()) {
 				chain.doFilter(request, response);
 				return;

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.scalability.ratelimit.annotation.RateLimited;
 import dev.scalability.test.redis.RedisServerProcess;
 import dev.scalability.test.redis.TestRedis;
+import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +87,29 @@ class RateLimitRedisTimeBudgetTests {
 				this.redis.freeze();
 				long start = System.nanoTime();
 				mvc.perform(get("/budget/four-calls")).andExpect(status().isOk());
+				Duration waited = Duration.ofNanos(System.nanoTime() - start);
+				assertThat(waited).isGreaterThanOrEqualTo(TIMEOUT).isLessThan(TIMEOUT.multipliedBy(2));
+			});
+	}
+
+	@Test
+	void aRequestTheQueueResumesWaitsOneTimeoutInAllForItsRateLimitedMethods() {
+		RateLimitWebTestSupport.contextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class))
+			.withUserConfiguration(Budgeted.class, BudgetController.class)
+			.withPropertyValues(this.redis.endpoint().springProperties())
+			.withPropertyValues("scalability.backend=redis", "scalability.redis.timeout=" + TIMEOUT.toMillis() + "ms",
+					"spring.data.redis.timeout=10s", "scalability.rate-limit.leases=off")
+			.run((context) -> {
+				MockMvc mvc = RateLimitWebTestSupport.mockMvc(context);
+				mvc.perform(get("/budget/four-calls")).andExpect(status().isOk());
+				this.redis.freeze();
+				long start = System.nanoTime();
+				// The queue resumes a request that waited with an asynchronous dispatch.
+				mvc.perform(get("/budget/four-calls").with((request) -> {
+					request.setDispatcherType(DispatcherType.ASYNC);
+					return request;
+				})).andExpect(status().isOk());
 				Duration waited = Duration.ofNanos(System.nanoTime() - start);
 				assertThat(waited).isGreaterThanOrEqualTo(TIMEOUT).isLessThan(TIMEOUT.multipliedBy(2));
 			});
