@@ -70,19 +70,8 @@ public final class PathIndex<T> {
 			return List.of();
 		}
 		String path = (this.plain != null) ? plainPathWithinApplication(request) : null;
-		if (path == null) {
-			return matchAll(pathOf(request), request.getMethod());
-		}
-		String method = request.getMethod();
-		List<T> result = null;
-		for (int order = 0; order < this.plain.length; order++) {
-			Route<T> route = this.routes.get(order);
-			if (route.coversMethod(method) && PlainPattern.anyMatches(this.plain[order], path)) {
-				result = (result != null) ? result : new ArrayList<>(2);
-				result.add(route.value());
-			}
-		}
-		return (result != null) ? result : List.of();
+		return (path != null) ? scanPlain(path, request.getMethod(), false)
+				: matchAll(pathOf(request), request.getMethod());
 	}
 
 	/**
@@ -98,38 +87,38 @@ public final class PathIndex<T> {
 		if (path == null) {
 			return matchFirst(pathOf(request), request.getMethod());
 		}
-		String method = request.getMethod();
-		for (int order = 0; order < this.plain.length; order++) {
-			Route<T> route = this.routes.get(order);
-			if (route.coversMethod(method) && PlainPattern.anyMatches(this.plain[order], path)) {
-				return route.value();
-			}
-		}
-		return null;
+		List<T> first = scanPlain(path, request.getMethod(), true);
+		return first.isEmpty() ? null : first.get(0);
 	}
 
 	/**
-	 * The path of a request within the application when it is plain: unreserved characters
-	 * and single slashes only, so that nothing in it is decoded, dropped (path parameters)
-	 * or read as an empty segment, and its string is the path a pattern would match.
+	 * The path of a request within the application when it is plain (see
+	 * {@link PlainPattern#isPlainPath}): its string is then the path a pattern would match.
 	 * @return the path, or {@code null} when it is not plain
 	 */
 	static String plainPathWithinApplication(HttpServletRequest request) {
 		String uri = request.getRequestURI();
 		String contextPath = request.getContextPath();
-		if (uri == null || contextPath == null || !uri.startsWith(contextPath) || uri.length() == contextPath.length()
-				|| uri.charAt(contextPath.length()) != '/') {
+		if (uri == null || contextPath == null || !uri.startsWith(contextPath)
+				|| !PlainPattern.isPlainPath(uri, contextPath.length())) {
 			return null;
 		}
-		char previous = 0;
-		for (int i = contextPath.length(); i < uri.length(); i++) {
-			char c = uri.charAt(i);
-			if (!PlainPattern.isPlain(c) || (c == '/' && previous == '/')) {
-				return null;
-			}
-			previous = c;
-		}
 		return uri.substring(contextPath.length());
+	}
+
+	private List<T> scanPlain(String path, String method, boolean firstOnly) {
+		List<T> result = null;
+		for (int order = 0; order < this.plain.length; order++) {
+			Route<T> route = this.routes.get(order);
+			if (route.coversMethod(method) && PlainPattern.anyMatches(this.plain[order], path)) {
+				if (firstOnly) {
+					return List.of(route.value());
+				}
+				result = (result != null) ? result : new ArrayList<>(2);
+				result.add(route.value());
+			}
+		}
+		return (result != null) ? result : List.of();
 	}
 
 	private static <T> PlainPattern[][] plainPatterns(List<Route<T>> routes) {

@@ -31,13 +31,8 @@ record PlainPattern(String literal, boolean catchAll) {
 		if (!catchAll && literal.isEmpty()) {
 			return null;
 		}
-		char previous = 0;
-		for (int i = 0; i < literal.length(); i++) {
-			char c = literal.charAt(i);
-			if (!isPlain(c) || (c == '/' && previous == '/') || (i == 0 && c != '/')) {
-				return null;
-			}
-			previous = c;
+		if (!literal.isEmpty() && !isPlainPath(literal, 0)) {
+			return null;
 		}
 		PlainPattern plain = new PlainPattern(literal, catchAll);
 		return plain.agreesWith(pattern) ? plain : null;
@@ -77,11 +72,27 @@ record PlainPattern(String literal, boolean catchAll) {
 	}
 
 	/**
-	 * Whether a character stands for itself in a path: an unreserved one, or a slash.
-	 * @param c the character
-	 * @return whether it does
+	 * Whether a path, from an index on, is plain: a slash, then unreserved characters and
+	 * single slashes only, so that nothing in it is decoded, dropped (path parameters) or
+	 * read as an empty segment.
+	 * @param path the path
+	 * @param from where it starts
+	 * @return whether it is
 	 */
-	static boolean isPlain(char c) {
+	static boolean isPlainPath(String path, int from) {
+		if (from >= path.length() || path.charAt(from) != '/') {
+			return false;
+		}
+		for (int i = from + 1; i < path.length(); i++) {
+			char c = path.charAt(i);
+			if (!isPlain(c) || (c == '/' && path.charAt(i - 1) == '/')) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isPlain(char c) {
 		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.'
 				|| c == '_' || c == '~' || c == '/';
 	}

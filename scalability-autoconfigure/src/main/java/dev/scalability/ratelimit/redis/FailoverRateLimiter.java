@@ -47,7 +47,10 @@ public class FailoverRateLimiter implements RateLimiter, RedisWarmUp, AutoClosea
 
 	private final IntSupplier instances;
 
-	private final Cache<RateLimitPolicy, Share> shares = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+	private final Cache<RateLimitPolicy, Share> shares = Caffeine.newBuilder()
+		.weakKeys()
+		.executor(Runnable::run)
+		.build();
 
 	private volatile long lastLogged = System.nanoTime() - LOG_EVERY_NANOS;
 

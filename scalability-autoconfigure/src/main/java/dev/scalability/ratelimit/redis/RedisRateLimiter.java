@@ -163,8 +163,8 @@ public class RedisRateLimiter implements RateLimiter {
 	 */
 	public Lease leaseFromBucket(RateLimitPolicy policy, String key, long permits, boolean forRequest,
 			Duration lifetime) {
-		List<Object> reply = bucketCall(policy, key, (full) -> arguments(policy, full ? LEASE_WHEN_FULL : LEASE, permits,
-				PolicyArguments.ascii(micros(lifetime)), forRequest ? ONE : ZERO));
+		List<Object> reply = callEvenWhenFull(policy, key, (full) -> arguments(policy, full ? LEASE_WHEN_FULL : LEASE,
+				permits, PolicyArguments.ascii(micros(lifetime)), forRequest ? ONE : ZERO));
 		boolean leased = reply.size() > 5;
 		return new Lease(decision(policy, reply), leased, leased ? (Long) reply.get(5) : 0);
 	}
@@ -178,7 +178,7 @@ public class RedisRateLimiter implements RateLimiter {
 	 * @return the decision, and whether it is the lease
 	 */
 	public Lease leaseFromWindow(RateLimitPolicy policy, String key, long permits) {
-		List<Object> reply = bucketCall(policy, key, (full) -> {
+		List<Object> reply = callEvenWhenFull(policy, key, (full) -> {
 			byte[][] args = arguments(policy, AcquireMode.ACQUIRE, permits, full);
 			args[0] = full ? LEASE_WHEN_FULL : LEASE;
 			return args;
@@ -196,7 +196,7 @@ public class RedisRateLimiter implements RateLimiter {
 	 * @return whether they went back
 	 */
 	public boolean giveBackToBucket(RateLimitPolicy policy, String key, long permits, long leftState) {
-		List<Object> reply = bucketCall(policy, key, (full) -> arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK,
+		List<Object> reply = callEvenWhenFull(policy, key, (full) -> arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK,
 				permits, PolicyArguments.ascii(leftState)));
 		return (Long) reply.get(0) == 1L;
 	}
@@ -211,11 +211,15 @@ public class RedisRateLimiter implements RateLimiter {
 	 */
 	public CompletableFuture<Void> giveBackToBucketInBackground(RateLimitPolicy policy, String key, long permits,
 			long leftState) {
-		return inBackground(redisKey(policy, key), (full) -> arguments(policy, full ? GIVE_BACK_WHEN_FULL : GIVE_BACK, permits,
-				PolicyArguments.ascii(leftState)));
+		return inBackground(redisKey(policy, key), (full) -> arguments(policy,
+				full ? GIVE_BACK_WHEN_FULL : GIVE_BACK, permits, PolicyArguments.ascii(leftState)));
 	}
 
-	private List<Object> bucketCall(RateLimitPolicy policy, String key,
+	/**
+	 * Runs a call, once more flagged {@code allow-oom} when Redis refuses it for want of
+	 * memory (or is known to be full): it then touches only keys that exist.
+	 */
+	private List<Object> callEvenWhenFull(RateLimitPolicy policy, String key,
 			java.util.function.Function<Boolean, byte[][]> arguments) {
 		byte[][] redisKey = redisKey(policy, key);
 		if (!isFull()) {

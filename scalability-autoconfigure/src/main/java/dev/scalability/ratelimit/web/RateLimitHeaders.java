@@ -39,16 +39,18 @@ public class RateLimitHeaders {
 		if (decisions.size() == 1) {
 			// Most requests: one rule covers them.
 			RateLimitDecision decision = decisions.get(0);
-			response.setHeader("RateLimit-Policy", this.fields.get(decision.policy()).policy);
-			response.setHeader("RateLimit", this.fields.get(decision.policy()).itemPrefixes[decision.limitIndex()]
-					+ decision.remaining() + ";t=" + decision.resetSeconds());
+			Fields fields = this.fields.get(decision.policy());
+			response.setHeader("RateLimit-Policy", fields.policy);
+			response.setHeader("RateLimit", fields.itemPrefixes[decision.limitIndex()] + decision.remaining() + ";t="
+					+ decision.resetSeconds());
 			return;
 		}
 		StringBuilder policies = new StringBuilder();
 		StringBuilder current = new StringBuilder();
 		for (RateLimitDecision decision : decisions) {
-			separate(policies).append(this.fields.get(decision.policy()).policy);
-			separate(current).append(this.fields.get(decision.policy()).itemPrefixes[decision.limitIndex()])
+			Fields fields = this.fields.get(decision.policy());
+			separate(policies).append(fields.policy);
+			separate(current).append(fields.itemPrefixes[decision.limitIndex()])
 				.append(decision.remaining())
 				.append(";t=")
 				.append(decision.resetSeconds());

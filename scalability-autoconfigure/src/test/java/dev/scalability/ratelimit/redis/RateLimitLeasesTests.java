@@ -232,7 +232,7 @@ class RateLimitLeasesTests {
 	}
 
 	@Test
-	void stoppingWithRedisFrozenWaitsForThePermitsToGoBackAtMostOneRedisTimeoutWhateverTheNumberOfKeys() {
+	void stoppingWithRedisFrozenWaitsForAllKeysTogetherNotForEachKeyInTurn() {
 		Duration timeout = Duration.ofMillis(300);
 		RedisRateLimiter redisLimiter = new RedisRateLimiter(
 				TestGuards.bounded(this.redis.connectionFactory(), timeout), new RedisKeys("leases-tests:"), null);
