@@ -15,11 +15,9 @@ import dev.scalability.web.RefusedRequests;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
-import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -42,7 +40,7 @@ import jakarta.servlet.http.HttpServletResponse;
  * pages and async dispatches pass through unchecked; an async dispatch (a request the request
  * queue resumes) gets a Redis time budget of its own for the rate-limited methods it calls.
  */
-public class RateLimitFilter implements Filter {
+public class RateLimitFilter extends HttpFilter {
 
 	private final String checkedAttribute;
 
@@ -88,13 +86,8 @@ public class RateLimitFilter implements Filter {
 	}
 
 	@Override
-	public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
+	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
-		if (!(servletRequest instanceof HttpServletRequest request)
-				|| !(servletResponse instanceof HttpServletResponse response)) {
-			chain.doFilter(servletRequest, servletResponse);
-			return;
-		}
 		boolean check = firstCheck(request);
 		if (!check && request.getDispatcherType() != DispatcherType.ASYNC) {
 			chain.doFilter(request, response);
